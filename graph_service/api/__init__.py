@@ -1,0 +1,1 @@
+"""The GraphQL API and the ASGI application that serves it."""

@@ -1,0 +1,338 @@
+"""GraphQL object types: read-only views over domain records.
+
+An :class:`Account` starts from a company row (all a listing needs) and fetches the account's
+subgraph from the store once, the first time a field needs it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, TypeVar
+
+import strawberry
+
+from graph_service import domain
+from graph_service.store.base import Store
+
+_R = TypeVar("_R", bound=domain.Record)
+
+Role = strawberry.enum(domain.Role, description="A buying role in the decision-making unit.")
+Stage = strawberry.enum(domain.Stage, description="A deal's stage; won and lost are closed.")
+TouchType = strawberry.enum(domain.TouchType, description="The channel of a touch.")
+Seniority = strawberry.enum(domain.Seniority, description="A person's level.")
+OrgType = strawberry.enum(domain.OrgType, description="How a business unit is organised.")
+TeamRole = strawberry.enum(domain.TeamRole, description="A team member's job on our side.")
+Direction = strawberry.enum(domain.Direction, description="Who started a touch.")
+RelationshipType = strawberry.enum(domain.RelationshipType, description="A tie between people.")
+WalletSource = strawberry.enum(domain.WalletSource, description="Where an estimate comes from.")
+ActionStatus = strawberry.enum(domain.ActionStatus, description="Whether an action is to do.")
+
+
+@strawberry.type(description="One of our own people (the seller's side).")
+class TeamMember:
+    id: strawberry.ID
+    full_name: str
+    email: str | None
+    team_role: TeamRole | None  # type: ignore[valid-type]
+    manager_id: strawberry.ID | None
+    region: str | None
+
+    @classmethod
+    def of(cls, m: domain.TeamMember) -> TeamMember:
+        return cls(
+            id=strawberry.ID(m.id), full_name=m.full_name, email=m.email, team_role=m.team_role,
+            manager_id=_id(m.manager_id), region=m.region,
+        )
+
+
+@strawberry.type(description="A team member assigned to the account, with their role on it.")
+class AccountTeamMember:
+    member: TeamMember
+    role: str | None
+
+
+@strawberry.type(description="A person's buying role, company-wide or for one business unit.")
+class BuyingRole:
+    role: Role  # type: ignore[valid-type]
+    business_unit_id: strawberry.ID | None = strawberry.field(
+        description="The unit the role is scoped to; null means the whole company."
+    )
+    since: date | None
+
+
+@strawberry.type(description="A known tie from this person to another.")
+class PersonTie:
+    to_person_id: strawberry.ID
+    type: RelationshipType  # type: ignore[valid-type]
+    strength: float | None
+
+
+@strawberry.type(description="Someone who works at an account.")
+class Person:
+    id: strawberry.ID
+    full_name: str
+    title: str | None
+    seniority: Seniority | None  # type: ignore[valid-type]
+    email: str | None
+    business_unit_id: strawberry.ID | None
+    reports_to_id: strawberry.ID | None = strawberry.field(description="The person's manager.")
+    roles: list[BuyingRole]
+    ties: list[PersonTie]
+    is_champion: bool = strawberry.field(description="Holds the champion role anywhere.")
+
+
+@strawberry.type(description="A division, function or project inside the company.")
+class BusinessUnit:
+    id: strawberry.ID
+    name: str
+    org_type: OrgType | None  # type: ignore[valid-type]
+    parent_id: strawberry.ID | None
+
+
+@strawberry.type(description="A person involved in a deal.")
+class DealContact:
+    person_id: strawberry.ID
+    role: str | None
+
+
+@strawberry.type(description="An opportunity with the account.")
+class Deal:
+    id: strawberry.ID
+    name: str | None
+    stage: Stage  # type: ignore[valid-type]
+    is_open: bool
+    amount: float | None
+    currency: str | None
+    product: str | None
+    category: str | None
+    channel: str | None
+    business_unit_id: strawberry.ID | None
+    owner_id: strawberry.ID | None
+    created_date: date | None
+    close_date: date | None
+    contacts: list[DealContact]
+
+
+@strawberry.type(description="A logged interaction between a team member and a person.")
+class Touch:
+    id: strawberry.ID
+    type: TouchType  # type: ignore[valid-type]
+    occurred_at: datetime
+    direction: Direction | None  # type: ignore[valid-type]
+    member_id: strawberry.ID
+    person_id: strawberry.ID
+    deal_id: strawberry.ID | None
+    notes: str | None
+
+
+@strawberry.type(description="A planned step on the account.")
+class NextAction:
+    id: strawberry.ID
+    due_date: date
+    description: str
+    status: ActionStatus | None  # type: ignore[valid-type]
+    member_id: strawberry.ID
+    person_id: strawberry.ID | None
+
+
+@strawberry.type(description="What the account (or a unit) spends per year in a category, all vendors.")
+class WalletEstimate:
+    category: str
+    amount: float
+    as_of: date
+    business_unit_id: strawberry.ID | None
+    source: WalletSource | None  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A company in the portfolio with its relationship graph.")
+class Account:
+    id: strawberry.ID
+    name: str
+    domain: str | None
+    industry: str | None
+    employees: int | None
+    annual_revenue: float | None = strawberry.field(description="Annual revenue in USD.")
+    country: str | None
+    parent_id: strawberry.ID | None = strawberry.field(description="The parent company's id.")
+    _store: strawberry.Private[Store]
+    _view: strawberry.Private[domain.AccountView | None] = None
+
+    @classmethod
+    def of(cls, c: domain.Company, store: Store, view: domain.AccountView | None = None) -> Account:
+        return cls(
+            id=strawberry.ID(c.id), name=c.name, domain=c.domain, industry=c.industry,
+            employees=c.employees, annual_revenue=c.annual_revenue, country=c.country,
+            parent_id=_id(c.parent_company_id), _store=store, _view=view,
+        )
+
+    def view(self) -> domain.AccountView:
+        if self._view is None:
+            self._view = self._store.account(self.id) or domain.AccountView(
+                company=domain.Company(id=self.id, name=self.name)
+            )
+        return self._view
+
+    @strawberry.field(description="The parent company, if any.")
+    def parent(self) -> Account | None:
+        p = self.view().parent
+        return Account.of(p, self._store) if p else None
+
+    @strawberry.field(description="Direct subsidiaries.")
+    def subsidiaries(self) -> list[Account]:
+        return [Account.of(s, self._store) for s in _by_id(self.view().subsidiaries)]
+
+    @strawberry.field
+    def business_units(self) -> list[BusinessUnit]:
+        return [
+            BusinessUnit(id=strawberry.ID(b.id), name=b.name, org_type=b.org_type,
+                         parent_id=_id(b.parent_bu_id))
+            for b in _by_id(self.view().business_units)
+        ]
+
+    @strawberry.field(description="People at the account with their buying roles and ties.")
+    def people(self) -> list[Person]:
+        v = self.view()
+        roles: dict[str, list[BuyingRole]] = {}
+        for r in sorted(v.buying_roles, key=domain.record_id):
+            roles.setdefault(r.person_id, []).append(
+                BuyingRole(role=r.role, business_unit_id=_id(r.bu_id), since=r.since)
+            )
+        ties: dict[str, list[PersonTie]] = {}
+        for t in sorted(v.relationships, key=domain.record_id):
+            ties.setdefault(t.from_person_id, []).append(
+                PersonTie(to_person_id=strawberry.ID(t.to_person_id), type=t.type,
+                          strength=t.strength)
+            )
+        return [
+            Person(
+                id=strawberry.ID(p.id), full_name=p.full_name, title=p.title,
+                seniority=p.seniority, email=p.email, business_unit_id=_id(p.bu_id),
+                reports_to_id=_id(p.reports_to), roles=roles.get(p.id, []),
+                ties=ties.get(p.id, []),
+                is_champion=any(r.role == domain.Role.CHAMPION for r in roles.get(p.id, [])),
+            )
+            for p in _by_id(v.people)
+        ]
+
+    @strawberry.field(description="Our team members assigned to the account.")
+    def account_team(self) -> list[AccountTeamMember]:
+        v = self.view()
+        members = {m.id: m for m in v.members}
+        return [
+            AccountTeamMember(member=TeamMember.of(members[a.member_id]), role=a.role)
+            for a in _by_id(v.account_team) if a.member_id in members
+        ]
+
+    @strawberry.field(description="Deals, newest first; openOnly keeps deals not yet won or lost.")
+    def deals(self, open_only: bool = False) -> list[Deal]:
+        v = self.view()
+        contacts: dict[str, list[DealContact]] = {}
+        for c in sorted(v.deal_contacts, key=domain.record_id):
+            contacts.setdefault(c.deal_id, []).append(
+                DealContact(person_id=strawberry.ID(c.person_id), role=c.role)
+            )
+        deals = sorted(v.deals, key=lambda d: (d.created_date or date.min, d.id), reverse=True)
+        return [
+            Deal(
+                id=strawberry.ID(d.id), name=d.name, stage=d.stage, is_open=d.stage.is_open,
+                amount=d.amount, currency=d.currency, product=d.product, category=d.category,
+                channel=d.channel, business_unit_id=_id(d.bu_id), owner_id=_id(d.owner_id),
+                created_date=d.created_date, close_date=d.close_date,
+                contacts=contacts.get(d.id, []),
+            )
+            for d in deals if d.stage.is_open or not open_only
+        ]
+
+    @strawberry.field(description="The most recent touches with the account's people, newest first.")
+    def recent_touches(
+        self, limit: Annotated[int, strawberry.argument(description="At most 500.")] = 20
+    ) -> list[Touch]:
+        touches = sorted(self.view().touches, key=lambda t: (t.occurred_at, t.id), reverse=True)
+        return [
+            Touch(
+                id=strawberry.ID(t.id), type=t.type, occurred_at=t.occurred_at,
+                direction=t.direction, member_id=strawberry.ID(t.member_id),
+                person_id=strawberry.ID(t.person_id), deal_id=_id(t.deal_id), notes=t.notes,
+            )
+            for t in touches[: max(0, min(limit, 500))]
+        ]
+
+    @strawberry.field
+    def touch_count(self) -> int:
+        return len(self.view().touches)
+
+    @strawberry.field(description="Planned next steps, soonest first.")
+    def next_actions(self) -> list[NextAction]:
+        actions = sorted(self.view().next_actions, key=lambda a: (a.due_date, a.id))
+        return [
+            NextAction(
+                id=strawberry.ID(a.id), due_date=a.due_date, description=a.description,
+                status=a.status, member_id=strawberry.ID(a.member_id),
+                person_id=_id(a.person_id),
+            )
+            for a in actions
+        ]
+
+    @strawberry.field(description="Wallet estimates, newest first.")
+    def wallet_estimates(self) -> list[WalletEstimate]:
+        rows = sorted(self.view().wallet, key=lambda w: (w.as_of, w.category), reverse=True)
+        return [
+            WalletEstimate(category=w.category, amount=w.amount, as_of=w.as_of,
+                           business_unit_id=_id(w.bu_id), source=w.source)
+            for w in rows
+        ]
+
+
+@strawberry.type(description="The requested entity does not exist.")
+class NotFound:
+    id: strawberry.ID
+    message: str
+
+
+AccountResult = Annotated[Account | NotFound, strawberry.union("AccountResult")]
+
+
+@strawberry.input(description="Keep accounts for which every given condition holds.")
+class AccountFilter:
+    industry: str | None = None
+    country: str | None = None
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A team member on the account team."
+    )
+    name_contains: str | None = strawberry.field(
+        default=None, description="Case-insensitive substring of the name."
+    )
+
+    def to_domain(self) -> domain.AccountFilter:
+        return domain.AccountFilter(
+            industry=self.industry, country=self.country,
+            owner_id=str(self.owner_id) if self.owner_id else None,
+            name_contains=self.name_contains,
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class AccountEdge:
+    cursor: str
+    node: Account
+
+
+@strawberry.type(description="A page of accounts in id order (Relay connection).")
+class AccountConnection:
+    edges: list[AccountEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+def _id(value: str | None) -> strawberry.ID | None:
+    return strawberry.ID(value) if value is not None else None
+
+
+def _by_id(records: list[_R]) -> list[_R]:
+    return sorted(records, key=domain.record_id)

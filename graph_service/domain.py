@@ -1,0 +1,539 @@
+"""The domain model: the records the account graph is made of.
+
+Every record is a frozen dataclass whose fields are plain Python values (``str``, ``int``,
+``float``, ``date``, timezone-aware ``datetime``). Loaders produce them, stores keep them and
+analytics read them; nothing here knows about files, Cypher or GraphQL.
+
+Graph shape (labels and relationship types; see ``docs/model.md``)::
+
+    (Company)-[:SUBSIDIARY_OF]->(Company)
+    (BusinessUnit)-[:PART_OF]->(Company)      (BusinessUnit)-[:CHILD_OF]->(BusinessUnit)
+    (Person)-[:WORKS_AT]->(Company)           (Person)-[:IN_UNIT]->(BusinessUnit)
+    (Person)-[:REPORTS_TO]->(Person)          (Person)-[:HAS_ROLE {role, since}]->(Company|BusinessUnit)
+    (Person)-[:INFLUENCES|WORKED_WITH|KNOWS {strength}]->(Person)
+    (TeamMember)-[:REPORTS_TO]->(TeamMember)  (TeamMember)-[:ON_ACCOUNT_TEAM {role}]->(Company)
+    (Deal)-[:FOR]->(Company)  (Deal)-[:IN_UNIT]->(BusinessUnit)  (Deal)-[:OWNED_BY]->(TeamMember)
+    (Person)-[:CONTACT_ON {role}]->(Deal)
+    (Touch)-[:BY]->(TeamMember)  (Touch)-[:WITH]->(Person)  (Touch)-[:ABOUT]->(Deal)
+    (NextAction)-[:FOR]->(Company)  (NextAction)-[:ASSIGNED_TO]->(TeamMember)
+    (NextAction)-[:WITH]->(Person)
+    (WalletEstimate)-[:OF]->(Company)  (WalletEstimate)-[:IN_UNIT]->(BusinessUnit)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar, TypeAlias, get_type_hints
+
+
+class OrgType(StrEnum):
+    """How a business unit is organised."""
+
+    DIVISIONAL = "divisional"
+    FUNCTIONAL = "functional"
+    PROJECT = "project"
+
+
+class Seniority(StrEnum):
+    """A person's level in their company."""
+
+    C_LEVEL = "c_level"
+    VP = "vp"
+    DIRECTOR = "director"
+    MANAGER = "manager"
+    STAFF = "staff"
+
+
+class Role(StrEnum):
+    """A buying role in the decision-making unit (DMU), plus ``champion``.
+
+    A champion is a person inside the account who actively sells for us; it is recorded as a
+    buying role so that it can be scoped to a business unit like the others.
+    """
+
+    DECIDER = "decider"
+    BUYER = "buyer"
+    INFLUENCER = "influencer"
+    USER = "user"
+    GATEKEEPER = "gatekeeper"
+    INITIATOR = "initiator"
+    CHAMPION = "champion"
+
+
+class RelationshipType(StrEnum):
+    """A known tie between two people at our accounts."""
+
+    INFLUENCES = "influences"
+    WORKED_WITH = "worked_with"
+    KNOWS = "knows"
+
+
+class TeamRole(StrEnum):
+    """A team member's job on our (the seller's) side."""
+
+    AE = "ae"
+    SE = "se"
+    CSM = "csm"
+    SDR = "sdr"
+    EXEC = "exec"
+    MANAGER = "manager"
+
+
+class Stage(StrEnum):
+    """A deal's stage. ``won`` and ``lost`` are closed; the others are open."""
+
+    PROSPECTING = "prospecting"
+    QUALIFYING = "qualifying"
+    PROPOSAL = "proposal"
+    NEGOTIATION = "negotiation"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether a deal in this stage is still being worked."""
+        return self not in (Stage.WON, Stage.LOST)
+
+
+class TouchType(StrEnum):
+    """The channel of a logged touch."""
+
+    MEETING = "meeting"
+    CALL = "call"
+    EMAIL = "email"
+    EVENT = "event"
+    WEBINAR = "webinar"
+    CHAT = "chat"
+    VISIT = "visit"
+
+
+class Direction(StrEnum):
+    """Who started a touch: ``inbound`` (the person reached us) or ``outbound``."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class ActionStatus(StrEnum):
+    """Whether a next action is still to do."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+class WalletSource(StrEnum):
+    """Where a wallet estimate comes from."""
+
+    SURVEY = "survey"
+    ANALYST = "analyst"
+    MODEL = "model"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    """An organisation we sell to (an account), possibly a subsidiary of another."""
+
+    label: ClassVar[str] = "Company"
+    id: str
+    name: str
+    domain: str | None = None
+    industry: str | None = None
+    employees: int | None = None
+    annual_revenue: float | None = None
+    country: str | None = None
+    parent_company_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessUnit:
+    """A division, function or project inside a company; units may nest."""
+
+    label: ClassVar[str] = "BusinessUnit"
+    id: str
+    company_id: str
+    name: str
+    parent_bu_id: str | None = None
+    org_type: OrgType | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who works at an account."""
+
+    label: ClassVar[str] = "Person"
+    id: str
+    company_id: str
+    full_name: str
+    bu_id: str | None = None
+    email: str | None = None
+    title: str | None = None
+    seniority: Seniority | None = None
+    reports_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuyingRole:
+    """A person's role in a buying decision, for the whole company or one business unit.
+
+    Its identity is (person, role, scope): the same person may be the decider for one unit and
+    an influencer company-wide.
+    """
+
+    label: ClassVar[str] = "HAS_ROLE"
+    person_id: str
+    role: Role
+    bu_id: str | None = None
+    since: date | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.person_id}|{self.role}|{self.bu_id or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """A directed tie between two people; ``strength`` in [0, 1] when known."""
+
+    label: ClassVar[str] = "RELATIONSHIP"
+    from_person_id: str
+    to_person_id: str
+    type: RelationshipType
+    strength: float | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.from_person_id}|{self.type}|{self.to_person_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    """One of our own people (the seller's side)."""
+
+    label: ClassVar[str] = "TeamMember"
+    id: str
+    full_name: str
+    email: str | None = None
+    team_role: TeamRole | None = None
+    manager_id: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountTeamMember:
+    """A team member assigned to an account, with their role on it (free text)."""
+
+    label: ClassVar[str] = "ON_ACCOUNT_TEAM"
+    company_id: str
+    member_id: str
+    role: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.company_id}|{self.member_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Deal:
+    """An opportunity with an account. ``amount`` is in ``currency``."""
+
+    label: ClassVar[str] = "Deal"
+    id: str
+    company_id: str
+    stage: Stage
+    bu_id: str | None = None
+    name: str | None = None
+    product: str | None = None
+    category: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    created_date: date | None = None
+    close_date: date | None = None
+    owner_id: str | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DealContact:
+    """A person involved in a deal, with their role on it (free text)."""
+
+    label: ClassVar[str] = "CONTACT_ON"
+    deal_id: str
+    person_id: str
+    role: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.deal_id}|{self.person_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """A logged interaction between a team member and a person at an account."""
+
+    label: ClassVar[str] = "Touch"
+    id: str
+    member_id: str
+    person_id: str
+    type: TouchType
+    occurred_at: datetime
+    direction: Direction | None = None
+    deal_id: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """A planned step on an account."""
+
+    label: ClassVar[str] = "NextAction"
+    id: str
+    company_id: str
+    member_id: str
+    due_date: date
+    description: str
+    person_id: str | None = None
+    status: ActionStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WalletEstimate:
+    """What an account (or one of its units) spends per year in a category, from all vendors.
+
+    Its identity is (company, business unit, category, as-of date): a newer estimate is added
+    beside the older ones, and analytics use the latest one on or before their as-of date.
+    """
+
+    label: ClassVar[str] = "WalletEstimate"
+    company_id: str
+    category: str
+    amount: float
+    as_of: date
+    bu_id: str | None = None
+    source: WalletSource | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.company_id}|{self.bu_id or ''}|{self.category}|{self.as_of.isoformat()}"
+
+
+Record: TypeAlias = (
+    Company
+    | BusinessUnit
+    | Person
+    | BuyingRole
+    | Relationship
+    | TeamMember
+    | AccountTeamMember
+    | Deal
+    | DealContact
+    | Touch
+    | NextAction
+    | WalletEstimate
+)
+
+
+class Kind(StrEnum):
+    """The kinds of record, in the order a load must write them (referenced kinds first).
+
+    The value is the file stem of the kind in the native CSV bundle.
+    """
+
+    COMPANIES = "companies"
+    BUSINESS_UNITS = "business_units"
+    PEOPLE = "people"
+    BUYING_ROLES = "buying_roles"
+    RELATIONSHIPS = "relationships"
+    TEAM = "team"
+    ACCOUNT_TEAM = "account_team"
+    DEALS = "deals"
+    DEAL_CONTACTS = "deal_contacts"
+    TOUCHES = "touches"
+    NEXT_ACTIONS = "next_actions"
+    WALLET = "wallet"
+
+    @property
+    def record_type(self) -> type[Record]:
+        return RECORD_TYPES[self]
+
+
+RECORD_TYPES: dict[Kind, type[Record]] = {
+    Kind.COMPANIES: Company,
+    Kind.BUSINESS_UNITS: BusinessUnit,
+    Kind.PEOPLE: Person,
+    Kind.BUYING_ROLES: BuyingRole,
+    Kind.RELATIONSHIPS: Relationship,
+    Kind.TEAM: TeamMember,
+    Kind.ACCOUNT_TEAM: AccountTeamMember,
+    Kind.DEALS: Deal,
+    Kind.DEAL_CONTACTS: DealContact,
+    Kind.TOUCHES: Touch,
+    Kind.NEXT_ACTIONS: NextAction,
+    Kind.WALLET: WalletEstimate,
+}
+
+KIND_OF: dict[type[Record], Kind] = {t: k for k, t in RECORD_TYPES.items()}
+
+#: Kinds whose records are nodes with an ``id`` that other records reference.
+ENTITY_KINDS: tuple[Kind, ...] = (
+    Kind.COMPANIES,
+    Kind.BUSINESS_UNITS,
+    Kind.PEOPLE,
+    Kind.TEAM,
+    Kind.DEALS,
+)
+
+
+def record_id(record: Record) -> str:
+    """The identity of a record: its id, or the key its natural identity is made of."""
+    return record.id
+
+
+_HINTS: dict[type[Record], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Record]) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def to_row(record: Record) -> dict[str, Any]:
+    """The record as a flat dict of its fields (enum members as their string values).
+
+    >>> to_row(Company(id="c1", name="Acme"))["name"]
+    'Acme'
+    """
+    row: dict[str, Any] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        row[f.name] = value.value if isinstance(value, StrEnum) else value
+    return row
+
+
+def to_json_row(record: Record) -> dict[str, Any]:
+    """The record as JSON-safe values (dates and datetimes in ISO 8601)."""
+    return {
+        k: v.isoformat() if isinstance(v, date | datetime) else v
+        for k, v in to_row(record).items()
+    }
+
+
+def from_row(cls: type[Record], row: dict[str, Any]) -> Record:
+    """Rebuild a record from a row of :func:`to_row` or :func:`to_json_row` values.
+
+    Unknown keys are ignored and missing optional fields take their defaults.
+
+    >>> from_row(Deal, {"id": "d1", "company_id": "c1", "stage": "won",
+    ...                 "close_date": "2026-01-31"}).close_date
+    datetime.date(2026, 1, 31)
+    """
+    hints = _hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in row:
+            continue
+        kwargs[f.name] = _coerce(hints[f.name], row[f.name])
+    return cls(**kwargs)
+
+
+def _coerce(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    types = getattr(hint, "__args__", (hint,))
+    for t in types:
+        if t is type(None):
+            continue
+        if t is datetime:
+            return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        if t is date:
+            if isinstance(value, datetime):
+                return value.date()
+            return value if isinstance(value, date) else date.fromisoformat(value)
+        if isinstance(t, type) and issubclass(t, StrEnum):
+            return t(value)
+        if t is float:
+            return float(value)
+        if t is int:
+            return int(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class GraphStats:
+    """Node counts by label and relationship counts by type."""
+
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"nodes": dict(sorted(self.nodes.items())),
+                "relationships": dict(sorted(self.relationships.items()))}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFilter:
+    """Which accounts a listing returns; every given condition must hold.
+
+    ``owner_id`` keeps accounts whose account team includes that team member;
+    ``name_contains`` matches case-insensitively.
+    """
+
+    industry: str | None = None
+    country: str | None = None
+    owner_id: str | None = None
+    name_contains: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPage:
+    """One page of accounts in id order, for keyset pagination."""
+
+    companies: list[Company]
+    has_next: bool
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    """An account's subgraph: the company and everything attached to it, in one piece.
+
+    ``members`` are the team members the other parts refer to (account team, deal owners,
+    touches, next actions). ``relationships`` are those between the account's people.
+    """
+
+    company: Company
+    parent: Company | None = None
+    subsidiaries: list[Company] = field(default_factory=list)
+    business_units: list[BusinessUnit] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    buying_roles: list[BuyingRole] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    account_team: list[AccountTeamMember] = field(default_factory=list)
+    members: list[TeamMember] = field(default_factory=list)
+    deals: list[Deal] = field(default_factory=list)
+    deal_contacts: list[DealContact] = field(default_factory=list)
+    touches: list[Touch] = field(default_factory=list)
+    next_actions: list[NextAction] = field(default_factory=list)
+    wallet: list[WalletEstimate] = field(default_factory=list)
+
+    def normalized(self) -> AccountView:
+        """The same view with every list in a canonical order (for comparing stores)."""
+        return dataclasses.replace(
+            self,
+            subsidiaries=sorted(self.subsidiaries, key=record_id),
+            business_units=sorted(self.business_units, key=record_id),
+            people=sorted(self.people, key=record_id),
+            buying_roles=sorted(self.buying_roles, key=record_id),
+            relationships=sorted(self.relationships, key=record_id),
+            account_team=sorted(self.account_team, key=record_id),
+            members=sorted(self.members, key=record_id),
+            deals=sorted(self.deals, key=record_id),
+            deal_contacts=sorted(self.deal_contacts, key=record_id),
+            touches=sorted(self.touches, key=record_id),
+            next_actions=sorted(self.next_actions, key=record_id),
+            wallet=sorted(self.wallet, key=record_id),
+        )

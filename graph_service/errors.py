@@ -1,0 +1,50 @@
+"""The one error hierarchy of abmgraph.
+
+Every failure a user can cause or fix (bad input, a store that cannot be reached, a data
+directory held by another process) is an :class:`AbmGraphError`; the CLI prints these without a
+traceback and the GraphQL layer turns the expected ones into typed results.
+"""
+
+from __future__ import annotations
+
+
+class AbmGraphError(Exception):
+    """Base class of every error abmgraph raises on purpose."""
+
+
+class ConfigError(AbmGraphError):
+    """A setting is missing or contradicts another."""
+
+
+class StoreUnavailableError(AbmGraphError):
+    """The configured store cannot be reached or opened."""
+
+
+class StoreLockedError(StoreUnavailableError):
+    """Another process holds the embedded store's data directory for writing."""
+
+
+class InputFileError(AbmGraphError):
+    """An input file cannot be loaded at all (unreadable, or a required column is missing).
+
+    Nothing of the file is written when this is raised.
+    """
+
+    def __init__(self, file: str, message: str, *, column: str | None = None) -> None:
+        self.file = file
+        self.column = column
+        where = f"{file}: column {column!r}" if column else file
+        super().__init__(f"{where}: {message}")
+
+
+class NotFoundError(AbmGraphError):
+    """A requested entity does not exist."""
+
+    def __init__(self, kind: str, id_: str) -> None:
+        self.kind = kind
+        self.id = id_
+        super().__init__(f"{kind} {id_!r} not found")
+
+
+class EmbeddedNeo4jError(AbmGraphError):
+    """The embedded Neo4j server for tests and local development could not be built or run."""

@@ -1,0 +1,51 @@
+"""Configuration, read once from the environment (prefix ``ABMGRAPH_``; Neo4j's own ``NEO4J_*``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class StoreKind(StrEnum):
+    """Which store holds the graph."""
+
+    MEMORY = "memory"
+    NEO4J = "neo4j"
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory of the embedded store."""
+    return Path(platformdirs.user_data_dir("abmgraph"))
+
+
+class Settings(BaseSettings):
+    """All of abmgraph's settings.
+
+    ``store`` selects the embedded store (``memory``: networkx in process, persisted to
+    ``data_dir``) or a Neo4j server at ``neo4j_uri``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ABMGRAPH_", extra="ignore")
+
+    store: StoreKind = StoreKind.MEMORY
+    data_dir: Path = Field(default_factory=default_data_dir)
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_URI", "ABMGRAPH_NEO4J_URI")
+    )
+    neo4j_user: str | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_USER", "ABMGRAPH_NEO4J_USER")
+    )
+    neo4j_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD", "ABMGRAPH_NEO4J_PASSWORD")
+    )
+    neo4j_database: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "ABMGRAPH_NEO4J_DATABASE")
+    )
+    batch_size: int = Field(default=5000, ge=1)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    graphiql: bool = True

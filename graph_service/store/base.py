@@ -1,0 +1,61 @@
+"""The ``Store`` protocol: the narrow questions every store answers the same way.
+
+Two stores implement it, the embedded :class:`~graph_service.store.memory.MemoryStore` and
+:class:`~graph_service.store.neo4j.Neo4jStore`; ``tests/conformance`` holds them to identical
+answers.
+
+Write semantics (both stores): ``upsert`` is idempotent. A record replaces the one with the same
+identity (see :func:`graph_service.domain.record_id`); a single-valued reference (a person's
+company, unit and manager, a deal's owner, ...) replaces the previous link; an optional reference
+left empty removes it. A reference to an id that does not exist is not linked (loaders reject such
+rows before they reach a store), except a reference within the same kind (a parent company, a
+manager), whose target is created as a bare node carrying only its id until its own record
+arrives, so that one file may refer forward to a later row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Protocol, runtime_checkable
+
+from graph_service.domain import (
+    AccountFilter,
+    AccountPage,
+    AccountView,
+    GraphStats,
+    Kind,
+    Record,
+)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where the account graph lives."""
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes if missing (idempotent); call before loading."""
+
+    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+        """Write one batch of records of one kind atomically; durable once this returns."""
+
+    def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
+        """Which of ``ids`` exist as complete records of ``kind`` (an entity kind)."""
+        ...
+
+    def stats(self) -> GraphStats:
+        """Node counts by label and relationship counts by type."""
+        ...
+
+    def account(self, company_id: str) -> AccountView | None:
+        """The account's subgraph in one round trip, or ``None`` if there is no such company."""
+        ...
+
+    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
+        """Companies matching ``where`` in id order, the ``first`` after id ``after``."""
+        ...
+
+    def ping(self) -> None:
+        """Raise :class:`~graph_service.errors.StoreUnavailableError` if the store is unusable."""
+
+    def close(self) -> None:
+        """Release connections, files and locks."""

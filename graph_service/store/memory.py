@@ -1,0 +1,434 @@
+"""The embedded store: the account graph in process on networkx, durable in a data directory.
+
+Durability: every ``upsert`` batch is appended to a journal (one JSON line) and fsynced before
+it is applied and acknowledged, so a crash loses nothing that was acknowledged; a torn last line
+(a crash mid-write) is ignored on the next open. The journal is folded into a snapshot when a
+writer opens or closes the store. Files in the data directory::
+
+    snapshot.jsonl     {"format": 1, "generation": G} then one {"kind", "rows"} line per kind
+    journal-G.jsonl    batches written since that snapshot
+    write.lock         held by the one process that may write
+
+Only one process may open a data directory for writing (a second gets
+:class:`~graph_service.errors.StoreLockedError`); any number may open it read-only, which is how
+``abmgraph query`` and ``abmgraph stats`` read a directory a running service holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import filelock
+import networkx as nx
+
+from graph_service.domain import (
+    AccountFilter,
+    AccountPage,
+    AccountTeamMember,
+    AccountView,
+    BuyingRole,
+    BusinessUnit,
+    Company,
+    Deal,
+    DealContact,
+    GraphStats,
+    Kind,
+    NextAction,
+    Person,
+    Record,
+    Relationship,
+    TeamMember,
+    Touch,
+    WalletEstimate,
+    from_row,
+    record_id,
+    to_json_row,
+)
+from graph_service.errors import StoreLockedError, StoreUnavailableError
+
+FORMAT = 1
+NodeKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A single-valued reference of a node record, drawn as an edge from the record's node."""
+
+    field: str
+    rel_type: str
+    target: str
+    stub: bool = False  # create the target as a bare node (a reference within the same kind)
+
+
+_NODE_LINKS: dict[Kind, tuple[_Link, ...]] = {
+    Kind.COMPANIES: (_Link("parent_company_id", "SUBSIDIARY_OF", "Company", stub=True),),
+    Kind.BUSINESS_UNITS: (
+        _Link("company_id", "PART_OF", "Company"),
+        _Link("parent_bu_id", "CHILD_OF", "BusinessUnit", stub=True),
+    ),
+    Kind.PEOPLE: (
+        _Link("company_id", "WORKS_AT", "Company"),
+        _Link("bu_id", "IN_UNIT", "BusinessUnit"),
+        _Link("reports_to", "REPORTS_TO", "Person", stub=True),
+    ),
+    Kind.TEAM: (_Link("manager_id", "REPORTS_TO", "TeamMember", stub=True),),
+    Kind.DEALS: (
+        _Link("company_id", "FOR", "Company"),
+        _Link("bu_id", "IN_UNIT", "BusinessUnit"),
+        _Link("owner_id", "OWNED_BY", "TeamMember"),
+    ),
+    Kind.TOUCHES: (
+        _Link("member_id", "BY", "TeamMember"),
+        _Link("person_id", "WITH", "Person"),
+        _Link("deal_id", "ABOUT", "Deal"),
+    ),
+    Kind.NEXT_ACTIONS: (
+        _Link("company_id", "FOR", "Company"),
+        _Link("member_id", "ASSIGNED_TO", "TeamMember"),
+        _Link("person_id", "WITH", "Person"),
+    ),
+    Kind.WALLET: (
+        _Link("company_id", "OF", "Company"),
+        _Link("bu_id", "IN_UNIT", "BusinessUnit"),
+    ),
+}
+
+_LABELS: dict[Kind, str] = {
+    Kind.COMPANIES: "Company",
+    Kind.BUSINESS_UNITS: "BusinessUnit",
+    Kind.PEOPLE: "Person",
+    Kind.TEAM: "TeamMember",
+    Kind.DEALS: "Deal",
+    Kind.TOUCHES: "Touch",
+    Kind.NEXT_ACTIONS: "NextAction",
+    Kind.WALLET: "WalletEstimate",
+}
+
+
+class MemoryStore:
+    """The embedded store (see the module docstring for durability and locking)."""
+
+    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+        self.data_dir = Path(data_dir)
+        self.read_only = read_only
+        self._lock: filelock.BaseFileLock | None = None
+        self._journal: Any = None
+        self._generation = 0
+        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._records: dict[Kind, dict[str, Record]] = {k: {} for k in Kind}
+        if read_only:
+            if not self.data_dir.exists():
+                return
+            self._load_consistent()
+            return
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailableError(f"cannot create data directory {self.data_dir}: {exc}") from exc
+        self._lock = filelock.FileLock(str(self.data_dir / "write.lock"))
+        try:
+            self._lock.acquire(timeout=0)
+        except filelock.Timeout:
+            raise StoreLockedError(
+                f"the data directory {self.data_dir} is in use by another abmgraph process "
+                "(a running service or load); stop it first, or use another --data-dir"
+            ) from None
+        self._load()
+        self._compact()
+        self._open_journal()
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    @property
+    def _snapshot_path(self) -> Path:
+        return self.data_dir / "snapshot.jsonl"
+
+    def _journal_path(self, generation: int) -> Path:
+        return self.data_dir / f"journal-{generation}.jsonl"
+
+    def _load_consistent(self) -> None:
+        """Read-only load that tolerates a writer compacting at the same moment."""
+        for _ in range(5):
+            try:
+                self._load()
+                return
+            except FileNotFoundError:
+                self._graph = nx.MultiDiGraph()
+                self._records = {k: {} for k in Kind}
+        raise StoreUnavailableError(f"the data directory {self.data_dir} keeps changing; retry")
+
+    def _load(self) -> None:
+        generation = 0
+        if self._snapshot_path.exists():
+            with self._snapshot_path.open(encoding="utf-8") as fh:
+                header = json.loads(fh.readline())
+                if header.get("format") != FORMAT:
+                    raise StoreUnavailableError(
+                        f"{self._snapshot_path}: unsupported store format {header.get('format')}"
+                    )
+                generation = int(header["generation"])
+                for line in fh:
+                    self._apply_entry(json.loads(line))
+        journal = self._journal_path(generation)
+        if generation > 0 and not journal.exists() and self.read_only:
+            raise FileNotFoundError(journal)
+        if journal.exists():
+            for entry in _read_journal(journal):
+                self._apply_entry(entry)
+        self._generation = generation
+
+    def _apply_entry(self, entry: dict[str, Any]) -> None:
+        kind = Kind(entry["kind"])
+        cls = kind.record_type
+        self._apply(kind, [from_row(cls, row) for row in entry["rows"]])
+
+    def _compact(self) -> None:
+        """Fold the journal into a new snapshot generation (writer only).
+
+        Skipped when the journal is empty; otherwise it also drops a torn last line, so that
+        later appends never follow one.
+        """
+        journal = self._journal_path(self._generation)
+        if self._snapshot_path.exists() and journal.exists() and journal.stat().st_size == 0:
+            return
+        new = self._generation + 1
+        tmp = self.data_dir / "snapshot.jsonl.tmp"
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"format": FORMAT, "generation": new}) + "\n")
+            for kind in Kind:
+                rows = [to_json_row(r) for r in self._records[kind].values()]
+                if rows:
+                    fh.write(json.dumps({"kind": kind.value, "rows": rows}, ensure_ascii=False))
+                    fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._journal_path(new).touch()
+        os.replace(tmp, self._snapshot_path)
+        _fsync_dir(self.data_dir)
+        self._generation = new
+        for stale in self.data_dir.glob("journal-*.jsonl"):
+            if stale != self._journal_path(new):
+                stale.unlink()
+
+    def _open_journal(self) -> None:
+        self._journal = self._journal_path(self._generation).open("a", encoding="utf-8")
+
+    # -- Store protocol ------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Nothing to create: identity is the record key."""
+
+    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+        if self.read_only or self._journal is None:
+            raise StoreUnavailableError(f"the store at {self.data_dir} is open read-only")
+        if not records:
+            return
+        entry = {"kind": kind.value, "rows": [to_json_row(r) for r in records]}
+        self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+        self._apply(kind, records)
+
+    def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
+        label = _LABELS[kind]
+        return {i for i in ids if (label, i) in self._graph}
+
+    def stats(self) -> GraphStats:
+        nodes = Counter(label for _, label in self._graph.nodes(data="label"))
+        rels = Counter(t for _, _, t in self._graph.edges(data="type"))
+        return GraphStats(nodes=dict(nodes), relationships=dict(rels))
+
+    def ping(self) -> None:
+        if not self.read_only and self._journal is None:
+            raise StoreUnavailableError("the store is closed")
+
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+            self._compact()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
+        companies = [
+            c for c in self._records[Kind.COMPANIES].values()
+            if isinstance(c, Company) and self._matches(c, where)
+        ]
+        companies.sort(key=lambda c: c.id)
+        total = len(companies)
+        if after is not None:
+            companies = [c for c in companies if c.id > after]
+        return AccountPage(companies=companies[:first], has_next=len(companies) > first, total=total)
+
+    def _matches(self, c: Company, where: AccountFilter) -> bool:
+        if where.industry is not None and c.industry != where.industry:
+            return False
+        if where.country is not None and c.country != where.country:
+            return False
+        if where.name_contains is not None and where.name_contains.casefold() not in c.name.casefold():
+            return False
+        if where.owner_id is not None:
+            team = {
+                u for u, _, t in self._graph.in_edges(("Company", c.id), data="type")
+                if t == "ON_ACCOUNT_TEAM"
+            }
+            return ("TeamMember", where.owner_id) in team
+        return True
+
+    def account(self, company_id: str) -> AccountView | None:
+        company = self._records[Kind.COMPANIES].get(company_id)
+        if not isinstance(company, Company):
+            return None
+        key: NodeKey = ("Company", company_id)
+        parent = (
+            self._records[Kind.COMPANIES].get(company.parent_company_id)
+            if company.parent_company_id else None
+        )
+        people = self._sources(key, "WORKS_AT", Kind.PEOPLE)
+        person_keys = {("Person", p.id) for p in people}
+        deals = self._sources(key, "FOR", Kind.DEALS)
+        roles: list[Record] = []
+        relationships: list[Record] = []
+        touches: list[Record] = []
+        for pk in person_keys:
+            for _, target, data in self._graph.out_edges(pk, data=True):
+                if data["type"] == "HAS_ROLE":
+                    roles.append(self._records[Kind.BUYING_ROLES][data["rid"]])
+                elif data.get("kind") == Kind.RELATIONSHIPS and target in person_keys:
+                    relationships.append(self._records[Kind.RELATIONSHIPS][data["rid"]])
+            touches.extend(self._sources(pk, "WITH", Kind.TOUCHES))
+        contacts = [
+            self._records[Kind.DEAL_CONTACTS][data["rid"]]
+            for d in deals
+            for _, _, data in self._graph.in_edges(("Deal", d.id), data=True)
+            if data["type"] == "CONTACT_ON"
+        ]
+        team = [
+            self._records[Kind.ACCOUNT_TEAM][data["rid"]]
+            for _, _, data in self._graph.in_edges(key, data=True)
+            if data["type"] == "ON_ACCOUNT_TEAM"
+        ]
+        actions = self._sources(key, "FOR", Kind.NEXT_ACTIONS)
+        member_ids = {t.member_id for t in team if isinstance(t, AccountTeamMember)}
+        member_ids |= {d.owner_id for d in deals if isinstance(d, Deal) and d.owner_id}
+        member_ids |= {t.member_id for t in touches if isinstance(t, Touch)}
+        member_ids |= {a.member_id for a in actions if isinstance(a, NextAction)}
+        members = [self._records[Kind.TEAM][m] for m in member_ids if m in self._records[Kind.TEAM]]
+        return AccountView(
+            company=company,
+            parent=parent if isinstance(parent, Company) else None,
+            subsidiaries=_typed(self._sources(key, "SUBSIDIARY_OF", Kind.COMPANIES), Company),
+            business_units=_typed(self._sources(key, "PART_OF", Kind.BUSINESS_UNITS), BusinessUnit),
+            people=_typed(people, Person),
+            buying_roles=_typed(roles, BuyingRole),
+            relationships=_typed(relationships, Relationship),
+            account_team=_typed(team, AccountTeamMember),
+            members=_typed(members, TeamMember),
+            deals=_typed(deals, Deal),
+            deal_contacts=_typed(contacts, DealContact),
+            touches=_typed(touches, Touch),
+            next_actions=_typed(actions, NextAction),
+            wallet=_typed(self._sources(key, "OF", Kind.WALLET), WalletEstimate),
+        )
+
+    def _sources(self, target: NodeKey, rel_type: str, kind: Kind) -> list[Record]:
+        """Records of ``kind`` whose node has a ``rel_type`` edge to ``target``."""
+        label = _LABELS[kind]
+        have = self._records[kind]
+        return [
+            have[src[1]]
+            for src, _, t in self._graph.in_edges(target, data="type")
+            if t == rel_type and src[0] == label and src[1] in have
+        ]
+
+    # -- applying records to the graph ---------------------------------------------------------
+
+    def _apply(self, kind: Kind, records: Sequence[Record]) -> None:
+        store = self._records[kind]
+        for record in records:
+            store[record_id(record)] = record
+            if kind in _LABELS:
+                self._apply_node(kind, record)
+            else:
+                self._apply_edge(kind, record)
+
+    def _apply_node(self, kind: Kind, record: Record) -> None:
+        node: NodeKey = (_LABELS[kind], record_id(record))
+        self._graph.add_node(node, label=node[0])
+        for link in _NODE_LINKS[kind]:
+            stale = [
+                (u, v, k) for u, v, k, t in self._graph.out_edges(node, keys=True, data="type")
+                if t == link.rel_type
+            ]
+            self._graph.remove_edges_from(stale)
+            target_id = getattr(record, link.field)
+            if target_id is None:
+                continue
+            target: NodeKey = (link.target, target_id)
+            if target not in self._graph:
+                if not link.stub:
+                    continue
+                self._graph.add_node(target, label=link.target)
+            self._graph.add_edge(node, target, key=link.rel_type, type=link.rel_type)
+
+    def _apply_edge(self, kind: Kind, record: Record) -> None:
+        rid = record_id(record)
+        if isinstance(record, BuyingRole):
+            source: NodeKey = ("Person", record.person_id)
+            person = self._records[Kind.PEOPLE].get(record.person_id)
+            if record.bu_id is not None:
+                target: NodeKey = ("BusinessUnit", record.bu_id)
+            elif isinstance(person, Person):
+                target = ("Company", person.company_id)
+            else:
+                return
+            edge_type, edge_key = "HAS_ROLE", f"HAS_ROLE|{record.role}"
+        elif isinstance(record, Relationship):
+            source = ("Person", record.from_person_id)
+            target = ("Person", record.to_person_id)
+            edge_type = edge_key = record.type.value.upper()
+        elif isinstance(record, AccountTeamMember):
+            source = ("TeamMember", record.member_id)
+            target = ("Company", record.company_id)
+            edge_type = edge_key = "ON_ACCOUNT_TEAM"
+        elif isinstance(record, DealContact):
+            source = ("Person", record.person_id)
+            target = ("Deal", record.deal_id)
+            edge_type = edge_key = "CONTACT_ON"
+        else:  # pragma: no cover - every edge kind is handled above
+            raise TypeError(f"not an edge record: {record!r}")
+        if source not in self._graph or target not in self._graph:
+            return
+        self._graph.add_edge(source, target, key=edge_key, type=edge_type, rid=rid, kind=kind)
+
+
+def _typed(records: list[Record], cls: type[Any]) -> list[Any]:
+    return [r for r in records if isinstance(r, cls)]
+
+
+def _read_journal(path: Path) -> Iterator[dict[str, Any]]:
+    """The journal's complete entries; a torn last line (crash mid-append) is skipped."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.endswith("\n"):
+                return
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                return
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

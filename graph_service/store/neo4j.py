@@ -1,0 +1,522 @@
+"""The Neo4j store: the account graph on a Neo4j 5 server, through the official driver only.
+
+Every query is a module constant with ``$parameters``; batches are written with
+``UNWIND $rows`` in managed transactions (``execute_write``), so the driver retries transient
+failures. References between records are relationships, never id properties: a person's
+company is its ``WORKS_AT`` relationship, and reads put the ids back into the records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import Any, LiteralString
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from graph_service.domain import (
+    AccountFilter,
+    AccountPage,
+    AccountTeamMember,
+    AccountView,
+    BusinessUnit,
+    BuyingRole,
+    Company,
+    Deal,
+    DealContact,
+    GraphStats,
+    Kind,
+    NextAction,
+    Person,
+    Record,
+    Relationship,
+    RelationshipType,
+    TeamMember,
+    Touch,
+    WalletEstimate,
+    from_row,
+    record_id,
+    to_row,
+)
+from graph_service.errors import StoreUnavailableError
+
+# -- writes ------------------------------------------------------------------------------------
+
+UPSERT_COMPANIES: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:Company {id: row.id})
+SET n += row.props
+WITH n, row
+CALL (n) { OPTIONAL MATCH (n)-[old:SUBSIDIARY_OF]->() DELETE old }
+FOREACH (pid IN CASE WHEN row.parent_company_id IS NULL THEN [] ELSE [row.parent_company_id] END |
+  MERGE (p:Company {id: pid})
+  MERGE (n)-[:SUBSIDIARY_OF]->(p))
+"""
+
+UPSERT_BUSINESS_UNITS: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:BusinessUnit {id: row.id})
+SET n += row.props
+WITH n, row
+CALL (n) { OPTIONAL MATCH (n)-[old:PART_OF|CHILD_OF]->() DELETE old }
+OPTIONAL MATCH (c:Company {id: row.company_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (n)-[:PART_OF]->(c))
+FOREACH (pid IN CASE WHEN row.parent_bu_id IS NULL THEN [] ELSE [row.parent_bu_id] END |
+  MERGE (p:BusinessUnit {id: pid})
+  MERGE (n)-[:CHILD_OF]->(p))
+"""
+
+UPSERT_PEOPLE: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:Person {id: row.id})
+SET n += row.props
+WITH n, row
+CALL (n) { OPTIONAL MATCH (n)-[old:WORKS_AT|IN_UNIT|REPORTS_TO]->() DELETE old }
+OPTIONAL MATCH (c:Company {id: row.company_id})
+OPTIONAL MATCH (b:BusinessUnit {id: row.bu_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (n)-[:WORKS_AT]->(c))
+FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | MERGE (n)-[:IN_UNIT]->(b))
+FOREACH (mid IN CASE WHEN row.reports_to IS NULL THEN [] ELSE [row.reports_to] END |
+  MERGE (m:Person {id: mid})
+  MERGE (n)-[:REPORTS_TO]->(m))
+"""
+
+UPSERT_TEAM: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:TeamMember {id: row.id})
+SET n += row.props
+WITH n, row
+CALL (n) { OPTIONAL MATCH (n)-[old:REPORTS_TO]->() DELETE old }
+FOREACH (mid IN CASE WHEN row.manager_id IS NULL THEN [] ELSE [row.manager_id] END |
+  MERGE (m:TeamMember {id: mid})
+  MERGE (n)-[:REPORTS_TO]->(m))
+"""
+
+UPSERT_DEALS: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:Deal {id: row.id})
+SET n += row.props
+WITH n, row
+CALL (n) { OPTIONAL MATCH (n)-[old:FOR|IN_UNIT|OWNED_BY]->() DELETE old }
+OPTIONAL MATCH (c:Company {id: row.company_id})
+OPTIONAL MATCH (b:BusinessUnit {id: row.bu_id})
+OPTIONAL MATCH (o:TeamMember {id: row.owner_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (n)-[:FOR]->(c))
+FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | MERGE (n)-[:IN_UNIT]->(b))
+FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (n)-[:OWNED_BY]->(o))
+"""
+
+UPSERT_TOUCHES: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:Touch {id: row.id})
+SET n += row.props
+WITH n, row
+CALL (n) { OPTIONAL MATCH (n)-[old:BY|WITH|ABOUT]->() DELETE old }
+OPTIONAL MATCH (m:TeamMember {id: row.member_id})
+OPTIONAL MATCH (p:Person {id: row.person_id})
+OPTIONAL MATCH (d:Deal {id: row.deal_id})
+FOREACH (_ IN CASE WHEN m IS NULL THEN [] ELSE [1] END | MERGE (n)-[:BY]->(m))
+FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (n)-[:WITH]->(p))
+FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | MERGE (n)-[:ABOUT]->(d))
+"""
+
+UPSERT_NEXT_ACTIONS: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:NextAction {id: row.id})
+SET n += row.props
+WITH n, row
+CALL (n) { OPTIONAL MATCH (n)-[old:FOR|ASSIGNED_TO|WITH]->() DELETE old }
+OPTIONAL MATCH (c:Company {id: row.company_id})
+OPTIONAL MATCH (m:TeamMember {id: row.member_id})
+OPTIONAL MATCH (p:Person {id: row.person_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (n)-[:FOR]->(c))
+FOREACH (_ IN CASE WHEN m IS NULL THEN [] ELSE [1] END | MERGE (n)-[:ASSIGNED_TO]->(m))
+FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (n)-[:WITH]->(p))
+"""
+
+UPSERT_WALLET: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:WalletEstimate {id: row.id})
+SET n += row.props
+WITH n, row
+CALL (n) { OPTIONAL MATCH (n)-[old:OF|IN_UNIT]->() DELETE old }
+OPTIONAL MATCH (c:Company {id: row.company_id})
+OPTIONAL MATCH (b:BusinessUnit {id: row.bu_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (n)-[:OF]->(c))
+FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | MERGE (n)-[:IN_UNIT]->(b))
+"""
+
+UPSERT_COMPANY_ROLES: LiteralString = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person_id})-[:WORKS_AT]->(scope:Company)
+MERGE (p)-[r:HAS_ROLE {role: row.role}]->(scope)
+SET r.since = row.since
+"""
+
+UPSERT_UNIT_ROLES: LiteralString = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person_id})
+MATCH (scope:BusinessUnit {id: row.bu_id})
+MERGE (p)-[r:HAS_ROLE {role: row.role}]->(scope)
+SET r.since = row.since
+"""
+
+UPSERT_INFLUENCES: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.from_person_id})
+MATCH (b:Person {id: row.to_person_id})
+MERGE (a)-[r:INFLUENCES]->(b)
+SET r.strength = row.strength
+"""
+
+UPSERT_WORKED_WITH: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.from_person_id})
+MATCH (b:Person {id: row.to_person_id})
+MERGE (a)-[r:WORKED_WITH]->(b)
+SET r.strength = row.strength
+"""
+
+UPSERT_KNOWS: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.from_person_id})
+MATCH (b:Person {id: row.to_person_id})
+MERGE (a)-[r:KNOWS]->(b)
+SET r.strength = row.strength
+"""
+
+UPSERT_ACCOUNT_TEAM: LiteralString = """
+UNWIND $rows AS row
+MATCH (m:TeamMember {id: row.member_id})
+MATCH (c:Company {id: row.company_id})
+MERGE (m)-[r:ON_ACCOUNT_TEAM]->(c)
+SET r.role = row.role
+"""
+
+UPSERT_DEAL_CONTACTS: LiteralString = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person_id})
+MATCH (d:Deal {id: row.deal_id})
+MERGE (p)-[r:CONTACT_ON]->(d)
+SET r.role = row.role
+"""
+
+#: Node kinds: the upsert query and the record fields that become relationships.
+_NODE_WRITES: dict[Kind, tuple[LiteralString, tuple[str, ...]]] = {
+    Kind.COMPANIES: (UPSERT_COMPANIES, ("parent_company_id",)),
+    Kind.BUSINESS_UNITS: (UPSERT_BUSINESS_UNITS, ("company_id", "parent_bu_id")),
+    Kind.PEOPLE: (UPSERT_PEOPLE, ("company_id", "bu_id", "reports_to")),
+    Kind.TEAM: (UPSERT_TEAM, ("manager_id",)),
+    Kind.DEALS: (UPSERT_DEALS, ("company_id", "bu_id", "owner_id")),
+    Kind.TOUCHES: (UPSERT_TOUCHES, ("member_id", "person_id", "deal_id")),
+    Kind.NEXT_ACTIONS: (UPSERT_NEXT_ACTIONS, ("company_id", "member_id", "person_id")),
+    Kind.WALLET: (UPSERT_WALLET, ("company_id", "bu_id")),
+}
+
+_RELATIONSHIP_WRITES: dict[RelationshipType, LiteralString] = {
+    RelationshipType.INFLUENCES: UPSERT_INFLUENCES,
+    RelationshipType.WORKED_WITH: UPSERT_WORKED_WITH,
+    RelationshipType.KNOWS: UPSERT_KNOWS,
+}
+
+# -- reads -------------------------------------------------------------------------------------
+
+EXISTING_IDS: dict[Kind, LiteralString] = {
+    Kind.COMPANIES: "MATCH (n:Company) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.BUSINESS_UNITS: "MATCH (n:BusinessUnit) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.PEOPLE: "MATCH (n:Person) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.TEAM: "MATCH (n:TeamMember) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.DEALS: "MATCH (n:Deal) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.TOUCHES: "MATCH (n:Touch) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.NEXT_ACTIONS: "MATCH (n:NextAction) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.WALLET: "MATCH (n:WalletEstimate) WHERE n.id IN $ids RETURN n.id AS id",
+}
+
+NODE_COUNTS: LiteralString = """
+MATCH (n) UNWIND labels(n) AS label
+RETURN label, count(*) AS n
+"""
+
+RELATIONSHIP_COUNTS: LiteralString = """
+MATCH ()-[r]->()
+RETURN type(r) AS type, count(*) AS n
+"""
+
+ACCOUNTS_PAGE: LiteralString = """
+MATCH (c:Company)
+WHERE c.name IS NOT NULL
+  AND ($industry IS NULL OR c.industry = $industry)
+  AND ($country IS NULL OR c.country = $country)
+  AND ($name_contains IS NULL OR toLower(c.name) CONTAINS toLower($name_contains))
+  AND ($owner_id IS NULL OR EXISTS { (:TeamMember {id: $owner_id})-[:ON_ACCOUNT_TEAM]->(c) })
+WITH c ORDER BY c.id
+WITH collect(c) AS matched
+WITH size(matched) AS total, [x IN matched WHERE $after IS NULL OR x.id > $after] AS rest
+RETURN total,
+       size(rest) > $first AS has_next,
+       [x IN rest[0..$first] |
+         x {.*, parent_company_id: COLLECT { MATCH (x)-[:SUBSIDIARY_OF]->(p) RETURN p.id }[0]}
+       ] AS companies
+"""
+
+ACCOUNT_VIEW: LiteralString = """
+MATCH (c:Company {id: $company_id})
+WHERE c.name IS NOT NULL
+OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
+RETURN
+  c {.*, parent_company_id: parent.id} AS company,
+  CASE WHEN parent.name IS NULL THEN null ELSE parent {
+    .*, parent_company_id: COLLECT { MATCH (parent)-[:SUBSIDIARY_OF]->(g) RETURN g.id }[0]
+  } END AS parent,
+  COLLECT { MATCH (s:Company)-[:SUBSIDIARY_OF]->(c) RETURN s {.*, parent_company_id: c.id} }
+    AS subsidiaries,
+  COLLECT { MATCH (b:BusinessUnit)-[:PART_OF]->(c)
+            OPTIONAL MATCH (b)-[:CHILD_OF]->(pb)
+            RETURN b {.*, company_id: c.id, parent_bu_id: pb.id} } AS business_units,
+  COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
+            OPTIONAL MATCH (p)-[:IN_UNIT]->(b)
+            OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
+            RETURN p {.*, company_id: c.id, bu_id: b.id, reports_to: m.id} } AS people,
+  COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
+            MATCH (p)-[r:HAS_ROLE]->(scope)
+            RETURN {person_id: p.id, role: r.role, since: r.since,
+                    bu_id: CASE WHEN scope:BusinessUnit THEN scope.id END} } AS buying_roles,
+  COLLECT { MATCH (a:Person)-[:WORKS_AT]->(c)
+            MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)-[:WORKS_AT]->(c)
+            RETURN {from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
+                    strength: r.strength} } AS relationships,
+  COLLECT { MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c)
+            RETURN {company_id: c.id, member_id: m.id, role: r.role} } AS account_team,
+  COLLECT { CALL (c) {
+              MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m
+              UNION MATCH (m:TeamMember)<-[:OWNED_BY]-(:Deal)-[:FOR]->(c) RETURN m
+              UNION MATCH (m:TeamMember)<-[:BY]-(:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
+                    RETURN m
+              UNION MATCH (m:TeamMember)<-[:ASSIGNED_TO]-(:NextAction)-[:FOR]->(c) RETURN m
+            }
+            WITH DISTINCT m WHERE m.full_name IS NOT NULL
+            OPTIONAL MATCH (m)-[:REPORTS_TO]->(mg)
+            RETURN m {.*, manager_id: mg.id} } AS members,
+  COLLECT { MATCH (d:Deal)-[:FOR]->(c)
+            OPTIONAL MATCH (d)-[:IN_UNIT]->(b)
+            OPTIONAL MATCH (d)-[:OWNED_BY]->(o)
+            RETURN d {.*, company_id: c.id, bu_id: b.id, owner_id: o.id} } AS deals,
+  COLLECT { MATCH (p:Person)-[r:CONTACT_ON]->(d:Deal)-[:FOR]->(c)
+            RETURN {deal_id: d.id, person_id: p.id, role: r.role} } AS deal_contacts,
+  COLLECT { MATCH (t:Touch)-[:WITH]->(p:Person)-[:WORKS_AT]->(c)
+            OPTIONAL MATCH (t)-[:BY]->(m)
+            OPTIONAL MATCH (t)-[:ABOUT]->(d)
+            RETURN t {.*, person_id: p.id, member_id: m.id, deal_id: d.id} } AS touches,
+  COLLECT { MATCH (a:NextAction)-[:FOR]->(c)
+            OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
+            OPTIONAL MATCH (a)-[:WITH]->(p)
+            RETURN a {.*, company_id: c.id, member_id: m.id, person_id: p.id} } AS next_actions,
+  COLLECT { MATCH (w:WalletEstimate)-[:OF]->(c)
+            OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
+            RETURN w {.*, company_id: c.id, bu_id: b.id} } AS wallet
+"""
+
+PING: LiteralString = "RETURN 1 AS ok"
+
+CLEAR_ALL: LiteralString = """
+MATCH (n)
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
+def load_constraints(path: Path | None = None) -> list[str]:
+    """The statements of ``schema/constraints.cypher`` (comments dropped)."""
+    path = path or schema_dir() / "constraints.cypher"
+    text = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("//")
+    )
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+def schema_dir() -> Path:
+    """Where ``constraints.cypher`` and ``schema.graphql`` live (repo or installed wheel)."""
+    packaged = Path(__file__).resolve().parents[1] / "_schema"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "schema"
+
+
+class Neo4jStore:
+    """The Store protocol on a Neo4j 5 server."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        auth: tuple[str, str] | None = None,
+        database: str = "neo4j",
+    ) -> None:
+        self.uri = uri
+        self.database = database
+        try:
+            self._driver = GraphDatabase.driver(uri, auth=auth)
+        except ValueError as exc:
+            raise StoreUnavailableError(f"invalid Neo4j URI {uri!r}: {exc}") from exc
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _read(self, query: LiteralString, **params: Any) -> list[neo4j.Record]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self.database, routing_=neo4j.RoutingControl.READ
+            )
+        except (ServiceUnavailable, AuthError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
+        return records
+
+    def _write(self, work: Callable[[ManagedTransaction], None]) -> None:
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(work)
+        except (ServiceUnavailable, AuthError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
+
+    # -- Store protocol ------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        for statement in load_constraints():
+            self._run_schema(statement)
+
+    def _run_schema(self, statement: str) -> None:
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.run(statement).consume()  # type: ignore[arg-type]  # trusted file
+        except (ServiceUnavailable, AuthError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
+
+    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+        if not records:
+            return
+        if kind in _NODE_WRITES:
+            query, links = _NODE_WRITES[kind]
+            rows = [_node_row(r, links) for r in records]
+            self._write(lambda tx: _run(tx, query, rows))
+        elif kind is Kind.BUYING_ROLES:
+            roles = [r for r in records if isinstance(r, BuyingRole)]
+            company = [_edge_row(r) for r in roles if r.bu_id is None]
+            unit = [_edge_row(r) for r in roles if r.bu_id is not None]
+
+            def roles_work(tx: ManagedTransaction) -> None:
+                _run(tx, UPSERT_COMPANY_ROLES, company)
+                _run(tx, UPSERT_UNIT_ROLES, unit)
+
+            self._write(roles_work)
+        elif kind is Kind.RELATIONSHIPS:
+            rels = [r for r in records if isinstance(r, Relationship)]
+
+            def work(tx: ManagedTransaction) -> None:
+                for rel_type, query in _RELATIONSHIP_WRITES.items():
+                    _run(tx, query, [_edge_row(r) for r in rels if r.type is rel_type])
+
+            self._write(work)
+        elif kind is Kind.ACCOUNT_TEAM:
+            rows = [_edge_row(r) for r in records]
+            self._write(lambda tx: _run(tx, UPSERT_ACCOUNT_TEAM, rows))
+        elif kind is Kind.DEAL_CONTACTS:
+            rows = [_edge_row(r) for r in records]
+            self._write(lambda tx: _run(tx, UPSERT_DEAL_CONTACTS, rows))
+        else:  # pragma: no cover - every kind is handled above
+            raise ValueError(f"unknown kind {kind}")
+
+    def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {r["id"] for r in self._read(EXISTING_IDS[kind], ids=list(ids))}
+
+    def stats(self) -> GraphStats:
+        nodes = {r["label"]: r["n"] for r in self._read(NODE_COUNTS)}
+        rels = {r["type"]: r["n"] for r in self._read(RELATIONSHIP_COUNTS)}
+        return GraphStats(nodes=nodes, relationships=rels)
+
+    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
+        (row,) = self._read(
+            ACCOUNTS_PAGE,
+            first=first,
+            after=after,
+            industry=where.industry,
+            country=where.country,
+            owner_id=where.owner_id,
+            name_contains=where.name_contains,
+        )
+        companies = [_record(Company, c) for c in row["companies"]]
+        return AccountPage(
+            companies=[c for c in companies if isinstance(c, Company)],
+            has_next=bool(row["has_next"]),
+            total=int(row["total"]),
+        )
+
+    def account(self, company_id: str) -> AccountView | None:
+        rows = self._read(ACCOUNT_VIEW, company_id=company_id)
+        if not rows:
+            return None
+        row = rows[0]
+
+        def many(key: str, cls: type[Any]) -> list[Any]:
+            return [_record(cls, item) for item in row[key]]
+
+        return AccountView(
+            company=_record(Company, row["company"]),  # type: ignore[arg-type]
+            parent=_record(Company, row["parent"]) if row["parent"] else None,  # type: ignore[arg-type]
+            subsidiaries=many("subsidiaries", Company),
+            business_units=many("business_units", BusinessUnit),
+            people=many("people", Person),
+            buying_roles=many("buying_roles", BuyingRole),
+            relationships=many("relationships", Relationship),
+            account_team=many("account_team", AccountTeamMember),
+            members=many("members", TeamMember),
+            deals=many("deals", Deal),
+            deal_contacts=many("deal_contacts", DealContact),
+            touches=many("touches", Touch),
+            next_actions=many("next_actions", NextAction),
+            wallet=many("wallet", WalletEstimate),
+        )
+
+    def ping(self) -> None:
+        self._read(PING)
+
+    def clear(self) -> None:
+        """Delete every node and relationship (for tests and ``--replace`` loads)."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.run(CLEAR_ALL).consume()
+        except (ServiceUnavailable, AuthError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _run(tx: ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        tx.run(query, rows=rows).consume()
+
+
+def _node_row(record: Record, links: tuple[str, ...]) -> dict[str, Any]:
+    values = to_row(record)
+    row = {name: values.pop(name) for name in links}
+    row["id"] = record_id(record)
+    values["id"] = row["id"]
+    row["props"] = values
+    return row
+
+
+def _edge_row(record: Record) -> dict[str, Any]:
+    return to_row(record)
+
+
+def _native(value: Any) -> Any:
+    """Driver temporal values as Python ``date`` / ``datetime``."""
+    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date):
+        return value.to_native()
+    return value
+
+
+def _record(cls: type[Record], props: dict[str, Any]) -> Record:
+    return from_row(cls, {k: _native(v) for k, v in props.items()})
+

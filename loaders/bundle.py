@@ -1,0 +1,372 @@
+"""The native CSV bundle: a folder of UTF-8 CSV files, one per kind of record (see docs/bundle.md).
+
+Files are read in order (companies first, wallet last) in chunks of ``batch_size`` rows, so memory
+stays flat however large a file is. Each row is parsed and its references checked against what this
+load has accepted and what the store already holds; a good row is written in the next batch, a bad
+one becomes a :class:`~loaders.report.Reject`. A file missing a required column is refused whole,
+before anything of it is written. Loading is idempotent: every record is upserted by its identity.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph_service.domain import (
+    ActionStatus,
+    Direction,
+    Kind,
+    OrgType,
+    Record,
+    RelationshipType,
+    Role,
+    Seniority,
+    Stage,
+    TeamRole,
+    TouchType,
+    WalletSource,
+)
+from graph_service.errors import InputFileError
+from graph_service.store.base import Store
+from loaders.parsing import (
+    enum_parser,
+    parse_amount,
+    parse_count,
+    parse_date,
+    parse_datetime,
+    parse_strength,
+    parse_text,
+)
+from loaders.report import FileReport, LoadObserver, LoadReport, NullObserver, Reject
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a bundle file: the record field it feeds, how it parses, what it references."""
+
+    name: str
+    field: str
+    required: bool = False
+    parse: Callable[[str], Any] = parse_text
+    ref: Kind | None = None
+
+
+def _c(name: str, *, field: str | None = None, required: bool = False,
+       parse: Callable[[str], Any] = parse_text, ref: Kind | None = None) -> Column:
+    return Column(name, field or name, required, parse, ref)
+
+
+#: The bundle contract: for each kind, its columns in file order.
+COLUMNS: dict[Kind, tuple[Column, ...]] = {
+    Kind.COMPANIES: (
+        _c("company_id", field="id", required=True),
+        _c("name", required=True),
+        _c("domain"), _c("industry"),
+        _c("employees", parse=parse_count),
+        _c("annual_revenue", parse=parse_amount),
+        _c("country"),
+        _c("parent_company_id", ref=Kind.COMPANIES),
+    ),
+    Kind.BUSINESS_UNITS: (
+        _c("bu_id", field="id", required=True),
+        _c("company_id", required=True, ref=Kind.COMPANIES),
+        _c("name", required=True),
+        _c("parent_bu_id", ref=Kind.BUSINESS_UNITS),
+        _c("org_type", parse=enum_parser(OrgType)),
+    ),
+    Kind.PEOPLE: (
+        _c("person_id", field="id", required=True),
+        _c("company_id", required=True, ref=Kind.COMPANIES),
+        _c("full_name", required=True),
+        _c("bu_id", ref=Kind.BUSINESS_UNITS),
+        _c("email"), _c("title"),
+        _c("seniority", parse=enum_parser(Seniority)),
+        _c("reports_to", ref=Kind.PEOPLE),
+    ),
+    Kind.BUYING_ROLES: (
+        _c("person_id", required=True, ref=Kind.PEOPLE),
+        _c("role", required=True, parse=enum_parser(Role)),
+        _c("bu_id", ref=Kind.BUSINESS_UNITS),
+        _c("since", parse=parse_date),
+    ),
+    Kind.RELATIONSHIPS: (
+        _c("from_person_id", required=True, ref=Kind.PEOPLE),
+        _c("to_person_id", required=True, ref=Kind.PEOPLE),
+        _c("type", required=True, parse=enum_parser(RelationshipType)),
+        _c("strength", parse=parse_strength),
+    ),
+    Kind.TEAM: (
+        _c("member_id", field="id", required=True),
+        _c("full_name", required=True),
+        _c("email"),
+        _c("team_role", parse=enum_parser(TeamRole)),
+        _c("manager_id", ref=Kind.TEAM),
+        _c("region"),
+    ),
+    Kind.ACCOUNT_TEAM: (
+        _c("company_id", required=True, ref=Kind.COMPANIES),
+        _c("member_id", required=True, ref=Kind.TEAM),
+        _c("role"),
+    ),
+    Kind.DEALS: (
+        _c("deal_id", field="id", required=True),
+        _c("company_id", required=True, ref=Kind.COMPANIES),
+        _c("stage", required=True, parse=enum_parser(Stage)),
+        _c("bu_id", ref=Kind.BUSINESS_UNITS),
+        _c("name"), _c("product"), _c("category"),
+        _c("amount", parse=parse_amount),
+        _c("currency"),
+        _c("created_date", parse=parse_date),
+        _c("close_date", parse=parse_date),
+        _c("owner_id", ref=Kind.TEAM),
+        _c("channel"),
+    ),
+    Kind.DEAL_CONTACTS: (
+        _c("deal_id", required=True, ref=Kind.DEALS),
+        _c("person_id", required=True, ref=Kind.PEOPLE),
+        _c("role"),
+    ),
+    Kind.TOUCHES: (
+        _c("touch_id", field="id", required=True),
+        _c("member_id", required=True, ref=Kind.TEAM),
+        _c("person_id", required=True, ref=Kind.PEOPLE),
+        _c("type", required=True, parse=enum_parser(TouchType)),
+        _c("occurred_at", required=True, parse=parse_datetime),
+        _c("direction", parse=enum_parser(Direction)),
+        _c("deal_id", ref=Kind.DEALS),
+        _c("notes"),
+    ),
+    Kind.NEXT_ACTIONS: (
+        _c("action_id", field="id", required=True),
+        _c("company_id", required=True, ref=Kind.COMPANIES),
+        _c("member_id", required=True, ref=Kind.TEAM),
+        _c("due_date", required=True, parse=parse_date),
+        _c("description", required=True),
+        _c("person_id", ref=Kind.PEOPLE),
+        _c("status", parse=enum_parser(ActionStatus)),
+    ),
+    Kind.WALLET: (
+        _c("company_id", required=True, ref=Kind.COMPANIES),
+        _c("category", required=True),
+        _c("amount", required=True, parse=parse_amount),
+        _c("as_of", required=True, parse=parse_date),
+        _c("bu_id", ref=Kind.BUSINESS_UNITS),
+        _c("source", parse=enum_parser(WalletSource)),
+    ),
+}
+
+
+_NOUNS: dict[Kind, str] = {
+    Kind.COMPANIES: "company",
+    Kind.BUSINESS_UNITS: "business unit",
+    Kind.PEOPLE: "person",
+    Kind.TEAM: "team member",
+    Kind.DEALS: "deal",
+}
+
+
+class _KnownIds:
+    """Ids known to exist, per kind: accepted by this load, or found in the store (cached)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._known: dict[Kind, set[str]] = {k: set() for k in Kind}
+
+    def add(self, kind: Kind, ids: set[str]) -> None:
+        self._known[kind] |= ids
+
+    def missing(self, kind: Kind, ids: set[str]) -> set[str]:
+        unknown = ids - self._known[kind]
+        if unknown:
+            found = self._store.existing_ids(kind, unknown)
+            self._known[kind] |= found
+            unknown -= found
+        return unknown
+
+
+def load_bundle(
+    bundle_dir: Path,
+    store: Store,
+    *,
+    batch_size: int = 5000,
+    observer: LoadObserver | None = None,
+) -> LoadReport:
+    """Load every file of a native bundle present in ``bundle_dir`` into ``store``.
+
+    Returns the report; files that are absent are skipped. Never raises for bad data: a file that
+    cannot be read at all is reported with its ``error`` and nothing of it is written.
+    """
+    bundle_dir = Path(bundle_dir)
+    if not bundle_dir.is_dir():
+        raise InputFileError(str(bundle_dir), "not a directory")
+    observer = observer or NullObserver()
+    report = LoadReport(source=str(bundle_dir))
+    known = _KnownIds(store)
+    store.ensure_schema()
+    for kind in Kind:
+        path = bundle_dir / f"{kind.value}.csv"
+        if not path.exists():
+            continue
+        observer.file_started(path.name)
+        file_report = FileReport(file=path.name)
+        try:
+            _load_file(path, kind, store, known, batch_size, file_report, report, observer)
+        except InputFileError as exc:
+            file_report.error = str(exc)
+        report.files.append(file_report)
+        observer.file_finished(file_report)
+    return report
+
+
+def _load_file(
+    path: Path,
+    kind: Kind,
+    store: Store,
+    known: _KnownIds,
+    batch_size: int,
+    file_report: FileReport,
+    report: LoadReport,
+    observer: LoadObserver,
+) -> None:
+    columns = COLUMNS[kind]
+    header = _read_header(path)
+    missing = [c.name for c in columns if c.required and c.name not in header]
+    if missing:
+        raise InputFileError(path.name, "required column is missing", column=missing[0])
+    file_report.extra_columns = [h for h in header if h not in {c.name for c in columns}]
+    id_column = next((c for c in columns if c.field == "id"), None)
+    if id_column is not None and any(c.ref is kind for c in columns):
+        # A file may refer forward to its own later rows (a parent listed after its child).
+        known.add(kind, _column_values(path, id_column.name))
+    record_type = kind.record_type
+    batch: list[tuple[int, Record, dict[Kind, set[str]]]] = []
+
+    def flush() -> None:
+        accepted = _check_refs(batch, known, path.name, columns, report, file_report)
+        store.upsert(kind, [r for _, r, _ in accepted])
+        if id_column is not None:
+            known.add(kind, {r.id for _, r, _ in accepted})
+        file_report.loaded += len(accepted)
+        observer.rows_done(path.name, len(batch))
+        batch.clear()
+
+    for line, row in _rows(path):
+        file_report.read += 1
+        parsed = _parse_row(row, columns, path.name, line)
+        if isinstance(parsed, Reject):
+            report.rejects.append(parsed)
+            file_report.rejected += 1
+            continue
+        values, refs = parsed
+        try:
+            record = record_type(**values)
+        except (TypeError, ValueError) as exc:  # pragma: no cover - parsers catch these first
+            report.rejects.append(Reject(path.name, line, "", "", str(exc)))
+            file_report.rejected += 1
+            continue
+        batch.append((line, record, refs))
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+
+
+def _check_refs(
+    batch: list[tuple[int, Record, dict[Kind, set[str]]]],
+    known: _KnownIds,
+    file: str,
+    columns: tuple[Column, ...],
+    report: LoadReport,
+    file_report: FileReport,
+) -> list[tuple[int, Record, dict[Kind, set[str]]]]:
+    wanted: dict[Kind, set[str]] = {}
+    for _, _, refs in batch:
+        for kind, ids in refs.items():
+            wanted.setdefault(kind, set()).update(ids)
+    unknown = {kind: known.missing(kind, ids) for kind, ids in wanted.items()}
+    accepted = []
+    for line, record, _refs in batch:
+        bad = next(
+            (c for c in columns
+             if c.ref is not None and (v := _field(record, c.field)) is not None
+             and v in unknown[c.ref]),
+            None,
+        )
+        if bad is None:
+            accepted.append((line, record, _refs))
+            continue
+        value = str(_field(record, bad.field))
+        noun = _NOUNS[bad.ref] if bad.ref else "referenced"
+        report.rejects.append(Reject(file, line, bad.name, value, f"unknown {noun} id {value!r}"))
+        file_report.rejected += 1
+    return accepted
+
+
+def _field(record: Record, name: str) -> Any:
+    return getattr(record, name)
+
+
+def _parse_row(
+    row: dict[str, str | None], columns: tuple[Column, ...], file: str, line: int
+) -> tuple[dict[str, Any], dict[Kind, set[str]]] | Reject:
+    values: dict[str, Any] = {}
+    refs: dict[Kind, set[str]] = {}
+    if None in row:
+        return Reject(file, line, "", "", "more cells than the header has columns")
+    for column in columns:
+        raw = (row.get(column.name) or "").strip()
+        if not raw:
+            if column.required:
+                return Reject(file, line, column.name, "", "required value is empty")
+            continue
+        try:
+            value = column.parse(raw)
+        except ValueError as exc:
+            return Reject(file, line, column.name, raw, str(exc))
+        values[column.field] = value
+        if column.ref is not None:
+            refs.setdefault(column.ref, set()).add(value)
+    return values, refs
+
+
+def _open(path: Path) -> Any:
+    return path.open(encoding="utf-8-sig", newline="")
+
+
+def _read_header(path: Path) -> list[str]:
+    try:
+        with _open(path) as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path.name, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputFileError(path.name, f"cannot read: {exc.strerror}") from None
+    if not header:
+        raise InputFileError(path.name, "the file is empty (no header row)")
+    return [h.strip() for h in header]
+
+
+def _column_values(path: Path, name: str) -> set[str]:
+    return {v for _, row in _rows(path) if (v := (row.get(name) or "").strip())}
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """Data rows with the 1-based line each starts on."""
+    with _open(path) as fh:
+        reader = csv.DictReader(fh, restkey=None)  # type: ignore[arg-type]
+        if reader.fieldnames is not None:
+            reader.fieldnames = [h.strip() for h in reader.fieldnames]
+        start = reader.line_num + 1
+        try:
+            for row in reader:
+                yield start, row
+                start = reader.line_num + 1
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                path.name, f"not UTF-8 text after line {start - 1} ({exc.reason})"
+            ) from None
+        except csv.Error as exc:
+            raise InputFileError(path.name, f"line {start}: malformed CSV ({exc})") from None

@@ -1,0 +1,103 @@
+"""What a load did: per file, rows read = loaded + rejected, and every reject with its reason."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """One input row that was not loaded, and why. ``line`` is the 1-based line in the file."""
+
+    file: str
+    line: int
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass(slots=True)
+class FileReport:
+    """The outcome of one input file."""
+
+    file: str
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    error: str | None = None
+    extra_columns: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "read": self.read,
+            "loaded": self.loaded,
+            "rejected": self.rejected,
+            "error": self.error,
+            "extra_columns": self.extra_columns,
+        }
+
+
+@dataclass(slots=True)
+class LoadReport:
+    """The outcome of a whole load."""
+
+    source: str
+    files: list[FileReport] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    rejects_path: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """No file failed as a whole (rejected rows do not make a load fail)."""
+        return all(f.error is None for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "ok": self.ok,
+            "files": [f.as_dict() for f in self.files],
+            "totals": {
+                "read": sum(f.read for f in self.files),
+                "loaded": sum(f.loaded for f in self.files),
+                "rejected": sum(f.rejected for f in self.files),
+            },
+            "rejects_path": self.rejects_path,
+        }
+
+    def write_rejects(self, path: Path) -> Path:
+        """Write the reject report as CSV (file, line, field, value, reason)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["file", "line", "field", "value", "reason"])
+            for r in self.rejects:
+                writer.writerow([r.file, r.line, r.field, r.value, r.reason])
+        self.rejects_path = str(path)
+        return path
+
+
+class LoadObserver(Protocol):
+    """Receives progress while a load runs (the CLI draws progress bars from it)."""
+
+    def file_started(self, file: str) -> None: ...
+
+    def rows_done(self, file: str, count: int) -> None: ...
+
+    def file_finished(self, report: FileReport) -> None: ...
+
+
+class NullObserver:
+    """An observer that ignores everything."""
+
+    def file_started(self, file: str) -> None:
+        pass
+
+    def rows_done(self, file: str, count: int) -> None:
+        pass
+
+    def file_finished(self, report: FileReport) -> None:
+        pass
