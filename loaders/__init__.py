@@ -1,0 +1,1 @@
+"""Loaders: external files (CRM exports, CSV bundles) into domain records."""

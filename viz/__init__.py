@@ -1,0 +1,1 @@
+"""Drawings of the account graph (org maps, portfolio charts)."""
