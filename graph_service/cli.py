@@ -36,8 +36,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 load_app = typer.Typer(help="Load CRM data into the configured store.", no_args_is_help=True)
-neo4j_app = typer.Typer(help="An embedded Neo4j server for local development.",
-                        no_args_is_help=True)
+neo4j_app = typer.Typer(
+    help="An embedded Neo4j server for local development.", no_args_is_help=True
+)
 app.add_typer(load_app, name="load")
 app.add_typer(neo4j_app, name="neo4j")
 
@@ -116,8 +117,14 @@ class _RichObserver:
 
 
 def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description:<22}"), _RateColumn(),
-                    TimeElapsedColumn(), console=err, transient=False)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<22}"),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
 
 
 def _run_bundle_load(store: Store, bundle: Path, *, quiet: bool = False) -> Any:
@@ -126,8 +133,9 @@ def _run_bundle_load(store: Store, bundle: Path, *, quiet: bool = False) -> Any:
     with _progress() as progress:
         if quiet:
             progress.stop()
-        report = load_bundle(bundle, store, batch_size=state.settings.batch_size,
-                             observer=_RichObserver(progress))
+        report = load_bundle(
+            bundle, store, batch_size=state.settings.batch_size, observer=_RichObserver(progress)
+        )
     if report.rejects:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         report.write_rejects(state.settings.data_dir / "reports" / f"rejects-{stamp}.csv")
@@ -142,15 +150,17 @@ def _print_report(report: Any, as_json: bool) -> None:
     for col in ("file", "read", "loaded", "rejected"):
         table.add_column(col, justify="left" if col == "file" else "right")
     for f in report.files:
-        table.add_row(f.file, f"{f.read:,}", f"{f.loaded:,}",
-                      f"[red]{f.rejected:,}[/]" if f.rejected else "0")
+        table.add_row(
+            f.file, f"{f.read:,}", f"{f.loaded:,}", f"[red]{f.rejected:,}[/]" if f.rejected else "0"
+        )
     err.print(table)
     for f in report.files:
         if f.error:
-            err.print(f"[red]error[/] {f.error}")
+            err.print(f"[red]error[/] {f.error}", soft_wrap=True)
         if f.extra_columns:
-            err.print(f"[yellow]note[/] {f.file}: extra columns ignored: "
-                      + ", ".join(f.extra_columns))
+            err.print(
+                f"[yellow]note[/] {f.file}: extra columns ignored: " + ", ".join(f.extra_columns)
+            )
     if report.rejects_path:
         err.print(f"{len(report.rejects):,} rejected rows, with reasons: {report.rejects_path}")
 
@@ -179,17 +189,17 @@ def _serve(store: Store, host: str, port: int) -> None:
 
     from graph_service.api.app import create_app
 
-    api = create_app(store, store_name=state.settings.store.value,
-                     graphiql=state.settings.graphiql)
-    err.print(f"abmgraph serving the {state.settings.store.value} store on "
-              f"http://{host}:{port}/graphql")
+    api = create_app(store, store_name=state.settings.store.value, graphiql=state.settings.graphiql)
+    err.print(
+        f"abmgraph serving the {state.settings.store.value} store on http://{host}:{port}/graphql"
+    )
     uvicorn.run(api, host=host, port=port, log_level="info")
 
 
 @app.command()
 def demo(
-    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Port (env ABMGRAPH_PORT, 8000).")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface (env ABMGRAPH_HOST).")] = None,
     serve: Annotated[bool, typer.Option(help="Serve after loading.")] = True,
 ) -> None:
     """Load the demo bundle into the embedded store and serve it."""
@@ -204,7 +214,7 @@ def demo(
         store.close()
         raise
     if serve:
-        _serve(store, host, port)
+        _serve(store, host or state.settings.host, port or state.settings.port)
     else:
         store.close()
 
@@ -259,8 +269,9 @@ def query(
         raise AbmGraphError(f"--variables is not JSON: {exc}") from None
     store = _open(read_only=True)
     try:
-        result = schema.execute_sync(document, variable_values=values,
-                                     context_value={"store": store})
+        result = schema.execute_sync(
+            document, variable_values=values, context_value={"store": store}
+        )
     finally:
         store.close()
     payload: dict[str, Any] = {"data": result.data}
@@ -300,8 +311,9 @@ def neo4j_start(
     if running is None:
         with err.status("starting Neo4j (the first start downloads it with Maven)..."):
             running = start_detached(state_dir, default_cache_dir(), port)
-    err.print(f"Neo4j is running at {running.uri} (pid {running.pid}); "
-              "`--store neo4j` uses it, or:")
+    err.print(
+        f"Neo4j is running at {running.uri} (pid {running.pid}); `--store neo4j` uses it, or:"
+    )
     out.print(f"export NEO4J_URI={running.uri}")
 
 
@@ -331,5 +343,5 @@ def main() -> None:
     try:
         app()
     except AbmGraphError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -9,7 +9,8 @@ Graph shape (labels and relationship types; see ``docs/model.md``)::
     (Company)-[:SUBSIDIARY_OF]->(Company)
     (BusinessUnit)-[:PART_OF]->(Company)      (BusinessUnit)-[:CHILD_OF]->(BusinessUnit)
     (Person)-[:WORKS_AT]->(Company)           (Person)-[:IN_UNIT]->(BusinessUnit)
-    (Person)-[:REPORTS_TO]->(Person)          (Person)-[:HAS_ROLE {role, since}]->(Company|BusinessUnit)
+    (Person)-[:REPORTS_TO]->(Person)
+    (Person)-[:HAS_ROLE {role, since}]->(Company|BusinessUnit)
     (Person)-[:INFLUENCES|WORKED_WITH|KNOWS {strength}]->(Person)
     (TeamMember)-[:REPORTS_TO]->(TeamMember)  (TeamMember)-[:ON_ACCOUNT_TEAM {role}]->(Company)
     (Deal)-[:FOR]->(Company)  (Deal)-[:IN_UNIT]->(BusinessUnit)  (Deal)-[:OWNED_BY]->(TeamMember)
@@ -417,8 +418,7 @@ def to_row(record: Record) -> dict[str, Any]:
 def to_json_row(record: Record) -> dict[str, Any]:
     """The record as JSON-safe values (dates and datetimes in ISO 8601)."""
     return {
-        k: v.isoformat() if isinstance(v, date | datetime) else v
-        for k, v in to_row(record).items()
+        k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in to_row(record).items()
     }
 
 
@@ -470,8 +470,10 @@ class GraphStats:
     relationships: dict[str, int]
 
     def as_dict(self) -> dict[str, dict[str, int]]:
-        return {"nodes": dict(sorted(self.nodes.items())),
-                "relationships": dict(sorted(self.relationships.items()))}
+        return {
+            "nodes": dict(sorted(self.nodes.items())),
+            "relationships": dict(sorted(self.relationships.items())),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,8 +54,14 @@ class Column:
     ref: Kind | None = None
 
 
-def _c(name: str, *, field: str | None = None, required: bool = False,
-       parse: Callable[[str], Any] = parse_text, ref: Kind | None = None) -> Column:
+def _c(
+    name: str,
+    *,
+    field: str | None = None,
+    required: bool = False,
+    parse: Callable[[str], Any] = parse_text,
+    ref: Kind | None = None,
+) -> Column:
     return Column(name, field or name, required, parse, ref)
 
 
@@ -64,7 +70,8 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
     Kind.COMPANIES: (
         _c("company_id", field="id", required=True),
         _c("name", required=True),
-        _c("domain"), _c("industry"),
+        _c("domain"),
+        _c("industry"),
         _c("employees", parse=parse_count),
         _c("annual_revenue", parse=parse_amount),
         _c("country"),
@@ -82,7 +89,8 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("company_id", required=True, ref=Kind.COMPANIES),
         _c("full_name", required=True),
         _c("bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("email"), _c("title"),
+        _c("email"),
+        _c("title"),
         _c("seniority", parse=enum_parser(Seniority)),
         _c("reports_to", ref=Kind.PEOPLE),
     ),
@@ -116,7 +124,9 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("company_id", required=True, ref=Kind.COMPANIES),
         _c("stage", required=True, parse=enum_parser(Stage)),
         _c("bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("name"), _c("product"), _c("category"),
+        _c("name"),
+        _c("product"),
+        _c("category"),
         _c("amount", parse=parse_amount),
         _c("currency"),
         _c("created_date", parse=parse_date),
@@ -290,9 +300,13 @@ def _check_refs(
     accepted = []
     for line, record, _refs in batch:
         bad = next(
-            (c for c in columns
-             if c.ref is not None and (v := _field(record, c.field)) is not None
-             and v in unknown[c.ref]),
+            (
+                c
+                for c in columns
+                if c.ref is not None
+                and (v := _field(record, c.field)) is not None
+                and v in unknown[c.ref]
+            ),
             None,
         )
         if bad is None:
@@ -341,7 +355,9 @@ def _read_header(path: Path) -> list[str]:
         with _open(path) as fh:
             header = next(csv.reader(fh), None)
     except UnicodeDecodeError as exc:
-        raise InputFileError(path.name, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise InputFileError(
+            path.name, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     except OSError as exc:
         raise InputFileError(path.name, f"cannot read: {exc.strerror}") from None
     if not header:
@@ -356,7 +372,7 @@ def _column_values(path: Path, name: str) -> set[str]:
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str | None]]]:
     """Data rows with the 1-based line each starts on."""
     with _open(path) as fh:
-        reader = csv.DictReader(fh, restkey=None)  # type: ignore[arg-type]
+        reader = csv.DictReader(fh)
         if reader.fieldnames is not None:
             reader.fieldnames = [h.strip() for h in reader.fieldnames]
         start = reader.line_num + 1

@@ -48,7 +48,8 @@ class _Neo4jReport:
             self.ran.add(report.nodeid)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if os.environ.get(REQUIRE_ENV) != "1" or not self.marked:
+        required = os.environ.get(REQUIRE_ENV) == "1"
+        if not required or not self.marked or session.config.option.collectonly:
             return
         if self.skipped:
             first = next(iter(self.skipped.values()))
@@ -59,7 +60,7 @@ class _Neo4jReport:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if not self.marked:
+        if not self.marked or terminalreporter.config.option.collectonly:
             return
         line = f"neo4j: {len(self.ran)} tests ran against {self.uri or 'no server'}"
         if self.skipped:

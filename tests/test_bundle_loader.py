@@ -27,12 +27,17 @@ def mem(tmp_path: Path) -> MemoryStore:
 COMPANIES = "company_id,name,parent_company_id\nc1,Acme,\nc2,Acme Japan,c1\n"
 
 
-def test_report_counts_each_file_read_equals_loaded_plus_rejected(tmp_path: Path,
-                                                                    mem: MemoryStore) -> None:
+def test_report_counts_each_file_read_equals_loaded_plus_rejected(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
     b = tmp_path / "b"
     write(b, "companies.csv", COMPANIES)
-    write(b, "people.csv", "person_id,company_id,full_name,seniority\n"
-                           "p1,c1,Ann,vp\np2,c9,Bob,\np3,c2,,staff\np4,c2,Dee,king\n")
+    write(
+        b,
+        "people.csv",
+        "person_id,company_id,full_name,seniority\n"
+        "p1,c1,Ann,vp\np2,c9,Bob,\np3,c2,,staff\np4,c2,Dee,king\n",
+    )
     report = load_bundle(b, mem)
     files = {f.file: f for f in report.files}
     assert (files["companies.csv"].read, files["companies.csv"].loaded) == (2, 2)
@@ -49,7 +54,8 @@ def test_report_counts_each_file_read_equals_loaded_plus_rejected(tmp_path: Path
 
 
 def test_missing_required_column_refuses_the_file_and_writes_nothing_of_it(
-        tmp_path: Path, mem: MemoryStore) -> None:
+    tmp_path: Path, mem: MemoryStore
+) -> None:
     b = tmp_path / "b"
     write(b, "companies.csv", COMPANIES)
     write(b, "people.csv", "person_id,full_name\np1,Ann\n")
@@ -61,8 +67,9 @@ def test_missing_required_column_refuses_the_file_and_writes_nothing_of_it(
     assert "Person" not in mem.stats().nodes
 
 
-def test_a_child_may_come_before_its_parent_in_the_same_file(tmp_path: Path,
-                                                            mem: MemoryStore) -> None:
+def test_a_child_may_come_before_its_parent_in_the_same_file(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
     b = tmp_path / "b"
     write(b, "companies.csv", "company_id,name,parent_company_id\nkid,Kid,mom\nmom,Mom,\n")
     report = load_bundle(b, mem, batch_size=1)
@@ -71,8 +78,9 @@ def test_a_child_may_come_before_its_parent_in_the_same_file(tmp_path: Path,
     assert view is not None and view.parent is not None and view.parent.name == "Mom"
 
 
-def test_references_resolve_against_what_the_store_already_holds(tmp_path: Path,
-                                                                mem: MemoryStore) -> None:
+def test_references_resolve_against_what_the_store_already_holds(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
     write(tmp_path / "one", "companies.csv", COMPANIES)
     load_bundle(tmp_path / "one", mem)
     write(tmp_path / "two", "people.csv", "person_id,company_id,full_name\np1,c2,Ann\n")
@@ -80,17 +88,20 @@ def test_references_resolve_against_what_the_store_already_holds(tmp_path: Path,
     assert report.rejects == [] and report.files[0].loaded == 1
 
 
-def test_line_numbers_count_physical_lines_of_multiline_cells(tmp_path: Path,
-                                                             mem: MemoryStore) -> None:
+def test_line_numbers_count_physical_lines_of_multiline_cells(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
     b = tmp_path / "b"
-    write(b, "companies.csv", 'company_id,name,industry\nc1,"Acme\nHoldings",x\nc2,Beta,y\n'
-                              ',NoId,z\n')
+    write(
+        b, "companies.csv", 'company_id,name,industry\nc1,"Acme\nHoldings",x\nc2,Beta,y\n,NoId,z\n'
+    )
     report = load_bundle(b, mem)
     assert [(r.line, r.field) for r in report.rejects] == [(5, "company_id")]
 
 
-def test_a_row_with_more_cells_than_the_header_is_rejected(tmp_path: Path,
-                                                         mem: MemoryStore) -> None:
+def test_a_row_with_more_cells_than_the_header_is_rejected(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
     b = tmp_path / "b"
     write(b, "companies.csv", "company_id,name\nc1,Acme,extra\n")
     report = load_bundle(b, mem)
@@ -99,8 +110,12 @@ def test_a_row_with_more_cells_than_the_header_is_rejected(tmp_path: Path,
 
 def test_utf8_with_bom_and_extra_columns_are_accepted(tmp_path: Path, mem: MemoryStore) -> None:
     b = tmp_path / "b"
-    write(b, "companies.csv", "company_id,name,favourite_colour\nc1,株式会社テスト,blue\n",
-          encoding="utf-8-sig")
+    write(
+        b,
+        "companies.csv",
+        "company_id,name,favourite_colour\nc1,株式会社テスト,blue\n",
+        encoding="utf-8-sig",
+    )
     report = load_bundle(b, mem)
     assert report.files[0].loaded == 1
     assert report.files[0].extra_columns == ["favourite_colour"]
@@ -121,7 +136,8 @@ def test_loading_a_directory_that_does_not_exist_names_it(tmp_path: Path, mem: M
 
 
 def test_the_reject_report_is_a_csv_with_file_line_field_value_reason(
-        tmp_path: Path, mem: MemoryStore) -> None:
+    tmp_path: Path, mem: MemoryStore
+) -> None:
     b = tmp_path / "b"
     write(b, "companies.csv", "company_id,name,employees\nc1,Acme,many\n")
     report = load_bundle(b, mem)
@@ -132,14 +148,19 @@ def test_the_reject_report_is_a_csv_with_file_line_field_value_reason(
     ]
 
 
-cell = st.one_of(st.sampled_from(["", "c1", "c2", "x", "1,000", "2026-13-01", "ok"]),
-                 st.text(alphabet="abc,\"\n 株", max_size=6))
+cell = st.one_of(
+    st.sampled_from(["", "c1", "c2", "x", "1,000", "2026-13-01", "ok"]),
+    st.text(alphabet='abc,"\n 株', max_size=6),
+)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(st.tuples(cell, cell, cell), max_size=15))
-def test_no_row_is_ever_lost(tmp_path_factory: pytest.TempPathFactory,
-                             rows: list[tuple[str, str, str]]) -> None:
+def test_no_row_is_ever_lost(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str]]
+) -> None:
     import csv
     import io
 

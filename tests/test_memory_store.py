@@ -89,9 +89,13 @@ def test_a_process_killed_after_an_acknowledged_write_loses_nothing(tmp_path: Pa
         print("ACK", flush=True)
         time.sleep(60)
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                            cwd=Path(__file__).resolve().parents[1],
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "ACK"
     proc.send_signal(signal.SIGKILL)

@@ -36,8 +36,9 @@ def create_app(store: Store, *, store_name: str, graphiql: bool = True) -> Starl
         try:
             store.ping()
         except StoreUnavailableError as exc:
-            return JSONResponse({"status": "unavailable", "store": store_name,
-                                 "error": str(exc)}, status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "store": store_name, "error": str(exc)}, status_code=503
+            )
         return JSONResponse({"status": "ok", "store": store_name})
 
     async def index(_: Request) -> RedirectResponse:

@@ -25,4 +25,4 @@ def decode(cursor: str) -> str:
         raise ValueError(f"invalid cursor {cursor!r}") from None
     if not text.startswith(_PREFIX):
         raise ValueError(f"invalid cursor {cursor!r}")
-    return text[len(_PREFIX):]
+    return text[len(_PREFIX) :]

@@ -53,7 +53,7 @@ class Query:
         info: Info[Any, Any],
         first: int = 50,
         after: str | None = None,
-        filter: AccountFilter | None = None,  # noqa: A002 - the GraphQL argument name
+        filter: AccountFilter | None = None,
     ) -> AccountConnection:
         if not 0 <= first <= MAX_PAGE:
             raise GraphQLError(f"first must be between 0 and {MAX_PAGE}")
@@ -64,8 +64,10 @@ class Query:
         store = _store(info)
         where = filter.to_domain() if filter else AccountFilter().to_domain()
         page = store.accounts(first=first, after=after_id, where=where)
-        edges = [AccountEdge(cursor=cursor.encode(c.id), node=Account.of(c, store))
-                 for c in page.companies]
+        edges = [
+            AccountEdge(cursor=cursor.encode(c.id), node=Account.of(c, store))
+            for c in page.companies
+        ]
         return AccountConnection(
             edges=edges,
             page_info=PageInfo(
@@ -86,8 +88,9 @@ def _should_mask(error: GraphQLError) -> bool:
 
 def build_schema() -> strawberry.Schema:
     """The schema with error masking."""
-    return strawberry.Schema(query=Query, extensions=[MaskErrors(should_mask_error=_should_mask)])
+    return strawberry.Schema(
+        query=Query, extensions=[lambda: MaskErrors(should_mask_error=_should_mask)]
+    )
 
 
 schema = build_schema()
-

@@ -11,21 +11,21 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from graph_service import domain
+from graph_service import domain as dm
 from graph_service.store.base import Store
 
-_R = TypeVar("_R", bound=domain.Record)
+_R = TypeVar("_R", bound=dm.Record)
 
-Role = strawberry.enum(domain.Role, description="A buying role in the decision-making unit.")
-Stage = strawberry.enum(domain.Stage, description="A deal's stage; won and lost are closed.")
-TouchType = strawberry.enum(domain.TouchType, description="The channel of a touch.")
-Seniority = strawberry.enum(domain.Seniority, description="A person's level.")
-OrgType = strawberry.enum(domain.OrgType, description="How a business unit is organised.")
-TeamRole = strawberry.enum(domain.TeamRole, description="A team member's job on our side.")
-Direction = strawberry.enum(domain.Direction, description="Who started a touch.")
-RelationshipType = strawberry.enum(domain.RelationshipType, description="A tie between people.")
-WalletSource = strawberry.enum(domain.WalletSource, description="Where an estimate comes from.")
-ActionStatus = strawberry.enum(domain.ActionStatus, description="Whether an action is to do.")
+Role = strawberry.enum(dm.Role, description="A buying role in the decision-making unit.")
+Stage = strawberry.enum(dm.Stage, description="A deal's stage; won and lost are closed.")
+TouchType = strawberry.enum(dm.TouchType, description="The channel of a touch.")
+Seniority = strawberry.enum(dm.Seniority, description="A person's level.")
+OrgType = strawberry.enum(dm.OrgType, description="How a business unit is organised.")
+TeamRole = strawberry.enum(dm.TeamRole, description="A team member's job on our side.")
+Direction = strawberry.enum(dm.Direction, description="Who started a touch.")
+RelationshipType = strawberry.enum(dm.RelationshipType, description="A tie between people.")
+WalletSource = strawberry.enum(dm.WalletSource, description="Where an estimate comes from.")
+ActionStatus = strawberry.enum(dm.ActionStatus, description="Whether an action is to do.")
 
 
 @strawberry.type(description="One of our own people (the seller's side).")
@@ -38,10 +38,14 @@ class TeamMember:
     region: str | None
 
     @classmethod
-    def of(cls, m: domain.TeamMember) -> TeamMember:
+    def of(cls, m: dm.TeamMember) -> TeamMember:
         return cls(
-            id=strawberry.ID(m.id), full_name=m.full_name, email=m.email, team_role=m.team_role,
-            manager_id=_id(m.manager_id), region=m.region,
+            id=strawberry.ID(m.id),
+            full_name=m.full_name,
+            email=m.email,
+            team_role=m.team_role,
+            manager_id=_id(m.manager_id),
+            region=m.region,
         )
 
 
@@ -135,7 +139,9 @@ class NextAction:
     person_id: strawberry.ID | None
 
 
-@strawberry.type(description="What the account (or a unit) spends per year in a category, all vendors.")
+@strawberry.type(
+    description="What the account (or a unit) spends per year in a category, from all vendors."
+)
 class WalletEstimate:
     category: str
     amount: float
@@ -155,20 +161,27 @@ class Account:
     country: str | None
     parent_id: strawberry.ID | None = strawberry.field(description="The parent company's id.")
     _store: strawberry.Private[Store]
-    _view: strawberry.Private[domain.AccountView | None] = None
+    _view: strawberry.Private[dm.AccountView | None] = None
 
     @classmethod
-    def of(cls, c: domain.Company, store: Store, view: domain.AccountView | None = None) -> Account:
+    def of(cls, c: dm.Company, store: Store, view: dm.AccountView | None = None) -> Account:
         return cls(
-            id=strawberry.ID(c.id), name=c.name, domain=c.domain, industry=c.industry,
-            employees=c.employees, annual_revenue=c.annual_revenue, country=c.country,
-            parent_id=_id(c.parent_company_id), _store=store, _view=view,
+            id=strawberry.ID(c.id),
+            name=c.name,
+            domain=c.domain,
+            industry=c.industry,
+            employees=c.employees,
+            annual_revenue=c.annual_revenue,
+            country=c.country,
+            parent_id=_id(c.parent_company_id),
+            _store=store,
+            _view=view,
         )
 
-    def view(self) -> domain.AccountView:
+    def view(self) -> dm.AccountView:
         if self._view is None:
-            self._view = self._store.account(self.id) or domain.AccountView(
-                company=domain.Company(id=self.id, name=self.name)
+            self._view = self._store.account(self.id) or dm.AccountView(
+                company=dm.Company(id=self.id, name=self.name)
             )
         return self._view
 
@@ -184,8 +197,12 @@ class Account:
     @strawberry.field
     def business_units(self) -> list[BusinessUnit]:
         return [
-            BusinessUnit(id=strawberry.ID(b.id), name=b.name, org_type=b.org_type,
-                         parent_id=_id(b.parent_bu_id))
+            BusinessUnit(
+                id=strawberry.ID(b.id),
+                name=b.name,
+                org_type=b.org_type,
+                parent_id=_id(b.parent_bu_id),
+            )
             for b in _by_id(self.view().business_units)
         ]
 
@@ -193,23 +210,29 @@ class Account:
     def people(self) -> list[Person]:
         v = self.view()
         roles: dict[str, list[BuyingRole]] = {}
-        for r in sorted(v.buying_roles, key=domain.record_id):
+        for r in sorted(v.buying_roles, key=dm.record_id):
             roles.setdefault(r.person_id, []).append(
                 BuyingRole(role=r.role, business_unit_id=_id(r.bu_id), since=r.since)
             )
         ties: dict[str, list[PersonTie]] = {}
-        for t in sorted(v.relationships, key=domain.record_id):
+        for t in sorted(v.relationships, key=dm.record_id):
             ties.setdefault(t.from_person_id, []).append(
-                PersonTie(to_person_id=strawberry.ID(t.to_person_id), type=t.type,
-                          strength=t.strength)
+                PersonTie(
+                    to_person_id=strawberry.ID(t.to_person_id), type=t.type, strength=t.strength
+                )
             )
         return [
             Person(
-                id=strawberry.ID(p.id), full_name=p.full_name, title=p.title,
-                seniority=p.seniority, email=p.email, business_unit_id=_id(p.bu_id),
-                reports_to_id=_id(p.reports_to), roles=roles.get(p.id, []),
+                id=strawberry.ID(p.id),
+                full_name=p.full_name,
+                title=p.title,
+                seniority=p.seniority,
+                email=p.email,
+                business_unit_id=_id(p.bu_id),
+                reports_to_id=_id(p.reports_to),
+                roles=roles.get(p.id, []),
                 ties=ties.get(p.id, []),
-                is_champion=any(r.role == domain.Role.CHAMPION for r in roles.get(p.id, [])),
+                is_champion=any(r.role == dm.Role.CHAMPION for r in roles.get(p.id, [])),
             )
             for p in _by_id(v.people)
         ]
@@ -220,39 +243,55 @@ class Account:
         members = {m.id: m for m in v.members}
         return [
             AccountTeamMember(member=TeamMember.of(members[a.member_id]), role=a.role)
-            for a in _by_id(v.account_team) if a.member_id in members
+            for a in _by_id(v.account_team)
+            if a.member_id in members
         ]
 
     @strawberry.field(description="Deals, newest first; openOnly keeps deals not yet won or lost.")
     def deals(self, open_only: bool = False) -> list[Deal]:
         v = self.view()
         contacts: dict[str, list[DealContact]] = {}
-        for c in sorted(v.deal_contacts, key=domain.record_id):
+        for c in sorted(v.deal_contacts, key=dm.record_id):
             contacts.setdefault(c.deal_id, []).append(
                 DealContact(person_id=strawberry.ID(c.person_id), role=c.role)
             )
         deals = sorted(v.deals, key=lambda d: (d.created_date or date.min, d.id), reverse=True)
         return [
             Deal(
-                id=strawberry.ID(d.id), name=d.name, stage=d.stage, is_open=d.stage.is_open,
-                amount=d.amount, currency=d.currency, product=d.product, category=d.category,
-                channel=d.channel, business_unit_id=_id(d.bu_id), owner_id=_id(d.owner_id),
-                created_date=d.created_date, close_date=d.close_date,
+                id=strawberry.ID(d.id),
+                name=d.name,
+                stage=d.stage,
+                is_open=d.stage.is_open,
+                amount=d.amount,
+                currency=d.currency,
+                product=d.product,
+                category=d.category,
+                channel=d.channel,
+                business_unit_id=_id(d.bu_id),
+                owner_id=_id(d.owner_id),
+                created_date=d.created_date,
+                close_date=d.close_date,
                 contacts=contacts.get(d.id, []),
             )
-            for d in deals if d.stage.is_open or not open_only
+            for d in deals
+            if d.stage.is_open or not open_only
         ]
 
-    @strawberry.field(description="The most recent touches with the account's people, newest first.")
+    @strawberry.field(description="The latest touches with the account's people, newest first.")
     def recent_touches(
         self, limit: Annotated[int, strawberry.argument(description="At most 500.")] = 20
     ) -> list[Touch]:
         touches = sorted(self.view().touches, key=lambda t: (t.occurred_at, t.id), reverse=True)
         return [
             Touch(
-                id=strawberry.ID(t.id), type=t.type, occurred_at=t.occurred_at,
-                direction=t.direction, member_id=strawberry.ID(t.member_id),
-                person_id=strawberry.ID(t.person_id), deal_id=_id(t.deal_id), notes=t.notes,
+                id=strawberry.ID(t.id),
+                type=t.type,
+                occurred_at=t.occurred_at,
+                direction=t.direction,
+                member_id=strawberry.ID(t.member_id),
+                person_id=strawberry.ID(t.person_id),
+                deal_id=_id(t.deal_id),
+                notes=t.notes,
             )
             for t in touches[: max(0, min(limit, 500))]
         ]
@@ -266,8 +305,11 @@ class Account:
         actions = sorted(self.view().next_actions, key=lambda a: (a.due_date, a.id))
         return [
             NextAction(
-                id=strawberry.ID(a.id), due_date=a.due_date, description=a.description,
-                status=a.status, member_id=strawberry.ID(a.member_id),
+                id=strawberry.ID(a.id),
+                due_date=a.due_date,
+                description=a.description,
+                status=a.status,
+                member_id=strawberry.ID(a.member_id),
                 person_id=_id(a.person_id),
             )
             for a in actions
@@ -277,8 +319,13 @@ class Account:
     def wallet_estimates(self) -> list[WalletEstimate]:
         rows = sorted(self.view().wallet, key=lambda w: (w.as_of, w.category), reverse=True)
         return [
-            WalletEstimate(category=w.category, amount=w.amount, as_of=w.as_of,
-                           business_unit_id=_id(w.bu_id), source=w.source)
+            WalletEstimate(
+                category=w.category,
+                amount=w.amount,
+                as_of=w.as_of,
+                business_unit_id=_id(w.bu_id),
+                source=w.source,
+            )
             for w in rows
         ]
 
@@ -303,9 +350,10 @@ class AccountFilter:
         default=None, description="Case-insensitive substring of the name."
     )
 
-    def to_domain(self) -> domain.AccountFilter:
-        return domain.AccountFilter(
-            industry=self.industry, country=self.country,
+    def to_domain(self) -> dm.AccountFilter:
+        return dm.AccountFilter(
+            industry=self.industry,
+            country=self.country,
             owner_id=str(self.owner_id) if self.owner_id else None,
             name_contains=self.name_contains,
         )
@@ -335,4 +383,4 @@ def _id(value: str | None) -> strawberry.ID | None:
 
 
 def _by_id(records: list[_R]) -> list[_R]:
-    return sorted(records, key=domain.record_id)
+    return sorted(records, key=dm.record_id)

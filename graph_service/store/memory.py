@@ -32,8 +32,8 @@ from graph_service.domain import (
     AccountPage,
     AccountTeamMember,
     AccountView,
-    BuyingRole,
     BusinessUnit,
+    BuyingRole,
     Company,
     Deal,
     DealContact,
@@ -130,7 +130,9 @@ class MemoryStore:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreUnavailableError(f"cannot create data directory {self.data_dir}: {exc}") from exc
+            raise StoreUnavailableError(
+                f"cannot create data directory {self.data_dir}: {exc}"
+            ) from exc
         self._lock = filelock.FileLock(str(self.data_dir / "write.lock"))
         try:
             self._lock.acquire(timeout=0)
@@ -259,25 +261,32 @@ class MemoryStore:
 
     def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
         companies = [
-            c for c in self._records[Kind.COMPANIES].values()
+            c
+            for c in self._records[Kind.COMPANIES].values()
             if isinstance(c, Company) and self._matches(c, where)
         ]
         companies.sort(key=lambda c: c.id)
         total = len(companies)
         if after is not None:
             companies = [c for c in companies if c.id > after]
-        return AccountPage(companies=companies[:first], has_next=len(companies) > first, total=total)
+        return AccountPage(
+            companies=companies[:first], has_next=len(companies) > first, total=total
+        )
 
     def _matches(self, c: Company, where: AccountFilter) -> bool:
         if where.industry is not None and c.industry != where.industry:
             return False
         if where.country is not None and c.country != where.country:
             return False
-        if where.name_contains is not None and where.name_contains.casefold() not in c.name.casefold():
+        if (
+            where.name_contains is not None
+            and where.name_contains.casefold() not in c.name.casefold()
+        ):
             return False
         if where.owner_id is not None:
             team = {
-                u for u, _, t in self._graph.in_edges(("Company", c.id), data="type")
+                u
+                for u, _, t in self._graph.in_edges(("Company", c.id), data="type")
                 if t == "ON_ACCOUNT_TEAM"
             }
             return ("TeamMember", where.owner_id) in team
@@ -290,7 +299,8 @@ class MemoryStore:
         key: NodeKey = ("Company", company_id)
         parent = (
             self._records[Kind.COMPANIES].get(company.parent_company_id)
-            if company.parent_company_id else None
+            if company.parent_company_id
+            else None
         )
         people = self._sources(key, "WORKS_AT", Kind.PEOPLE)
         person_keys = {("Person", p.id) for p in people}
@@ -365,7 +375,8 @@ class MemoryStore:
         self._graph.add_node(node, label=node[0])
         for link in _NODE_LINKS[kind]:
             stale = [
-                (u, v, k) for u, v, k, t in self._graph.out_edges(node, keys=True, data="type")
+                (u, v, k)
+                for u, v, k, t in self._graph.out_edges(node, keys=True, data="type")
                 if t == link.rel_type
             ]
             self._graph.remove_edges_from(stale)

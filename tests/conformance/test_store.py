@@ -92,8 +92,10 @@ def test_moving_a_person_replaces_the_old_links(store: Store) -> None:
 
 
 def test_a_record_may_refer_forward_to_one_written_later_in_the_batch(store: Store) -> None:
-    store.upsert(Kind.COMPANIES, [Company(id="kid", name="Kid", parent_company_id="mom"),
-                                  Company(id="mom", name="Mom")])
+    store.upsert(
+        Kind.COMPANIES,
+        [Company(id="kid", name="Kid", parent_company_id="mom"), Company(id="mom", name="Mom")],
+    )
     view = store.account("kid")
     assert view is not None and view.parent == Company(id="mom", name="Mom")
 
@@ -103,8 +105,9 @@ def test_company_wide_and_unit_roles_are_distinct(store: Store) -> None:
     store.upsert(Kind.BUYING_ROLES, [BuyingRole(person_id="p2", role=Role.CHAMPION)])
     view = store.account("c1")
     assert view is not None
-    bob_roles = sorted((r.role.value, r.bu_id or "") for r in view.buying_roles
-                       if r.person_id == "p2")
+    bob_roles = sorted(
+        (r.role.value, r.bu_id or "") for r in view.buying_roles if r.person_id == "p2"
+    )
     assert bob_roles == [("champion", ""), ("champion", "bu-sales"), ("influencer", "")]
 
 
@@ -143,8 +146,13 @@ def test_accounts_filters_combine(store: Store) -> None:
 
 def test_later_touch_with_same_id_replaces_the_earlier(store: Store) -> None:
     load(store)
-    changed = Touch(id="t2", member_id="m1", person_id="p3", type=TouchType.VISIT,
-                    occurred_at=datetime(2026, 11, 1, tzinfo=UTC))
+    changed = Touch(
+        id="t2",
+        member_id="m1",
+        person_id="p3",
+        type=TouchType.VISIT,
+        occurred_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
     store.upsert(Kind.TOUCHES, [changed])
     view = store.account("c1")
     assert view is not None

@@ -1,0 +1,53 @@
+"""The HTTP service: GraphQL over HTTP and the health check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from graph_service.api.app import create_app
+from graph_service.store.memory import MemoryStore
+from tests.fixtures import load
+
+
+def client(tmp_path: Path) -> TestClient:
+    store = MemoryStore(tmp_path)
+    load(store)
+    return TestClient(create_app(store, store_name="memory"))
+
+
+def test_healthz_reports_the_store(tmp_path: Path) -> None:
+    with client(tmp_path) as c:
+        r = c.get("/healthz")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "store": "memory"}
+
+
+def test_healthz_is_503_when_the_store_is_gone(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    app = create_app(store, store_name="memory")
+    store.close()
+    r = TestClient(app).get("/healthz")
+    assert r.status_code == 503 and r.json()["status"] == "unavailable"
+
+
+def test_graphql_over_http(tmp_path: Path) -> None:
+    with client(tmp_path) as c:
+        r = c.post(
+            "/graphql", json={"query": "{ accounts(first: 3) { edges { node { id name } } } }"}
+        )
+    assert r.status_code == 200
+    assert [e["node"]["id"] for e in r.json()["data"]["accounts"]["edges"]] == ["c1", "c2", "c3"]
+
+
+def test_graphiql_is_served_in_development(tmp_path: Path) -> None:
+    with client(tmp_path) as c:
+        r = c.get("/graphql", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "graphiql" in r.text.lower()
+
+
+def test_the_store_is_closed_on_shutdown(tmp_path: Path) -> None:
+    with client(tmp_path):
+        pass
+    MemoryStore(tmp_path).close()  # the write lock was released
