@@ -1,0 +1,446 @@
+"""A real Neo4j Community server for tests and local development, without Docker.
+
+The server is Neo4j embedded in a tiny Java launcher (``graph_service/embedded_neo4j``) with
+only the Bolt connector, listening on loopback with auth disabled. Maven builds the launcher
+once into a cache directory; the result is reused until the pom or the Java source changes.
+
+Two ways to run it:
+
+* :class:`EmbeddedNeo4j` -- owned by this Python process (pytest fixtures). With
+  ``tie_to_parent=True`` the server exits when this process dies, so no orphan is left.
+* :func:`start_detached` / :func:`status_detached` / :func:`stop_detached` -- a server that
+  outlives the Python process (the CLI); its pid and URI are kept in ``state_dir/neo4j.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import platformdirs
+from filelock import FileLock
+
+__all__ = [
+    "EmbeddedNeo4j",
+    "EmbeddedNeo4jError",
+    "ServerState",
+    "build_classpath",
+    "default_cache_dir",
+    "free_port",
+    "start_detached",
+    "status_detached",
+    "stop_detached",
+]
+
+LAUNCHER_DIR = Path(__file__).resolve().parent / "embedded_neo4j"
+MAIN_CLASS = "io.abmgraph.embedded.EmbeddedNeo4j"
+HOST = "127.0.0.1"
+#: JVM options: a small heap, a GC with few threads (faster start on small machines), and the
+#: ``--add-opens`` that Neo4j's own server script passes (page cache access to direct buffers).
+JVM_OPTIONS = (
+    "-Xmx1g",
+    "-XX:+UseSerialGC",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+)
+LOG_NAME = "launcher.log"
+STATE_NAME = "neo4j.json"
+_READY = "READY "
+_TAIL_LINES = 40
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # Maven 3.8 emits these even in batch mode
+
+
+class EmbeddedNeo4jError(RuntimeError):
+    """The embedded Neo4j server could not be built, started or reached."""
+
+
+def default_cache_dir() -> Path:
+    """Return the build cache: ``$ABMGRAPH_CACHE_DIR/embedded-neo4j`` or the user cache dir."""
+    base = os.environ.get("ABMGRAPH_CACHE_DIR") or platformdirs.user_cache_dir("abmgraph")
+    return Path(base) / "embedded-neo4j"
+
+
+def _tail(text: str, lines: int = _TAIL_LINES) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def _read_tail(path: Path) -> str:
+    try:
+        return _tail(path.read_text(errors="replace"))
+    except OSError:
+        return ""
+
+
+def _source_hash() -> str:
+    digest = hashlib.sha256()
+    for path in [LAUNCHER_DIR / "pom.xml", *sorted((LAUNCHER_DIR / "src").rglob("*.java"))]:
+        digest.update(path.relative_to(LAUNCHER_DIR).as_posix().encode())
+        digest.update(b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _which(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        raise EmbeddedNeo4jError(
+            f"`{tool}` not found on PATH; the embedded Neo4j needs Java 17+ and Maven 3.6+"
+        )
+    return found
+
+
+def _cached_classpath(cache_dir: Path, key: str) -> str | None:
+    classes = cache_dir / "build" / "classes"
+    try:
+        if (cache_dir / "build.key").read_text() != key:
+            return None
+        deps = (cache_dir / "classpath.txt").read_text().strip()
+    except OSError:
+        return None
+    entries = [str(classes), *deps.split(os.pathsep)]
+    if not all(Path(entry).exists() for entry in entries):  # e.g. ~/.m2 was cleaned
+        return None
+    return os.pathsep.join(entries)
+
+
+def build_classpath(cache_dir: Path, *, quiet: bool = True) -> str:
+    """Build the launcher with Maven (only if needed) and return its Java classpath.
+
+    The build is cached in ``cache_dir`` keyed by a hash of the pom and the Java source, and
+    guarded by a file lock so concurrent callers build once. The first build downloads Neo4j
+    (~150 MB) into the local Maven repository. With ``quiet=False`` Maven's output goes to
+    the terminal instead of being captured.
+
+    Raises:
+        EmbeddedNeo4jError: ``java`` or ``mvn`` is missing, or the Maven build failed.
+    """
+    _which("java")
+    mvn = _which("mvn")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    key = _source_hash()
+    with FileLock(cache_dir / "build.lock"):
+        classpath = _cached_classpath(cache_dir, key)
+        if classpath is not None:
+            return classpath
+        (cache_dir / "build.key").unlink(missing_ok=True)
+        cmd = [
+            mvn,
+            *(["-q"] if quiet else []),
+            "-B",
+            "-f",
+            str(LAUNCHER_DIR / "pom.xml"),
+            f"-Dabmgraph.buildDir={cache_dir / 'build'}",
+            "compile",
+            "dependency:build-classpath",
+            f"-Dmdep.outputFile={cache_dir / 'classpath.txt'}",
+        ]
+        result = subprocess.run(
+            cmd,
+            stdout=subprocess.PIPE if quiet else None,
+            stderr=subprocess.STDOUT if quiet else None,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            output = _tail(_ANSI_ESCAPE.sub("", result.stdout)) if quiet else "(see output above)"
+            raise EmbeddedNeo4jError(
+                f"Maven build of the embedded Neo4j launcher failed "
+                f"(exit {result.returncode}): {' '.join(cmd)}\n{output}"
+            )
+        (cache_dir / "build.key").write_text(key)
+        classpath = _cached_classpath(cache_dir, key)
+        if classpath is None:
+            raise EmbeddedNeo4jError(f"Maven succeeded but left no usable classpath in {cache_dir}")
+        return classpath
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _port_open(port: int, host: str = HOST) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1.0):
+        return True
+    return False
+
+
+def _launch(
+    data_dir: Path, port: int, cache_dir: Path, *, tie_to_parent: bool, detach: bool
+) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start the launcher JVM with stdout and stderr going to ``data_dir/launcher.log``."""
+    classpath = build_classpath(cache_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / LOG_NAME
+    cmd = [
+        _which("java"),
+        *JVM_OPTIONS,
+        "-cp",
+        classpath,
+        MAIN_CLASS,
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        "--host",
+        HOST,
+    ]
+    if tie_to_parent:
+        cmd.append("--exit-on-stdin-eof")
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE if tie_to_parent else subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=detach,
+        )
+    return proc, log_path
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> str:
+    """Wait for the ``READY bolt://...`` line and return the URI; kill the JVM on failure."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(OSError), log_path.open(errors="replace") as log:
+            for line in log:
+                if line.startswith(_READY):
+                    return line[len(_READY) :].strip()
+        if proc.poll() is not None:
+            problem = f"exited with code {proc.returncode} before it was ready"
+            break
+        if time.monotonic() > deadline:
+            problem = f"was not ready after {timeout:.0f}s"
+            break
+        time.sleep(0.05)
+    _terminate(proc, grace=5)
+    raise EmbeddedNeo4jError(
+        f"embedded Neo4j {problem}; log {log_path}:\n{_read_tail(log_path)}\n"
+        f"(Neo4j's own log: {log_path.parent / 'logs' / 'debug.log'})"
+    )
+
+
+def _terminate(proc: subprocess.Popen[bytes], grace: float) -> None:
+    if proc.stdin is not None:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class EmbeddedNeo4j:
+    """A Neo4j server owned by this process; also a context manager (start on enter).
+
+    Args:
+        data_dir: Neo4j home; databases, ``logs/debug.log`` and ``launcher.log`` go here.
+        port: Bolt port on 127.0.0.1; a free one is picked when ``None``.
+        cache_dir: launcher build cache; :func:`default_cache_dir` when ``None``.
+        tie_to_parent: keep a pipe to the server's stdin so it exits when this process dies.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        *,
+        cache_dir: Path | None = None,
+        tie_to_parent: bool = True,
+    ) -> None:
+        self.data_dir = data_dir
+        self.port = port
+        self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        self.tie_to_parent = tie_to_parent
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._uri: str | None = None
+
+    def start(self, timeout: float = 180) -> str:
+        """Start the server (building the launcher first if needed) and return its bolt URI.
+
+        ``timeout`` bounds the wait for Bolt to accept connections, not the Maven build.
+        """
+        if self._proc is not None and self._uri is not None:
+            return self._uri
+        if self.port is None:
+            self.port = free_port()
+        proc, log_path = _launch(
+            self.data_dir, self.port, self.cache_dir, tie_to_parent=self.tie_to_parent, detach=False
+        )
+        self._proc = proc
+        try:
+            self._uri = _wait_ready(proc, log_path, timeout)
+        except BaseException:
+            _terminate(proc, grace=5)
+            self._proc = None
+            raise
+        return self._uri
+
+    def stop(self, timeout: float = 60) -> None:
+        """Shut the server down cleanly (SIGTERM, then SIGKILL after ``timeout`` seconds)."""
+        if self._proc is not None:
+            _terminate(self._proc, grace=timeout)
+        self._proc = None
+        self._uri = None
+
+    @property
+    def uri(self) -> str:
+        """The bolt URI, e.g. ``bolt://127.0.0.1:7687``."""
+        if self._uri is None:
+            raise EmbeddedNeo4jError("embedded Neo4j is not running")
+        return self._uri
+
+    @property
+    def pid(self) -> int:
+        """The server's process id."""
+        if self._proc is None:
+            raise EmbeddedNeo4jError("embedded Neo4j is not running")
+        return self._proc.pid
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+@dataclass(frozen=True)
+class ServerState:
+    """What ``state_dir/neo4j.json`` records about a detached server."""
+
+    pid: int
+    uri: str
+    port: int
+    data_dir: Path
+    log_path: Path
+
+    def to_json(self) -> str:
+        """Serialize for the state file."""
+        return json.dumps(
+            {
+                "pid": self.pid,
+                "uri": self.uri,
+                "port": self.port,
+                "data_dir": str(self.data_dir),
+                "log_path": str(self.log_path),
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ServerState:
+        """Parse a state file written by :meth:`to_json`."""
+        raw: dict[str, Any] = json.loads(text)
+        return cls(
+            pid=int(raw["pid"]),
+            uri=str(raw["uri"]),
+            port=int(raw["port"]),
+            data_dir=Path(raw["data_dir"]),
+            log_path=Path(raw["log_path"]),
+        )
+
+
+def _read_state(state_dir: Path) -> ServerState | None:
+    try:
+        return ServerState.from_json((state_dir / STATE_NAME).read_text())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether ``pid`` is a live (non-zombie) launcher JVM."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child that has exited: reap it
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    cmdline = Path(f"/proc/{pid}/cmdline")  # guard against pid reuse where /proc exists
+    with contextlib.suppress(OSError):
+        return MAIN_CLASS.encode() in cmdline.read_bytes()
+    return True
+
+
+def status_detached(state_dir: Path) -> ServerState | None:
+    """Return the detached server's state if its process is alive and Bolt accepts TCP."""
+    state = _read_state(state_dir)
+    if state is None or not _pid_alive(state.pid) or not _port_open(state.port):
+        return None
+    return state
+
+
+def start_detached(
+    state_dir: Path,
+    cache_dir: Path | None = None,
+    port: int | None = None,
+    *,
+    timeout: float = 180,
+) -> ServerState:
+    """Start a server that outlives this process; return once it is ready.
+
+    Data lives in ``state_dir/data``. If a server recorded in ``state_dir`` is already
+    running, its state is returned and nothing is started.
+    """
+    running = status_detached(state_dir)
+    if running is not None:
+        return running
+    port = port if port is not None else free_port()
+    data_dir = state_dir / "data"
+    proc, log_path = _launch(
+        data_dir,
+        port,
+        cache_dir if cache_dir is not None else default_cache_dir(),
+        tie_to_parent=False,
+        detach=True,
+    )
+    uri = _wait_ready(proc, log_path, timeout)
+    state = ServerState(pid=proc.pid, uri=uri, port=port, data_dir=data_dir, log_path=log_path)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / STATE_NAME).write_text(state.to_json())
+    return state
+
+
+def stop_detached(state_dir: Path, timeout: float = 60) -> bool:
+    """Stop the detached server (SIGTERM, then SIGKILL) and remove its state file.
+
+    Returns whether a running server was stopped.
+    """
+    state = _read_state(state_dir)
+    stopped = False
+    if state is not None and _pid_alive(state.pid):
+        os.kill(state.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _pid_alive(state.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _pid_alive(state.pid):
+            os.kill(state.pid, signal.SIGKILL)
+        stopped = True
+    (state_dir / STATE_NAME).unlink(missing_ok=True)
+    return stopped
