@@ -147,6 +147,7 @@ class Company:
     annual_revenue: float | None = None
     country: str | None = None
     parent_company_id: str | None = None
+    corporate_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,10 @@ class BusinessUnit:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """Someone who works at an account."""
+    """Someone who works (or, with ``left_at``, worked) at an account.
+
+    A person who has left is never engaged and never a hop on an influence path.
+    """
 
     label: ClassVar[str] = "Person"
     id: str
@@ -174,6 +178,7 @@ class Person:
     title: str | None = None
     seniority: Seniority | None = None
     reports_to: str | None = None
+    left_at: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +311,8 @@ class WalletEstimate:
 
     Its identity is (company, business unit, category, as-of date): a newer estimate is added
     beside the older ones, and analytics use the latest one on or before their as-of date.
+    ``vendor_rank`` (1 = the account's preferred vendor) and ``vendor_count`` come from surveys
+    and feed the Wallet Allocation Rule.
     """
 
     label: ClassVar[str] = "WalletEstimate"
@@ -315,6 +322,8 @@ class WalletEstimate:
     as_of: date
     bu_id: str | None = None
     source: WalletSource | None = None
+    vendor_rank: int | None = None
+    vendor_count: int | None = None
 
     @property
     def id(self) -> str:

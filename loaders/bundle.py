@@ -10,10 +10,10 @@ before anything of it is written. Loading is idempotent: every record is upserte
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from graph_service.domain import (
     ActionStatus,
@@ -76,6 +76,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("annual_revenue", parse=parse_amount),
         _c("country"),
         _c("parent_company_id", ref=Kind.COMPANIES),
+        _c("corporate_number"),
     ),
     Kind.BUSINESS_UNITS: (
         _c("bu_id", field="id", required=True),
@@ -93,6 +94,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("title"),
         _c("seniority", parse=enum_parser(Seniority)),
         _c("reports_to", ref=Kind.PEOPLE),
+        _c("left_at", parse=parse_date),
     ),
     Kind.BUYING_ROLES: (
         _c("person_id", required=True, ref=Kind.PEOPLE),
@@ -165,6 +167,8 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("as_of", required=True, parse=parse_date),
         _c("bu_id", ref=Kind.BUSINESS_UNITS),
         _c("source", parse=enum_parser(WalletSource)),
+        _c("vendor_rank", parse=parse_count),
+        _c("vendor_count", parse=parse_count),
     ),
 }
 
@@ -197,33 +201,114 @@ class _KnownIds:
         return unknown
 
 
+Rows = Iterator[tuple[int, dict[str, str | None]]]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceTable:
+    """Rows of one kind, in the bundle's column names, from one input file.
+
+    ``read_header`` and ``read_rows`` may be called more than once (a file that refers to its
+    own rows is read twice) and raise :class:`InputFileError` when the file cannot be read. The
+    line of each row is the line of the input file it came from, so rejects point at the source.
+    Presets for other CRM exports build these from their own files.
+    """
+
+    kind: Kind
+    name: str
+    read_header: Callable[[], list[str]]
+    read_rows: Callable[[], Rows]
+
+
+class Resolver(Protocol):
+    """Entity resolution hook: maps each parsed record onto its surviving identity."""
+
+    def begin(self, table: SourceTable) -> None:
+        """Called before a table's rows are loaded (may read the table once more)."""
+
+    def map(self, kind: Kind, record: Record) -> Record:
+        """The record to write: ``record`` itself, or with its id and references remapped."""
+        ...
+
+
+class IdentityResolver:
+    """Resolves nothing: every record is its own identity."""
+
+    def begin(self, table: SourceTable) -> None:
+        pass
+
+    def map(self, kind: Kind, record: Record) -> Record:
+        return record
+
+
+def bundle_tables(bundle_dir: Path) -> list[SourceTable]:
+    """The tables of a native bundle folder, in load order; absent files are skipped."""
+    bundle_dir = Path(bundle_dir)
+    if not bundle_dir.is_dir():
+        raise InputFileError(str(bundle_dir), "not a directory")
+    tables = []
+    for kind in Kind:
+        path = bundle_dir / f"{kind.value}.csv"
+        if path.exists():
+            tables.append(
+                SourceTable(
+                    kind=kind,
+                    name=path.name,
+                    read_header=lambda path=path: read_header(path),  # type: ignore[misc]
+                    read_rows=lambda path=path: read_rows(path),  # type: ignore[misc]
+                )
+            )
+    return tables
+
+
 def load_bundle(
     bundle_dir: Path,
     store: Store,
     *,
     batch_size: int = 5000,
     observer: LoadObserver | None = None,
+    resolver: Resolver | None = None,
 ) -> LoadReport:
     """Load every file of a native bundle present in ``bundle_dir`` into ``store``.
 
     Returns the report; files that are absent are skipped. Never raises for bad data: a file that
     cannot be read at all is reported with its ``error`` and nothing of it is written.
     """
-    bundle_dir = Path(bundle_dir)
-    if not bundle_dir.is_dir():
-        raise InputFileError(str(bundle_dir), "not a directory")
+    return load_tables(
+        bundle_tables(bundle_dir),
+        store,
+        source=str(bundle_dir),
+        batch_size=batch_size,
+        observer=observer,
+        resolver=resolver,
+    )
+
+
+def load_tables(
+    tables: Iterable[SourceTable],
+    store: Store,
+    *,
+    source: str,
+    batch_size: int = 5000,
+    observer: LoadObserver | None = None,
+    resolver: Resolver | None = None,
+) -> LoadReport:
+    """Validate and write ``tables`` (in the order given: referenced kinds first).
+
+    Each row is parsed by the bundle's column rules (:data:`COLUMNS`), its references are checked
+    against this load and the store, and it is either written in a batch or rejected with its
+    reason; a table that cannot be read at all is reported with its ``error``.
+    """
     observer = observer or NullObserver()
-    report = LoadReport(source=str(bundle_dir))
+    resolver = resolver or IdentityResolver()
+    report = LoadReport(source=source)
     known = _KnownIds(store)
     store.ensure_schema()
-    for kind in Kind:
-        path = bundle_dir / f"{kind.value}.csv"
-        if not path.exists():
-            continue
-        observer.file_started(path.name)
-        file_report = FileReport(file=path.name)
+    for table in tables:
+        observer.file_started(table.name)
+        file_report = FileReport(file=table.name)
         try:
-            _load_file(path, kind, store, known, batch_size, file_report, report, observer)
+            _load_table(table, store, known, batch_size, file_report, report, observer, resolver)
         except InputFileError as exc:
             file_report.error = str(exc)
         report.files.append(file_report)
@@ -231,50 +316,52 @@ def load_bundle(
     return report
 
 
-def _load_file(
-    path: Path,
-    kind: Kind,
+def _load_table(
+    table: SourceTable,
     store: Store,
     known: _KnownIds,
     batch_size: int,
     file_report: FileReport,
     report: LoadReport,
     observer: LoadObserver,
+    resolver: Resolver,
 ) -> None:
+    kind = table.kind
     columns = COLUMNS[kind]
-    header = _read_header(path)
+    header = table.read_header()
     missing = [c.name for c in columns if c.required and c.name not in header]
     if missing:
-        raise InputFileError(path.name, "required column is missing", column=missing[0])
+        raise InputFileError(table.name, "required column is missing", column=missing[0])
     file_report.extra_columns = [h for h in header if h not in {c.name for c in columns}]
     id_column = next((c for c in columns if c.field == "id"), None)
     if id_column is not None and any(c.ref is kind for c in columns):
         # A file may refer forward to its own later rows (a parent listed after its child).
-        known.add(kind, _column_values(path, id_column.name))
+        known.add(kind, _column_values(table.read_rows(), id_column.name))
+    resolver.begin(table)
     record_type = kind.record_type
     batch: list[tuple[int, Record, dict[Kind, set[str]]]] = []
 
     def flush() -> None:
-        accepted = _check_refs(batch, known, path.name, columns, report, file_report)
+        accepted = _check_refs(batch, known, table.name, columns, report, file_report)
         store.upsert(kind, [r for _, r, _ in accepted])
         if id_column is not None:
             known.add(kind, {r.id for _, r, _ in accepted})
         file_report.loaded += len(accepted)
-        observer.rows_done(path.name, len(batch))
+        observer.rows_done(table.name, len(batch))
         batch.clear()
 
-    for line, row in _rows(path):
+    for line, row in table.read_rows():
         file_report.read += 1
-        parsed = _parse_row(row, columns, path.name, line)
+        parsed = _parse_row(row, columns, table.name, line)
         if isinstance(parsed, Reject):
             report.rejects.append(parsed)
             file_report.rejected += 1
             continue
         values, refs = parsed
         try:
-            record = record_type(**values)
+            record = resolver.map(kind, record_type(**values))
         except (TypeError, ValueError) as exc:  # pragma: no cover - parsers catch these first
-            report.rejects.append(Reject(path.name, line, "", "", str(exc)))
+            report.rejects.append(Reject(table.name, line, "", "", str(exc)))
             file_report.rejected += 1
             continue
         batch.append((line, record, refs))
@@ -350,7 +437,8 @@ def _open(path: Path) -> Any:
     return path.open(encoding="utf-8-sig", newline="")
 
 
-def _read_header(path: Path) -> list[str]:
+def read_header(path: Path) -> list[str]:
+    """The stripped column names of a UTF-8 CSV file (a BOM is allowed)."""
     try:
         with _open(path) as fh:
             header = next(csv.reader(fh), None)
@@ -365,12 +453,12 @@ def _read_header(path: Path) -> list[str]:
     return [h.strip() for h in header]
 
 
-def _column_values(path: Path, name: str) -> set[str]:
-    return {v for _, row in _rows(path) if (v := (row.get(name) or "").strip())}
+def _column_values(rows: Rows, name: str) -> set[str]:
+    return {v for _, row in rows if (v := (row.get(name) or "").strip())}
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str | None]]]:
-    """Data rows with the 1-based line each starts on."""
+def read_rows(path: Path) -> Rows:
+    """Data rows of a UTF-8 CSV file with the 1-based line each starts on."""
     with _open(path) as fh:
         reader = csv.DictReader(fh)
         if reader.fieldnames is not None:

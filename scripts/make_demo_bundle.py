@@ -48,12 +48,24 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "graph_service" / "demo_b
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "companies": (
-        "company_id", "name", "domain", "industry", "employees", "annual_revenue", "country",
+        "company_id",
+        "name",
+        "domain",
+        "industry",
+        "employees",
+        "annual_revenue",
+        "country",
         "parent_company_id",
     ),
     "business_units": ("bu_id", "company_id", "name", "parent_bu_id", "org_type"),
     "people": (
-        "person_id", "company_id", "full_name", "bu_id", "email", "title", "seniority",
+        "person_id",
+        "company_id",
+        "full_name",
+        "bu_id",
+        "email",
+        "title",
+        "seniority",
         "reports_to",
     ),
     "buying_roles": ("person_id", "role", "bu_id", "since"),
@@ -61,16 +73,38 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "team": ("member_id", "full_name", "email", "team_role", "manager_id", "region"),
     "account_team": ("company_id", "member_id", "role"),
     "deals": (
-        "deal_id", "company_id", "stage", "bu_id", "name", "product", "category", "amount",
-        "currency", "created_date", "close_date", "owner_id", "channel",
+        "deal_id",
+        "company_id",
+        "stage",
+        "bu_id",
+        "name",
+        "product",
+        "category",
+        "amount",
+        "currency",
+        "created_date",
+        "close_date",
+        "owner_id",
+        "channel",
     ),
     "deal_contacts": ("deal_id", "person_id", "role"),
     "touches": (
-        "touch_id", "member_id", "person_id", "type", "occurred_at", "direction", "deal_id",
+        "touch_id",
+        "member_id",
+        "person_id",
+        "type",
+        "occurred_at",
+        "direction",
+        "deal_id",
         "notes",
     ),
     "next_actions": (
-        "action_id", "company_id", "member_id", "due_date", "description", "person_id",
+        "action_id",
+        "company_id",
+        "member_id",
+        "due_date",
+        "description",
+        "person_id",
         "status",
     ),
     "wallet": ("company_id", "category", "amount", "as_of", "bu_id", "source"),
@@ -105,17 +139,57 @@ TOUCH_TYPES = ("meeting", "call", "email", "event", "webinar", "chat", "visit")
 
 # id, name, domain, industry, employees, annual revenue (USD), country, parent
 COMPANIES: tuple[tuple[str, str, str, str, int, int, str, str], ...] = (
-    ("c-01", "株式会社さくら製作所", "sakura-seisakusho.co.jp", "Manufacturing", 18400,
-     4_350_000_000, "JP", ""),
+    (
+        "c-01",
+        "株式会社さくら製作所",
+        "sakura-seisakusho.co.jp",
+        "Manufacturing",
+        18400,
+        4_350_000_000,
+        "JP",
+        "",
+    ),
     ("c-02", "東都銀行", "totobank.co.jp", "Banking", 9200, 2_780_000_000, "JP", ""),
-    ("c-03", "みなとリテール株式会社", "minato-retail.co.jp", "Retail", 6300, 1_920_000_000,
-     "JP", ""),
-    ("c-04", "Sakura Manufacturing America, Inc.", "sakura-mfg-us.com", "Manufacturing", 2150,
-     640_000_000, "US", "c-01"),
-    ("c-05", "Granite Peak Health", "granitepeakhealth.com", "Healthcare", 14200,
-     3_650_000_000, "US", ""),
-    ("c-06", "Bluefin Logistics Corp.", "bluefinlogistics.com", "Logistics", 3800,
-     1_150_000_000, "US", ""),
+    (
+        "c-03",
+        "みなとリテール株式会社",
+        "minato-retail.co.jp",
+        "Retail",
+        6300,
+        1_920_000_000,
+        "JP",
+        "",
+    ),
+    (
+        "c-04",
+        "Sakura Manufacturing America, Inc.",
+        "sakura-mfg-us.com",
+        "Manufacturing",
+        2150,
+        640_000_000,
+        "US",
+        "c-01",
+    ),
+    (
+        "c-05",
+        "Granite Peak Health",
+        "granitepeakhealth.com",
+        "Healthcare",
+        14200,
+        3_650_000_000,
+        "US",
+        "",
+    ),
+    (
+        "c-06",
+        "Bluefin Logistics Corp.",
+        "bluefinlogistics.com",
+        "Logistics",
+        3800,
+        1_150_000_000,
+        "US",
+        "",
+    ),
 )
 
 # id, company, name, parent bu, org type
@@ -173,8 +247,7 @@ def _jp(row: JpRow) -> PersonSpec:
     family, given = kanji.split(" ")
     r_family, r_given = romaji.split(" ")
     name = f"{family}{FW_SPACE}{given}" if spaced else f"{family}{given}"
-    return PersonSpec(pid, company, bu, name, f"{r_family}.{r_given}", title, seniority,
-                      reports_to)
+    return PersonSpec(pid, company, bu, name, f"{r_family}.{r_given}", title, seniority, reports_to)
 
 
 def _en(row: EnRow) -> PersonSpec:
@@ -187,83 +260,435 @@ def _en(row: EnRow) -> PersonSpec:
 PEOPLE: tuple[PersonSpec, ...] = (
     # c-01 株式会社さくら製作所 (14)
     _jp(("p-01", "c-01", "", "高橋 誠", "takahashi makoto", True, "代表取締役社長", "c_level", "")),
-    _jp(("p-02", "c-01", "bu-03", "渡辺 浩二", "watanabe koji", False, "取締役 CIO", "c_level",
-         "p-01")),
-    _jp(("p-03", "c-01", "bu-01", "伊藤 由美", "ito yumi", True, "執行役員 生産本部長", "vp",
-         "p-01")),
-    _jp(("p-04", "c-01", "bu-03", "山田 太郎", "yamada taro", True, "情報システム部長",
-         "director", "p-02")),
-    _jp(("p-05", "c-01", "bu-04", "中村 さくら", "nakamura sakura", False,
-         "DX推進プロジェクト リーダー", "director", "p-02")),
-    _jp(("p-06", "c-01", "bu-02", "小林 大輔", "kobayashi daisuke", True, "生産技術部長",
-         "director", "p-03")),
-    _jp(("p-07", "c-01", "bu-03", "加藤 健太", "kato kenta", True, "情報システム部 課長",
-         "manager", "p-04")),
-    _jp(("p-08", "c-01", "bu-04", "吉田 直美", "yoshida naomi", False,
-         "DX推進プロジェクト マネージャー", "manager", "p-05")),
-    _jp(("p-09", "c-01", "bu-02", "山口 翔", "yamaguchi sho", True, "生産技術部 課長", "manager",
-         "p-06")),
-    _jp(("p-10", "c-01", "bu-03", "松本 千尋", "matsumoto chihiro", True, "情報システム部 主任",
-         "staff", "p-07")),
-    _jp(("p-11", "c-01", "bu-04", "井上 拓也", "inoue takuya", False, "データエンジニア",
-         "staff", "p-08")),
-    _jp(("p-12", "c-01", "bu-02", "木村 彩", "kimura aya", True, "生産技術部 技師", "staff",
-         "p-09")),
-    _jp(("p-13", "c-01", "bu-01", "林 優斗", "hayashi yuto", True, "生産本部 企画担当", "staff",
-         "p-03")),
-    _jp(("p-14", "c-01", "", "清水 恵", "shimizu megumi", False, "調達部 購買課長", "manager",
-         "p-03")),
+    _jp(
+        (
+            "p-02",
+            "c-01",
+            "bu-03",
+            "渡辺 浩二",
+            "watanabe koji",
+            False,
+            "取締役 CIO",
+            "c_level",
+            "p-01",
+        )
+    ),
+    _jp(
+        (
+            "p-03",
+            "c-01",
+            "bu-01",
+            "伊藤 由美",
+            "ito yumi",
+            True,
+            "執行役員 生産本部長",
+            "vp",
+            "p-01",
+        )
+    ),
+    _jp(
+        (
+            "p-04",
+            "c-01",
+            "bu-03",
+            "山田 太郎",
+            "yamada taro",
+            True,
+            "情報システム部長",
+            "director",
+            "p-02",
+        )
+    ),
+    _jp(
+        (
+            "p-05",
+            "c-01",
+            "bu-04",
+            "中村 さくら",
+            "nakamura sakura",
+            False,
+            "DX推進プロジェクト リーダー",
+            "director",
+            "p-02",
+        )
+    ),
+    _jp(
+        (
+            "p-06",
+            "c-01",
+            "bu-02",
+            "小林 大輔",
+            "kobayashi daisuke",
+            True,
+            "生産技術部長",
+            "director",
+            "p-03",
+        )
+    ),
+    _jp(
+        (
+            "p-07",
+            "c-01",
+            "bu-03",
+            "加藤 健太",
+            "kato kenta",
+            True,
+            "情報システム部 課長",
+            "manager",
+            "p-04",
+        )
+    ),
+    _jp(
+        (
+            "p-08",
+            "c-01",
+            "bu-04",
+            "吉田 直美",
+            "yoshida naomi",
+            False,
+            "DX推進プロジェクト マネージャー",
+            "manager",
+            "p-05",
+        )
+    ),
+    _jp(
+        (
+            "p-09",
+            "c-01",
+            "bu-02",
+            "山口 翔",
+            "yamaguchi sho",
+            True,
+            "生産技術部 課長",
+            "manager",
+            "p-06",
+        )
+    ),
+    _jp(
+        (
+            "p-10",
+            "c-01",
+            "bu-03",
+            "松本 千尋",
+            "matsumoto chihiro",
+            True,
+            "情報システム部 主任",
+            "staff",
+            "p-07",
+        )
+    ),
+    _jp(
+        (
+            "p-11",
+            "c-01",
+            "bu-04",
+            "井上 拓也",
+            "inoue takuya",
+            False,
+            "データエンジニア",
+            "staff",
+            "p-08",
+        )
+    ),
+    _jp(
+        ("p-12", "c-01", "bu-02", "木村 彩", "kimura aya", True, "生産技術部 技師", "staff", "p-09")
+    ),
+    _jp(
+        (
+            "p-13",
+            "c-01",
+            "bu-01",
+            "林 優斗",
+            "hayashi yuto",
+            True,
+            "生産本部 企画担当",
+            "staff",
+            "p-03",
+        )
+    ),
+    _jp(
+        (
+            "p-14",
+            "c-01",
+            "",
+            "清水 恵",
+            "shimizu megumi",
+            False,
+            "調達部 購買課長",
+            "manager",
+            "p-03",
+        )
+    ),
     # c-02 東都銀行 (12) — nobody in bu-07 リスク管理部
     _jp(("p-15", "c-02", "", "森 正和", "mori masakazu", True, "取締役頭取", "c_level", "")),
-    _jp(("p-16", "c-02", "bu-06", "池田 秀樹", "ikeda hideki", True, "常務執行役員 CIO",
-         "c_level", "p-15")),
-    _jp(("p-17", "c-02", "bu-05", "橋本 昌子", "hashimoto masako", False,
-         "執行役員 リテール営業本部長", "vp", "p-15")),
-    _jp(("p-18", "c-02", "bu-06", "石川 隆", "ishikawa takashi", True, "IT統括部長",
-         "director", "p-16")),
-    _jp(("p-19", "c-02", "bu-05", "前田 美穂", "maeda miho", False, "リテール企画部長",
-         "director", "p-17")),
-    _jp(("p-20", "c-02", "bu-06", "藤田 亮", "fujita ryo", True, "IT統括部 次長", "manager",
-         "p-18")),
-    _jp(("p-21", "c-02", "bu-06", "岡田 由紀", "okada yuki", False, "データ活用推進室 室長",
-         "manager", "p-18")),
-    _jp(("p-22", "c-02", "bu-05", "後藤 直樹", "goto naoki", True, "リテール企画部 課長",
-         "manager", "p-19")),
-    _jp(("p-23", "c-02", "bu-06", "長谷川 舞", "hasegawa mai", False, "IT統括部 システム企画担当",
-         "staff", "p-20")),
-    _jp(("p-24", "c-02", "bu-06", "村上 隼人", "murakami hayato", True, "データアナリスト",
-         "staff", "p-21")),
-    _jp(("p-25", "c-02", "bu-05", "近藤 咲", "kondo saki", True, "リテール企画部 担当", "staff",
-         "p-22")),
-    _jp(("p-26", "c-02", "bu-06", "坂本 修", "sakamoto osamu", False, "IT統括部 調達担当",
-         "staff", "p-20")),
+    _jp(
+        (
+            "p-16",
+            "c-02",
+            "bu-06",
+            "池田 秀樹",
+            "ikeda hideki",
+            True,
+            "常務執行役員 CIO",
+            "c_level",
+            "p-15",
+        )
+    ),
+    _jp(
+        (
+            "p-17",
+            "c-02",
+            "bu-05",
+            "橋本 昌子",
+            "hashimoto masako",
+            False,
+            "執行役員 リテール営業本部長",
+            "vp",
+            "p-15",
+        )
+    ),
+    _jp(
+        (
+            "p-18",
+            "c-02",
+            "bu-06",
+            "石川 隆",
+            "ishikawa takashi",
+            True,
+            "IT統括部長",
+            "director",
+            "p-16",
+        )
+    ),
+    _jp(
+        (
+            "p-19",
+            "c-02",
+            "bu-05",
+            "前田 美穂",
+            "maeda miho",
+            False,
+            "リテール企画部長",
+            "director",
+            "p-17",
+        )
+    ),
+    _jp(
+        ("p-20", "c-02", "bu-06", "藤田 亮", "fujita ryo", True, "IT統括部 次長", "manager", "p-18")
+    ),
+    _jp(
+        (
+            "p-21",
+            "c-02",
+            "bu-06",
+            "岡田 由紀",
+            "okada yuki",
+            False,
+            "データ活用推進室 室長",
+            "manager",
+            "p-18",
+        )
+    ),
+    _jp(
+        (
+            "p-22",
+            "c-02",
+            "bu-05",
+            "後藤 直樹",
+            "goto naoki",
+            True,
+            "リテール企画部 課長",
+            "manager",
+            "p-19",
+        )
+    ),
+    _jp(
+        (
+            "p-23",
+            "c-02",
+            "bu-06",
+            "長谷川 舞",
+            "hasegawa mai",
+            False,
+            "IT統括部 システム企画担当",
+            "staff",
+            "p-20",
+        )
+    ),
+    _jp(
+        (
+            "p-24",
+            "c-02",
+            "bu-06",
+            "村上 隼人",
+            "murakami hayato",
+            True,
+            "データアナリスト",
+            "staff",
+            "p-21",
+        )
+    ),
+    _jp(
+        (
+            "p-25",
+            "c-02",
+            "bu-05",
+            "近藤 咲",
+            "kondo saki",
+            True,
+            "リテール企画部 担当",
+            "staff",
+            "p-22",
+        )
+    ),
+    _jp(
+        (
+            "p-26",
+            "c-02",
+            "bu-06",
+            "坂本 修",
+            "sakamoto osamu",
+            False,
+            "IT統括部 調達担当",
+            "staff",
+            "p-20",
+        )
+    ),
     # c-03 みなとリテール株式会社 (10) — no decider identified
     _jp(("p-27", "c-03", "", "遠藤 和也", "endo kazuya", True, "代表取締役社長", "c_level", "")),
-    _jp(("p-28", "c-03", "bu-10", "青木 理恵", "aoki rie", True, "取締役 経営企画担当", "vp",
-         "p-27")),
-    _jp(("p-29", "c-03", "bu-08", "西村 浩", "nishimura hiroshi", False,
-         "執行役員 店舗事業本部長", "vp", "p-27")),
-    _jp(("p-30", "c-03", "bu-09", "福田 真由美", "fukuda mayumi", True, "EC事業部長",
-         "director", "p-29")),
-    _jp(("p-31", "c-03", "bu-10", "太田 悟", "ota satoru", False, "経営企画部長", "director",
-         "p-28")),
-    _jp(("p-32", "c-03", "bu-09", "三浦 香織", "miura kaori", True, "EC事業部 マネージャー",
-         "manager", "p-30")),
-    _jp(("p-33", "c-03", "bu-10", "藤井 康介", "fujii kosuke", True,
-         "経営企画部 データ分析グループ マネージャー", "manager", "p-31")),
-    _jp(("p-34", "c-03", "bu-09", "岡本 愛", "okamoto ai", False, "EC事業部 サイト運営担当",
-         "staff", "p-32")),
-    _jp(("p-35", "c-03", "bu-10", "松田 悠", "matsuda yu", True, "データアナリスト", "staff",
-         "p-33")),
-    _jp(("p-36", "c-03", "bu-08", "中川 智子", "nakagawa tomoko", False, "店舗運営部 担当",
-         "staff", "p-29")),
+    _jp(
+        (
+            "p-28",
+            "c-03",
+            "bu-10",
+            "青木 理恵",
+            "aoki rie",
+            True,
+            "取締役 経営企画担当",
+            "vp",
+            "p-27",
+        )
+    ),
+    _jp(
+        (
+            "p-29",
+            "c-03",
+            "bu-08",
+            "西村 浩",
+            "nishimura hiroshi",
+            False,
+            "執行役員 店舗事業本部長",
+            "vp",
+            "p-27",
+        )
+    ),
+    _jp(
+        (
+            "p-30",
+            "c-03",
+            "bu-09",
+            "福田 真由美",
+            "fukuda mayumi",
+            True,
+            "EC事業部長",
+            "director",
+            "p-29",
+        )
+    ),
+    _jp(
+        (
+            "p-31",
+            "c-03",
+            "bu-10",
+            "太田 悟",
+            "ota satoru",
+            False,
+            "経営企画部長",
+            "director",
+            "p-28",
+        )
+    ),
+    _jp(
+        (
+            "p-32",
+            "c-03",
+            "bu-09",
+            "三浦 香織",
+            "miura kaori",
+            True,
+            "EC事業部 マネージャー",
+            "manager",
+            "p-30",
+        )
+    ),
+    _jp(
+        (
+            "p-33",
+            "c-03",
+            "bu-10",
+            "藤井 康介",
+            "fujii kosuke",
+            True,
+            "経営企画部 データ分析グループ マネージャー",
+            "manager",
+            "p-31",
+        )
+    ),
+    _jp(
+        (
+            "p-34",
+            "c-03",
+            "bu-09",
+            "岡本 愛",
+            "okamoto ai",
+            False,
+            "EC事業部 サイト運営担当",
+            "staff",
+            "p-32",
+        )
+    ),
+    _jp(
+        (
+            "p-35",
+            "c-03",
+            "bu-10",
+            "松田 悠",
+            "matsuda yu",
+            True,
+            "データアナリスト",
+            "staff",
+            "p-33",
+        )
+    ),
+    _jp(
+        (
+            "p-36",
+            "c-03",
+            "bu-08",
+            "中川 智子",
+            "nakagawa tomoko",
+            False,
+            "店舗運営部 担当",
+            "staff",
+            "p-29",
+        )
+    ),
     # c-04 Sakura Manufacturing America, Inc. (8) — subsidiary of c-01
     _en(("p-37", "c-04", "", "Robert Miller", "President & CEO", "c_level", "")),
     _en(("p-38", "c-04", "bu-11", "Jennifer Walsh", "VP Operations", "vp", "p-37")),
     _en(("p-39", "c-04", "bu-12", "Michael Torres", "Director of IT", "director", "p-37")),
     _en(("p-40", "c-04", "bu-11", "Sarah Kim", "Plant Operations Director", "director", "p-38")),
-    _en(("p-41", "c-04", "bu-12", "David Nguyen", "IT Manager, Manufacturing Systems", "manager",
-         "p-39")),
+    _en(
+        (
+            "p-41",
+            "c-04",
+            "bu-12",
+            "David Nguyen",
+            "IT Manager, Manufacturing Systems",
+            "manager",
+            "p-39",
+        )
+    ),
     _en(("p-42", "c-04", "bu-11", "Laura Bennett", "Operations Manager", "manager", "p-40")),
     _en(("p-43", "c-04", "bu-12", "Kevin Patel", "Systems Analyst", "staff", "p-41")),
     _en(("p-44", "c-04", "bu-11", "Amanda Foster", "Production Planner", "staff", "p-42")),
@@ -271,15 +696,33 @@ PEOPLE: tuple[PersonSpec, ...] = (
     _en(("p-45", "c-05", "", "Catherine Hayes", "Chief Executive Officer", "c_level", "")),
     _en(("p-46", "c-05", "bu-14", "Marcus Reed", "Chief Data Officer", "c_level", "p-45")),
     _en(("p-47", "c-05", "bu-13", "Patricia Lin", "SVP Clinical Operations", "vp", "p-45")),
-    _en(("p-48", "c-05", "bu-14", "James O'Connor", "Director, Data Engineering", "director",
-         "p-46")),
-    _en(("p-49", "c-05", "bu-16", "Rachel Adams", "Director, EHR Modernization", "director",
-         "p-46")),
-    _en(("p-50", "c-05", "bu-15", "Thomas Wright", "Director, Revenue Cycle", "director",
-         "p-47")),
+    _en(
+        (
+            "p-48",
+            "c-05",
+            "bu-14",
+            "James O'Connor",
+            "Director, Data Engineering",
+            "director",
+            "p-46",
+        )
+    ),
+    _en(
+        ("p-49", "c-05", "bu-16", "Rachel Adams", "Director, EHR Modernization", "director", "p-46")
+    ),
+    _en(("p-50", "c-05", "bu-15", "Thomas Wright", "Director, Revenue Cycle", "director", "p-47")),
     _en(("p-51", "c-05", "bu-14", "Olivia Martinez", "Analytics Manager", "manager", "p-48")),
-    _en(("p-52", "c-05", "bu-16", "Brian Cooper", "Program Manager, EHR Migration", "manager",
-         "p-49")),
+    _en(
+        (
+            "p-52",
+            "c-05",
+            "bu-16",
+            "Brian Cooper",
+            "Program Manager, EHR Migration",
+            "manager",
+            "p-49",
+        )
+    ),
     _en(("p-53", "c-05", "bu-15", "Nicole Evans", "Revenue Integrity Manager", "manager", "p-50")),
     _en(("p-54", "c-05", "bu-14", "Ethan Clark", "Senior Data Engineer", "staff", "p-51")),
     _en(("p-55", "c-05", "bu-14", "Grace Turner", "BI Analyst", "staff", "p-51")),
@@ -288,15 +731,31 @@ PEOPLE: tuple[PersonSpec, ...] = (
     _en(("p-57", "c-06", "", "Gregory Shaw", "Chief Executive Officer", "c_level", "")),
     _en(("p-58", "c-06", "bu-18", "Linda Park", "Chief Technology Officer", "c_level", "p-57")),
     _en(("p-59", "c-06", "bu-17", "Mark Sullivan", "VP Freight Services", "vp", "p-57")),
-    _en(("p-60", "c-06", "bu-18", "Angela Rivera", "Director, IT Infrastructure", "director",
-         "p-58")),
-    _en(("p-61", "c-06", "bu-17", "Paul Henderson", "Director, Network Planning", "director",
-         "p-59")),
-    _en(("p-62", "c-06", "bu-19", "Samantha Price", "Route Optimization Lead", "manager",
-         "p-60")),
+    _en(
+        (
+            "p-60",
+            "c-06",
+            "bu-18",
+            "Angela Rivera",
+            "Director, IT Infrastructure",
+            "director",
+            "p-58",
+        )
+    ),
+    _en(
+        (
+            "p-61",
+            "c-06",
+            "bu-17",
+            "Paul Henderson",
+            "Director, Network Planning",
+            "director",
+            "p-59",
+        )
+    ),
+    _en(("p-62", "c-06", "bu-19", "Samantha Price", "Route Optimization Lead", "manager", "p-60")),
     _en(("p-63", "c-06", "bu-19", "Jason Lee", "Data Analyst", "staff", "p-62")),
-    _en(("p-64", "c-06", "bu-17", "Megan Ward", "Dispatch Operations Manager", "manager",
-         "p-61")),
+    _en(("p-64", "c-06", "bu-17", "Megan Ward", "Dispatch Operations Manager", "manager", "p-61")),
 )
 
 # person, role, bu scope ("" = company-wide), since
@@ -476,96 +935,426 @@ P_ONBOARD = "Onboarding Services"
 
 DEALS: tuple[DealSpec, ...] = (
     # c-01 さくら製作所: a growing customer
-    DealSpec("d-01", "c-01", "won", "bu-04", "さくら製作所 生産データ分析 PoC", P_ANALYTICS,
-             "analytics", 18_000_000, "JPY", "2024-06-10", "2024-09-27", "tm-2", "direct"),
-    DealSpec("d-02", "c-01", "won", "bu-03", "さくら製作所 生産データ統合 本番導入", P_INTEGRATE,
-             "data-integration", 62_000_000, "JPY", "2024-11-05", "2025-03-28", "tm-2",
-             "direct"),
-    DealSpec("d-03", "c-01", "won", "bu-03", "さくら製作所 保守サポート更新 FY2026", P_SUPPORT,
-             "support", 9_600_000, "JPY", "2025-12-01", "2026-03-31", "tm-4", "direct"),
-    DealSpec("d-04", "c-01", "negotiation", "bu-04", "さくら製作所 全社分析基盤 拡張",
-             P_ANALYTICS, "analytics", 85_000_000, "JPY", "2026-05-12", "2026-12-18", "tm-2",
-             "direct"),
-    DealSpec("d-05", "c-01", "proposal", "bu-02", "さくら製作所 品質予測AI", P_ML, "analytics",
-             24_000_000, "JPY", "2026-08-03", "2027-01-29", "tm-2", "partner"),
+    DealSpec(
+        "d-01",
+        "c-01",
+        "won",
+        "bu-04",
+        "さくら製作所 生産データ分析 PoC",
+        P_ANALYTICS,
+        "analytics",
+        18_000_000,
+        "JPY",
+        "2024-06-10",
+        "2024-09-27",
+        "tm-2",
+        "direct",
+    ),
+    DealSpec(
+        "d-02",
+        "c-01",
+        "won",
+        "bu-03",
+        "さくら製作所 生産データ統合 本番導入",
+        P_INTEGRATE,
+        "data-integration",
+        62_000_000,
+        "JPY",
+        "2024-11-05",
+        "2025-03-28",
+        "tm-2",
+        "direct",
+    ),
+    DealSpec(
+        "d-03",
+        "c-01",
+        "won",
+        "bu-03",
+        "さくら製作所 保守サポート更新 FY2026",
+        P_SUPPORT,
+        "support",
+        9_600_000,
+        "JPY",
+        "2025-12-01",
+        "2026-03-31",
+        "tm-4",
+        "direct",
+    ),
+    DealSpec(
+        "d-04",
+        "c-01",
+        "negotiation",
+        "bu-04",
+        "さくら製作所 全社分析基盤 拡張",
+        P_ANALYTICS,
+        "analytics",
+        85_000_000,
+        "JPY",
+        "2026-05-12",
+        "2026-12-18",
+        "tm-2",
+        "direct",
+    ),
+    DealSpec(
+        "d-05",
+        "c-01",
+        "proposal",
+        "bu-02",
+        "さくら製作所 品質予測AI",
+        P_ML,
+        "analytics",
+        24_000_000,
+        "JPY",
+        "2026-08-03",
+        "2027-01-29",
+        "tm-2",
+        "partner",
+    ),
     # c-02 東都銀行
-    DealSpec("d-06", "c-02", "lost", "bu-06", "東都銀行 データ連携基盤 刷新", P_INTEGRATE,
-             "data-integration", 120_000_000, "JPY", "2024-07-01", "2025-02-14", "tm-2",
-             "partner"),
-    DealSpec("d-07", "c-02", "won", "bu-05", "東都銀行 顧客分析ダッシュボード", P_ANALYTICS,
-             "analytics", 35_000_000, "JPY", "2025-04-08", "2025-09-30", "tm-2", "direct"),
-    DealSpec("d-08", "c-02", "proposal", "bu-06", "東都銀行 勘定系データ統合", P_INTEGRATE,
-             "data-integration", 140_000_000, "JPY", "2026-02-16", "2027-03-31", "tm-2",
-             "partner"),
-    DealSpec("d-09", "c-02", "qualifying", "bu-06", "東都銀行 プレミアムサポート", P_SUPPORT,
-             "support", 12_000_000, "JPY", "2026-09-01", "2027-01-15", "tm-2", "direct"),
+    DealSpec(
+        "d-06",
+        "c-02",
+        "lost",
+        "bu-06",
+        "東都銀行 データ連携基盤 刷新",
+        P_INTEGRATE,
+        "data-integration",
+        120_000_000,
+        "JPY",
+        "2024-07-01",
+        "2025-02-14",
+        "tm-2",
+        "partner",
+    ),
+    DealSpec(
+        "d-07",
+        "c-02",
+        "won",
+        "bu-05",
+        "東都銀行 顧客分析ダッシュボード",
+        P_ANALYTICS,
+        "analytics",
+        35_000_000,
+        "JPY",
+        "2025-04-08",
+        "2025-09-30",
+        "tm-2",
+        "direct",
+    ),
+    DealSpec(
+        "d-08",
+        "c-02",
+        "proposal",
+        "bu-06",
+        "東都銀行 勘定系データ統合",
+        P_INTEGRATE,
+        "data-integration",
+        140_000_000,
+        "JPY",
+        "2026-02-16",
+        "2027-03-31",
+        "tm-2",
+        "partner",
+    ),
+    DealSpec(
+        "d-09",
+        "c-02",
+        "qualifying",
+        "bu-06",
+        "東都銀行 プレミアムサポート",
+        P_SUPPORT,
+        "support",
+        12_000_000,
+        "JPY",
+        "2026-09-01",
+        "2027-01-15",
+        "tm-2",
+        "direct",
+    ),
     # c-03 みなとリテール
-    DealSpec("d-10", "c-03", "won", "bu-09", "みなとリテール EC購買分析", P_ANALYTICS,
-             "analytics", 14_500_000, "JPY", "2024-08-19", "2024-12-20", "tm-2", "online"),
-    DealSpec("d-11", "c-03", "lost", "bu-08", "みなとリテール 店舗POSデータ統合", P_INTEGRATE,
-             "data-integration", 28_000_000, "JPY", "2025-01-20", "2025-06-30", "tm-2",
-             "direct"),
-    DealSpec("d-12", "c-03", "negotiation", "bu-10", "みなとリテール 需要予測基盤", P_ML,
-             "analytics", 46_000_000, "JPY", "2026-04-06", "2026-12-25", "tm-2", "direct"),
-    DealSpec("d-13", "c-03", "prospecting", "bu-09", "みなとリテール 導入支援サービス",
-             P_ONBOARD, "support", 3_800_000, "JPY", "2026-10-14", "2027-02-26", "tm-2",
-             "online"),
+    DealSpec(
+        "d-10",
+        "c-03",
+        "won",
+        "bu-09",
+        "みなとリテール EC購買分析",
+        P_ANALYTICS,
+        "analytics",
+        14_500_000,
+        "JPY",
+        "2024-08-19",
+        "2024-12-20",
+        "tm-2",
+        "online",
+    ),
+    DealSpec(
+        "d-11",
+        "c-03",
+        "lost",
+        "bu-08",
+        "みなとリテール 店舗POSデータ統合",
+        P_INTEGRATE,
+        "data-integration",
+        28_000_000,
+        "JPY",
+        "2025-01-20",
+        "2025-06-30",
+        "tm-2",
+        "direct",
+    ),
+    DealSpec(
+        "d-12",
+        "c-03",
+        "negotiation",
+        "bu-10",
+        "みなとリテール 需要予測基盤",
+        P_ML,
+        "analytics",
+        46_000_000,
+        "JPY",
+        "2026-04-06",
+        "2026-12-25",
+        "tm-2",
+        "direct",
+    ),
+    DealSpec(
+        "d-13",
+        "c-03",
+        "prospecting",
+        "bu-09",
+        "みなとリテール 導入支援サービス",
+        P_ONBOARD,
+        "support",
+        3_800_000,
+        "JPY",
+        "2026-10-14",
+        "2027-02-26",
+        "tm-2",
+        "online",
+    ),
     # c-04 Sakura Manufacturing America: one open deal, one contact
-    DealSpec("d-14", "c-04", "qualifying", "bu-12", "SMA Plant Data Integration", P_INTEGRATE,
-             "data-integration", 420_000, "USD", "2026-07-21", "2027-02-26", "tm-1", "direct"),
-    DealSpec("d-15", "c-04", "lost", "bu-11", "SMA Operations Reporting Pilot", P_ANALYTICS,
-             "analytics", 85_000, "USD", "2025-03-03", "2025-07-25", "tm-1", "online"),
+    DealSpec(
+        "d-14",
+        "c-04",
+        "qualifying",
+        "bu-12",
+        "SMA Plant Data Integration",
+        P_INTEGRATE,
+        "data-integration",
+        420_000,
+        "USD",
+        "2026-07-21",
+        "2027-02-26",
+        "tm-1",
+        "direct",
+    ),
+    DealSpec(
+        "d-15",
+        "c-04",
+        "lost",
+        "bu-11",
+        "SMA Operations Reporting Pilot",
+        P_ANALYTICS,
+        "analytics",
+        85_000,
+        "USD",
+        "2025-03-03",
+        "2025-07-25",
+        "tm-1",
+        "online",
+    ),
     # c-05 Granite Peak Health: a growing customer
-    DealSpec("d-16", "c-05", "won", "bu-14", "GPH Enterprise Analytics Platform", P_ANALYTICS,
-             "analytics", 780_000, "USD", "2024-09-09", "2025-01-31", "tm-1", "direct"),
-    DealSpec("d-17", "c-05", "won", "bu-14", "GPH Premier Support 2026", P_SUPPORT, "support",
-             156_000, "USD", "2025-08-01", "2025-12-19", "tm-4", "direct"),
-    DealSpec("d-18", "c-05", "proposal", "bu-16", "GPH EHR Data Migration", P_INTEGRATE,
-             "data-integration", 1_250_000, "USD", "2026-03-09", "2027-01-22", "tm-1",
-             "partner"),
-    DealSpec("d-19", "c-05", "prospecting", "bu-15", "GPH Revenue Cycle Analytics", P_ANALYTICS,
-             "analytics", 340_000, "USD", "2026-10-05", "2027-03-31", "tm-1", "direct"),
-    DealSpec("d-20", "c-05", "lost", "bu-14", "GPH Real-time Integration Add-on", P_INTEGRATE,
-             "data-integration", 210_000, "USD", "2025-05-12", "2025-10-31", "tm-1", "direct"),
+    DealSpec(
+        "d-16",
+        "c-05",
+        "won",
+        "bu-14",
+        "GPH Enterprise Analytics Platform",
+        P_ANALYTICS,
+        "analytics",
+        780_000,
+        "USD",
+        "2024-09-09",
+        "2025-01-31",
+        "tm-1",
+        "direct",
+    ),
+    DealSpec(
+        "d-17",
+        "c-05",
+        "won",
+        "bu-14",
+        "GPH Premier Support 2026",
+        P_SUPPORT,
+        "support",
+        156_000,
+        "USD",
+        "2025-08-01",
+        "2025-12-19",
+        "tm-4",
+        "direct",
+    ),
+    DealSpec(
+        "d-18",
+        "c-05",
+        "proposal",
+        "bu-16",
+        "GPH EHR Data Migration",
+        P_INTEGRATE,
+        "data-integration",
+        1_250_000,
+        "USD",
+        "2026-03-09",
+        "2027-01-22",
+        "tm-1",
+        "partner",
+    ),
+    DealSpec(
+        "d-19",
+        "c-05",
+        "prospecting",
+        "bu-15",
+        "GPH Revenue Cycle Analytics",
+        P_ANALYTICS,
+        "analytics",
+        340_000,
+        "USD",
+        "2026-10-05",
+        "2027-03-31",
+        "tm-1",
+        "direct",
+    ),
+    DealSpec(
+        "d-20",
+        "c-05",
+        "lost",
+        "bu-14",
+        "GPH Real-time Integration Add-on",
+        P_INTEGRATE,
+        "data-integration",
+        210_000,
+        "USD",
+        "2025-05-12",
+        "2025-10-31",
+        "tm-1",
+        "direct",
+    ),
     # c-06 Bluefin Logistics: going cold
-    DealSpec("d-21", "c-06", "won", "bu-19", "Bluefin Route Analytics", P_ANALYTICS,
-             "analytics", 260_000, "USD", "2024-06-17", "2024-11-15", "tm-1", "partner"),
-    DealSpec("d-22", "c-06", "qualifying", "bu-18", "Bluefin Freight Data Hub", P_INTEGRATE,
-             "data-integration", 540_000, "USD", "2025-09-15", "2026-12-11", "tm-1", "direct"),
-    DealSpec("d-23", "c-06", "lost", "bu-18", "Bluefin Premier Support", P_SUPPORT, "support",
-             95_000, "USD", "2025-11-03", "2026-04-30", "tm-4", "direct"),
-    DealSpec("d-24", "c-06", "prospecting", "bu-17", "Bluefin Fleet Telemetry Integration",
-             P_INTEGRATE, "data-integration", 180_000, "USD", "2026-01-12", "2027-02-26",
-             "tm-1", "online"),
+    DealSpec(
+        "d-21",
+        "c-06",
+        "won",
+        "bu-19",
+        "Bluefin Route Analytics",
+        P_ANALYTICS,
+        "analytics",
+        260_000,
+        "USD",
+        "2024-06-17",
+        "2024-11-15",
+        "tm-1",
+        "partner",
+    ),
+    DealSpec(
+        "d-22",
+        "c-06",
+        "qualifying",
+        "bu-18",
+        "Bluefin Freight Data Hub",
+        P_INTEGRATE,
+        "data-integration",
+        540_000,
+        "USD",
+        "2025-09-15",
+        "2026-12-11",
+        "tm-1",
+        "direct",
+    ),
+    DealSpec(
+        "d-23",
+        "c-06",
+        "lost",
+        "bu-18",
+        "Bluefin Premier Support",
+        P_SUPPORT,
+        "support",
+        95_000,
+        "USD",
+        "2025-11-03",
+        "2026-04-30",
+        "tm-4",
+        "direct",
+    ),
+    DealSpec(
+        "d-24",
+        "c-06",
+        "prospecting",
+        "bu-17",
+        "Bluefin Fleet Telemetry Integration",
+        P_INTEGRATE,
+        "data-integration",
+        180_000,
+        "USD",
+        "2026-01-12",
+        "2027-02-26",
+        "tm-1",
+        "online",
+    ),
 )
 
 DEAL_CONTACTS: tuple[tuple[str, str, str], ...] = (
-    ("d-01", "p-05", "champion"), ("d-01", "p-08", "initiator"),
-    ("d-02", "p-02", "decider"), ("d-02", "p-04", "influencer"),
-    ("d-03", "p-07", "user"), ("d-03", "p-14", "buyer"),
-    ("d-04", "p-02", "decider"), ("d-04", "p-05", "champion"), ("d-04", "p-08", "initiator"),
+    ("d-01", "p-05", "champion"),
+    ("d-01", "p-08", "initiator"),
+    ("d-02", "p-02", "decider"),
+    ("d-02", "p-04", "influencer"),
+    ("d-03", "p-07", "user"),
+    ("d-03", "p-14", "buyer"),
+    ("d-04", "p-02", "decider"),
+    ("d-04", "p-05", "champion"),
+    ("d-04", "p-08", "initiator"),
     ("d-04", "p-14", "buyer"),
-    ("d-05", "p-06", "influencer"), ("d-05", "p-09", "user"),
-    ("d-06", "p-18", "influencer"), ("d-06", "p-20", "gatekeeper"),
-    ("d-07", "p-17", "influencer"), ("d-07", "p-22", "initiator"),
-    ("d-08", "p-16", "decider"), ("d-08", "p-18", "influencer"), ("d-08", "p-21", "champion"),
+    ("d-05", "p-06", "influencer"),
+    ("d-05", "p-09", "user"),
+    ("d-06", "p-18", "influencer"),
+    ("d-06", "p-20", "gatekeeper"),
+    ("d-07", "p-17", "influencer"),
+    ("d-07", "p-22", "initiator"),
+    ("d-08", "p-16", "decider"),
+    ("d-08", "p-18", "influencer"),
+    ("d-08", "p-21", "champion"),
     ("d-08", "p-26", "buyer"),
-    ("d-09", "p-20", "gatekeeper"), ("d-09", "p-23", "user"),
-    ("d-10", "p-30", "champion"), ("d-10", "p-32", "initiator"),
-    ("d-11", "p-29", "influencer"), ("d-11", "p-36", "user"),
-    ("d-12", "p-28", "influencer"), ("d-12", "p-31", "buyer"), ("d-12", "p-30", "champion"),
-    ("d-13", "p-32", "initiator"), ("d-13", "p-34", "user"),
+    ("d-09", "p-20", "gatekeeper"),
+    ("d-09", "p-23", "user"),
+    ("d-10", "p-30", "champion"),
+    ("d-10", "p-32", "initiator"),
+    ("d-11", "p-29", "influencer"),
+    ("d-11", "p-36", "user"),
+    ("d-12", "p-28", "influencer"),
+    ("d-12", "p-31", "buyer"),
+    ("d-12", "p-30", "champion"),
+    ("d-13", "p-32", "initiator"),
+    ("d-13", "p-34", "user"),
     ("d-14", "p-41", "champion"),
-    ("d-15", "p-42", "user"), ("d-15", "p-38", "influencer"),
-    ("d-16", "p-46", "decider"), ("d-16", "p-48", "champion"),
-    ("d-17", "p-48", "champion"), ("d-17", "p-56", "buyer"),
-    ("d-18", "p-49", "decider"), ("d-18", "p-52", "champion"), ("d-18", "p-46", "decider"),
-    ("d-19", "p-50", "initiator"), ("d-19", "p-53", "gatekeeper"),
+    ("d-15", "p-42", "user"),
+    ("d-15", "p-38", "influencer"),
+    ("d-16", "p-46", "decider"),
+    ("d-16", "p-48", "champion"),
+    ("d-17", "p-48", "champion"),
+    ("d-17", "p-56", "buyer"),
+    ("d-18", "p-49", "decider"),
+    ("d-18", "p-52", "champion"),
+    ("d-18", "p-46", "decider"),
+    ("d-19", "p-50", "initiator"),
+    ("d-19", "p-53", "gatekeeper"),
     ("d-20", "p-48", "champion"),
-    ("d-21", "p-58", "decider"), ("d-21", "p-62", "user"),
-    ("d-22", "p-60", "gatekeeper"), ("d-22", "p-58", "decider"),
-    ("d-23", "p-60", "gatekeeper"), ("d-23", "p-63", "user"),
-    ("d-24", "p-61", "initiator"), ("d-24", "p-64", "user"),
+    ("d-21", "p-58", "decider"),
+    ("d-21", "p-62", "user"),
+    ("d-22", "p-60", "gatekeeper"),
+    ("d-22", "p-58", "decider"),
+    ("d-23", "p-60", "gatekeeper"),
+    ("d-23", "p-63", "user"),
+    ("d-24", "p-61", "initiator"),
+    ("d-24", "p-64", "user"),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -574,27 +1363,88 @@ DEAL_CONTACTS: tuple[tuple[str, str, str], ...] = (
 
 # id, company, member, due, description, person, status
 NEXT_ACTIONS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
-    ("a-01", "c-02", "tm-2", "2026-11-27", "池田CIOとの面談を再設定する（最終接点は3月）", "p-16",
-     "open"),
-    ("a-02", "c-03", "tm-2", "2026-12-04", "需要予測基盤の最終決裁者を青木取締役に確認する",
-     "p-28", "open"),
-    ("a-03", "c-04", "tm-1", "2026-12-02",
-     "Multi-thread the plant data deal: ask David Nguyen for an intro to Michael Torres",
-     "p-41", "open"),
-    ("a-04", "c-06", "tm-1", "2026-11-13",
-     "Re-engage Linda Park on the Freight Data Hub timeline", "p-58", "open"),
-    ("a-05", "c-01", "tm-2", "2026-12-11", "全社分析基盤 拡張の最終見積を提出する", "p-14",
-     "open"),
-    ("a-06", "c-01", "tm-3", "2026-11-06", "DX推進プロジェクト向けデモ環境を準備する", "p-08",
-     "done"),
-    ("a-07", "c-05", "tm-3", "2026-11-25",
-     "EHR migration: technical deep-dive with Brian Cooper's team", "p-52", "open"),
-    ("a-08", "c-05", "tm-4", "2026-10-30", "Quarterly business review with Data & Analytics",
-     "p-48", "done"),
-    ("a-09", "c-02", "tm-3", "2026-12-09", "リスク管理部のキーパーソンを岡田室長に紹介してもらう",
-     "p-21", "open"),
-    ("a-10", "c-03", "tm-2", "2026-11-18", "EC事業部 福田部長へ導入事例資料を送付する", "p-30",
-     "done"),
+    (
+        "a-01",
+        "c-02",
+        "tm-2",
+        "2026-11-27",
+        "池田CIOとの面談を再設定する（最終接点は3月）",
+        "p-16",
+        "open",
+    ),
+    (
+        "a-02",
+        "c-03",
+        "tm-2",
+        "2026-12-04",
+        "需要予測基盤の最終決裁者を青木取締役に確認する",
+        "p-28",
+        "open",
+    ),
+    (
+        "a-03",
+        "c-04",
+        "tm-1",
+        "2026-12-02",
+        "Multi-thread the plant data deal: ask David Nguyen for an intro to Michael Torres",
+        "p-41",
+        "open",
+    ),
+    (
+        "a-04",
+        "c-06",
+        "tm-1",
+        "2026-11-13",
+        "Re-engage Linda Park on the Freight Data Hub timeline",
+        "p-58",
+        "open",
+    ),
+    ("a-05", "c-01", "tm-2", "2026-12-11", "全社分析基盤 拡張の最終見積を提出する", "p-14", "open"),
+    (
+        "a-06",
+        "c-01",
+        "tm-3",
+        "2026-11-06",
+        "DX推進プロジェクト向けデモ環境を準備する",
+        "p-08",
+        "done",
+    ),
+    (
+        "a-07",
+        "c-05",
+        "tm-3",
+        "2026-11-25",
+        "EHR migration: technical deep-dive with Brian Cooper's team",
+        "p-52",
+        "open",
+    ),
+    (
+        "a-08",
+        "c-05",
+        "tm-4",
+        "2026-10-30",
+        "Quarterly business review with Data & Analytics",
+        "p-48",
+        "done",
+    ),
+    (
+        "a-09",
+        "c-02",
+        "tm-3",
+        "2026-12-09",
+        "リスク管理部のキーパーソンを岡田室長に紹介してもらう",
+        "p-21",
+        "open",
+    ),
+    (
+        "a-10",
+        "c-03",
+        "tm-2",
+        "2026-11-18",
+        "EC事業部 福田部長へ導入事例資料を送付する",
+        "p-30",
+        "done",
+    ),
 )
 
 # company, category, amount (in the account's deal currency: JPY for JP, USD for US), as_of,
@@ -630,59 +1480,130 @@ COLD_ACCOUNT_LAST = date(2026, 7, 28)
 SINGLE_THREADED = ("c-04", "d-14", "p-41")
 
 # touches per account (planted ones included); sums to N_TOUCHES
-QUOTA: dict[str, int] = {"c-01": 140, "c-02": 100, "c-03": 75, "c-04": 35, "c-05": 105,
-                         "c-06": 45}
+QUOTA: dict[str, int] = {"c-01": 140, "c-02": 100, "c-03": 75, "c-04": 35, "c-05": 105, "c-06": 45}
 # how touch volume develops over the 18 months
-PROFILE: dict[str, str] = {"c-01": "ramp", "c-02": "flat", "c-03": "ramp", "c-04": "late",
-                           "c-05": "ramp", "c-06": "cold"}
+PROFILE: dict[str, str] = {
+    "c-01": "ramp",
+    "c-02": "flat",
+    "c-03": "ramp",
+    "c-04": "late",
+    "c-05": "ramp",
+    "c-06": "cold",
+}
 # standard UTC offset of the account's local time (US ones observe daylight saving time)
-STD_OFFSET: dict[str, int] = {"c-01": 9, "c-02": 9, "c-03": 9, "c-04": -6, "c-05": -5,
-                              "c-06": -8}
+STD_OFFSET: dict[str, int] = {"c-01": 9, "c-02": 9, "c-03": 9, "c-04": -6, "c-05": -5, "c-06": -8}
 US_DST: dict[int, tuple[date, date]] = {
     2025: (date(2025, 3, 9), date(2025, 11, 2)),
     2026: (date(2026, 3, 8), date(2026, 11, 1)),
 }
 
-TYPE_WEIGHTS: dict[str, int] = {"email": 38, "call": 16, "meeting": 14, "chat": 9,
-                                "webinar": 8, "event": 6, "visit": 9}
-INBOUND_P: dict[str, float] = {"email": 0.35, "call": 0.3, "chat": 0.5, "meeting": 0.2,
-                               "visit": 0.0, "event": 0.8, "webinar": 0.9}
-ROLE_WEIGHT: dict[str, float] = {"champion": 5.0, "initiator": 3.0, "decider": 2.5,
-                                 "influencer": 2.5, "buyer": 2.0, "user": 1.5,
-                                 "gatekeeper": 1.5}
+TYPE_WEIGHTS: dict[str, int] = {
+    "email": 38,
+    "call": 16,
+    "meeting": 14,
+    "chat": 9,
+    "webinar": 8,
+    "event": 6,
+    "visit": 9,
+}
+INBOUND_P: dict[str, float] = {
+    "email": 0.35,
+    "call": 0.3,
+    "chat": 0.5,
+    "meeting": 0.2,
+    "visit": 0.0,
+    "event": 0.8,
+    "webinar": 0.9,
+}
+ROLE_WEIGHT: dict[str, float] = {
+    "champion": 5.0,
+    "initiator": 3.0,
+    "decider": 2.5,
+    "influencer": 2.5,
+    "buyer": 2.0,
+    "user": 1.5,
+    "gatekeeper": 1.5,
+}
 PERSON_WEIGHT_OVERRIDE: dict[str, float] = {
     # single-threaded account: nearly everything goes to the champion
-    "p-41": 12.0, "p-43": 1.5, "p-42": 0.8, "p-39": 0.4, "p-37": 0.0, "p-38": 0.0,
-    "p-40": 0.0, "p-44": 0.0,
+    "p-41": 12.0,
+    "p-43": 1.5,
+    "p-42": 0.8,
+    "p-39": 0.4,
+    "p-37": 0.0,
+    "p-38": 0.0,
+    "p-40": 0.0,
+    "p-44": 0.0,
 }
 
 NOTES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("ja", "email"): ("提案書を送付", "見積の件でフォロー", "次回打合せの日程調整",
-                      "導入事例資料を送付", "技術資料の問い合わせに回答", "契約条件の確認依頼"),
+    ("ja", "email"): (
+        "提案書を送付",
+        "見積の件でフォロー",
+        "次回打合せの日程調整",
+        "導入事例資料を送付",
+        "技術資料の問い合わせに回答",
+        "契約条件の確認依頼",
+    ),
     ("ja", "call"): ("要件ヒアリング", "予算状況の確認", "PoCの進捗確認", "決裁プロセスの確認"),
-    ("ja", "meeting"): ("定例打合せ", "PoC結果の報告", "データ基盤の課題ヒアリング",
-                        "アーキテクチャレビュー", "提案内容の説明"),
-    ("ja", "visit"): ("本社訪問・ご挨拶", "工場訪問とデータ活用の意見交換",
-                      "現地で要件ワークショップ"),
+    ("ja", "meeting"): (
+        "定例打合せ",
+        "PoC結果の報告",
+        "データ基盤の課題ヒアリング",
+        "アーキテクチャレビュー",
+        "提案内容の説明",
+    ),
+    ("ja", "visit"): (
+        "本社訪問・ご挨拶",
+        "工場訪問とデータ活用の意見交換",
+        "現地で要件ワークショップ",
+    ),
     ("ja", "event"): ("Tessera Data Summit 東京で面談", "業界カンファレンスのブースで名刺交換"),
-    ("ja", "webinar"): ("ウェビナー「データ統合の始め方」に参加",
-                        "ウェビナー「生成AI時代の分析基盤」に参加"),
-    ("ja", "chat"): ("Slackで技術的な質問に回答", "接続設定のトラブルシュート",
-                     "ライセンス数の確認"),
-    ("en", "email"): ("Sent proposal", "Followed up on pricing", "Scheduling next meeting",
-                      "Shared case study", "Answered security questionnaire",
-                      "Sent contract redlines"),
-    ("en", "call"): ("Discovery call", "Budget check-in", "PoC status update",
-                     "Walked through the buying process"),
-    ("en", "meeting"): ("Weekly sync", "PoC readout", "Architecture review", "Roadmap session",
-                        "Proposal walkthrough"),
-    ("en", "visit"): ("Onsite visit at HQ", "Plant tour and data workshop",
-                      "Onsite requirements workshop"),
+    ("ja", "webinar"): (
+        "ウェビナー「データ統合の始め方」に参加",
+        "ウェビナー「生成AI時代の分析基盤」に参加",
+    ),
+    ("ja", "chat"): (
+        "Slackで技術的な質問に回答",
+        "接続設定のトラブルシュート",
+        "ライセンス数の確認",
+    ),
+    ("en", "email"): (
+        "Sent proposal",
+        "Followed up on pricing",
+        "Scheduling next meeting",
+        "Shared case study",
+        "Answered security questionnaire",
+        "Sent contract redlines",
+    ),
+    ("en", "call"): (
+        "Discovery call",
+        "Budget check-in",
+        "PoC status update",
+        "Walked through the buying process",
+    ),
+    ("en", "meeting"): (
+        "Weekly sync",
+        "PoC readout",
+        "Architecture review",
+        "Roadmap session",
+        "Proposal walkthrough",
+    ),
+    ("en", "visit"): (
+        "Onsite visit at HQ",
+        "Plant tour and data workshop",
+        "Onsite requirements workshop",
+    ),
     ("en", "event"): ("Met at Tessera Data Summit", "Booth conversation at industry conference"),
-    ("en", "webinar"): ("Attended webinar: Modern data integration",
-                        "Attended webinar: Analytics for operations"),
-    ("en", "chat"): ("Answered a connector question", "Troubleshooting a pipeline",
-                     "License count question"),
+    ("en", "webinar"): (
+        "Attended webinar: Modern data integration",
+        "Attended webinar: Analytics for operations",
+    ),
+    ("en", "chat"): (
+        "Answered a connector question",
+        "Troubleshooting a pipeline",
+        "License count question",
+    ),
 }
 
 
@@ -731,28 +1652,105 @@ def _planted_touches() -> list[tuple[str, TouchSpec]]:
     """The touches the story depends on, as (company, touch)."""
     return [
         # the cold decider at 東都銀行: last touched eight months before "today"
-        ("c-02", TouchSpec("tm-2", "p-16", "meeting", COLD_DECIDER_LAST, "outbound", "d-08",
-                           "池田CIOと勘定系データ統合の方針について面談")),
+        (
+            "c-02",
+            TouchSpec(
+                "tm-2",
+                "p-16",
+                "meeting",
+                COLD_DECIDER_LAST,
+                "outbound",
+                "d-08",
+                "池田CIOと勘定系データ統合の方針について面談",
+            ),
+        ),
         # the cold account: last touch of all at Bluefin
-        ("c-06", TouchSpec("tm-1", "p-58", "call", _at("c-06", COLD_ACCOUNT_LAST, 10, 30),
-                           "outbound", "d-22",
-                           "Freight Data Hub: timeline pushed, budget review in Q4")),
+        (
+            "c-06",
+            TouchSpec(
+                "tm-1",
+                "p-58",
+                "call",
+                _at("c-06", COLD_ACCOUNT_LAST, 10, 30),
+                "outbound",
+                "d-22",
+                "Freight Data Hub: timeline pushed, budget review in Q4",
+            ),
+        ),
         # every other decider has been touched recently
-        ("c-01", TouchSpec("tm-2", "p-02", "visit", _at("c-01", date(2026, 11, 10), 15),
-                           "outbound", "d-04", "渡辺CIOを訪問、全社分析基盤 拡張の条件を協議")),
-        ("c-01", TouchSpec("tm-3", "p-05", "meeting", _at("c-01", date(2026, 11, 18), 10, 30),
-                           "outbound", "d-04", "DX推進PJの技術検証結果をレビュー")),
-        ("c-04", TouchSpec("tm-1", "p-37", "event", _at("c-04", date(2026, 9, 17), 13),
-                           "inbound", "", "Met Robert Miller at the manufacturing expo")),
-        ("c-05", TouchSpec("tm-1", "p-46", "meeting", _at("c-05", date(2026, 11, 12), 11),
-                           "outbound", "d-18",
-                           "EHR migration: executive alignment with the CDO")),
-        ("c-05", TouchSpec("tm-3", "p-49", "call", _at("c-05", date(2026, 11, 5), 14),
-                           "outbound", "d-18", "Migration scope and cut-over plan")),
+        (
+            "c-01",
+            TouchSpec(
+                "tm-2",
+                "p-02",
+                "visit",
+                _at("c-01", date(2026, 11, 10), 15),
+                "outbound",
+                "d-04",
+                "渡辺CIOを訪問、全社分析基盤 拡張の条件を協議",
+            ),
+        ),
+        (
+            "c-01",
+            TouchSpec(
+                "tm-3",
+                "p-05",
+                "meeting",
+                _at("c-01", date(2026, 11, 18), 10, 30),
+                "outbound",
+                "d-04",
+                "DX推進PJの技術検証結果をレビュー",
+            ),
+        ),
+        (
+            "c-04",
+            TouchSpec(
+                "tm-1",
+                "p-37",
+                "event",
+                _at("c-04", date(2026, 9, 17), 13),
+                "inbound",
+                "",
+                "Met Robert Miller at the manufacturing expo",
+            ),
+        ),
+        (
+            "c-05",
+            TouchSpec(
+                "tm-1",
+                "p-46",
+                "meeting",
+                _at("c-05", date(2026, 11, 12), 11),
+                "outbound",
+                "d-18",
+                "EHR migration: executive alignment with the CDO",
+            ),
+        ),
+        (
+            "c-05",
+            TouchSpec(
+                "tm-3",
+                "p-49",
+                "call",
+                _at("c-05", date(2026, 11, 5), 14),
+                "outbound",
+                "d-18",
+                "Migration scope and cut-over plan",
+            ),
+        ),
         # the single-threaded deal is worked through its only contact
-        ("c-04", TouchSpec("tm-1", "p-41", "meeting", _at("c-04", date(2026, 11, 17), 9, 30),
-                           "outbound", "d-14",
-                           "Plant data integration: qualification call with David")),
+        (
+            "c-04",
+            TouchSpec(
+                "tm-1",
+                "p-41",
+                "meeting",
+                _at("c-04", date(2026, 11, 17), 9, 30),
+                "outbound",
+                "d-14",
+                "Plant data integration: qualification call with David",
+            ),
+        ),
     ]
 
 
@@ -810,8 +1808,7 @@ def _touches(rng: random.Random) -> list[TouchSpec]:
             if rng.random() < 0.08:
                 member = rng.choice([m for m in members if m not in team])
             elif kind == "chat":
-                member = rng.choice([m for m in team if role_of_member[m] in ("se", "csm")]
-                                    or team)
+                member = rng.choice([m for m in team if role_of_member[m] in ("se", "csm")] or team)
             else:
                 member = rng.choice(team)
             direction = "inbound" if rng.random() < INBOUND_P[kind] else "outbound"
@@ -823,8 +1820,9 @@ def _touches(rng: random.Random) -> list[TouchSpec]:
             notes = "" if rng.random() < 0.1 else rng.choice(NOTES[(lang, kind)])
             hour = rng.randint(9, 17)
             minute = rng.choice((0, 15, 30, 45))
-            result.append(TouchSpec(member, pid, kind, _at(cid, day, hour, minute), direction,
-                                    deal, notes))
+            result.append(
+                TouchSpec(member, pid, kind, _at(cid, day, hour, minute), direction, deal, notes)
+            )
 
     result.sort(key=lambda t: (t.occurred_at, t.person_id, t.member_id, t.type))
     return result
@@ -845,57 +1843,102 @@ def build(seed: int = SEED) -> Bundle:
     domain_of = {c[0]: c[2] for c in COMPANIES}
     bundle: Bundle = {
         "companies": [
-            dict(zip(HEADERS["companies"],
-                     (cid, name, dom, ind, str(emp), str(rev), country, parent), strict=True))
+            dict(
+                zip(
+                    HEADERS["companies"],
+                    (cid, name, dom, ind, str(emp), str(rev), country, parent),
+                    strict=True,
+                )
+            )
             for cid, name, dom, ind, emp, rev, country, parent in COMPANIES
         ],
         "business_units": [
             dict(zip(HEADERS["business_units"], bu, strict=True)) for bu in BUSINESS_UNITS
         ],
         "people": [
-            dict(zip(HEADERS["people"],
-                     (p.person_id, p.company_id, p.full_name, p.bu_id,
-                      f"{p.email_local}@{domain_of[p.company_id]}", p.title, p.seniority,
-                      p.reports_to), strict=True))
+            dict(
+                zip(
+                    HEADERS["people"],
+                    (
+                        p.person_id,
+                        p.company_id,
+                        p.full_name,
+                        p.bu_id,
+                        f"{p.email_local}@{domain_of[p.company_id]}",
+                        p.title,
+                        p.seniority,
+                        p.reports_to,
+                    ),
+                    strict=True,
+                )
+            )
             for p in PEOPLE
         ],
-        "buying_roles": [
-            dict(zip(HEADERS["buying_roles"], r, strict=True)) for r in BUYING_ROLES
-        ],
+        "buying_roles": [dict(zip(HEADERS["buying_roles"], r, strict=True)) for r in BUYING_ROLES],
         "relationships": [
             dict(zip(HEADERS["relationships"], (a, b, kind, _strength(s)), strict=True))
             for a, b, kind, s in RELATIONSHIPS
         ],
         "team": [
-            dict(zip(HEADERS["team"], (mid, name, f"{local}@{OUR_DOMAIN}", role, mgr, region),
-                     strict=True))
+            dict(
+                zip(
+                    HEADERS["team"],
+                    (mid, name, f"{local}@{OUR_DOMAIN}", role, mgr, region),
+                    strict=True,
+                )
+            )
             for mid, name, local, role, mgr, region in TEAM
         ],
-        "account_team": [
-            dict(zip(HEADERS["account_team"], a, strict=True)) for a in ACCOUNT_TEAM
-        ],
+        "account_team": [dict(zip(HEADERS["account_team"], a, strict=True)) for a in ACCOUNT_TEAM],
         "deals": [
-            dict(zip(HEADERS["deals"],
-                     (d.deal_id, d.company_id, d.stage, d.bu_id, d.name, d.product, d.category,
-                      str(d.amount), d.currency, d.created, d.close, d.owner_id, d.channel),
-                     strict=True))
+            dict(
+                zip(
+                    HEADERS["deals"],
+                    (
+                        d.deal_id,
+                        d.company_id,
+                        d.stage,
+                        d.bu_id,
+                        d.name,
+                        d.product,
+                        d.category,
+                        str(d.amount),
+                        d.currency,
+                        d.created,
+                        d.close,
+                        d.owner_id,
+                        d.channel,
+                    ),
+                    strict=True,
+                )
+            )
             for d in DEALS
         ],
         "deal_contacts": [
             dict(zip(HEADERS["deal_contacts"], c, strict=True)) for c in DEAL_CONTACTS
         ],
         "touches": [
-            dict(zip(HEADERS["touches"],
-                     (f"t-{i:04d}", t.member_id, t.person_id, t.type, t.occurred_at.isoformat(),
-                      t.direction, t.deal_id, t.notes), strict=True))
+            dict(
+                zip(
+                    HEADERS["touches"],
+                    (
+                        f"t-{i:04d}",
+                        t.member_id,
+                        t.person_id,
+                        t.type,
+                        t.occurred_at.isoformat(),
+                        t.direction,
+                        t.deal_id,
+                        t.notes,
+                    ),
+                    strict=True,
+                )
+            )
             for i, t in enumerate(_touches(rng), start=1)
         ],
-        "next_actions": [
-            dict(zip(HEADERS["next_actions"], a, strict=True)) for a in NEXT_ACTIONS
-        ],
+        "next_actions": [dict(zip(HEADERS["next_actions"], a, strict=True)) for a in NEXT_ACTIONS],
         "wallet": [
-            dict(zip(HEADERS["wallet"], (cid, cat, str(amount), as_of, bu, source),
-                     strict=True))
+            dict(zip(HEADERS["wallet"], (cid, cat, str(amount), as_of, bu, source), strict=True))
             for cid, cat, amount, as_of, bu, source in WALLET
         ],
     }
@@ -955,9 +1998,15 @@ def check(bundle_dir: Path) -> dict[str, int]:
     people = {r["person_id"]: r for r in b["people"]}
     team = {r["member_id"]: r for r in b["team"]}
     deals = {r["deal_id"]: r for r in b["deals"]}
-    for stem, key in (("companies", "company_id"), ("business_units", "bu_id"),
-                      ("people", "person_id"), ("team", "member_id"), ("deals", "deal_id"),
-                      ("touches", "touch_id"), ("next_actions", "action_id")):
+    for stem, key in (
+        ("companies", "company_id"),
+        ("business_units", "bu_id"),
+        ("people", "person_id"),
+        ("team", "member_id"),
+        ("deals", "deal_id"),
+        ("touches", "touch_id"),
+        ("next_actions", "action_id"),
+    ):
         ids = [r[key] for r in b[stem]]
         assert len(ids) == len(set(ids)), f"{stem}: duplicate ids"
 
@@ -1011,8 +2060,9 @@ def check(bundle_dir: Path) -> dict[str, int]:
         depth[pid] = len(seen)
     for cid in companies:
         assert max(d for p, d in depth.items() if company_of(p) == cid) >= 4, cid
-    jp_names = [r["full_name"] for r in people.values()
-                if companies[r["company_id"]]["country"] == "JP"]
+    jp_names = [
+        r["full_name"] for r in people.values() if companies[r["company_id"]]["country"] == "JP"
+    ]
     assert any(FW_SPACE in n for n in jp_names) and any(FW_SPACE not in n for n in jp_names)
     assert all(" " not in n for n in jp_names)  # no ASCII space in Japanese names
 
@@ -1051,7 +2101,8 @@ def check(bundle_dir: Path) -> dict[str, int]:
     # team and account team
     assert len(team) == 4
     assert Counter(r["team_role"] for r in team.values()) == Counter(
-        {"manager": 1, "ae": 1, "se": 1, "csm": 1})
+        {"manager": 1, "ae": 1, "se": 1, "csm": 1}
+    )
     manager = next(m for m, r in team.items() if r["team_role"] == "manager")
     assert all(r["manager_id"] == manager for m, r in team.items() if m != manager)
     account_team: dict[str, set[str]] = defaultdict(set)
@@ -1152,8 +2203,7 @@ def check(bundle_dir: Path) -> dict[str, int]:
     assert stale == [COLD_DECIDER], stale
     assert last_touch[COLD_DECIDER] == COLD_DECIDER_LAST
     assert last_account_touch[COLD_ACCOUNT] == COLD_ACCOUNT_LAST
-    assert all(d >= date(2026, 10, 1) for c, d in last_account_touch.items()
-               if c != COLD_ACCOUNT)
+    assert all(d >= date(2026, 10, 1) for c, d in last_account_touch.items() if c != COLD_ACCOUNT)
 
     return {stem: len(rows) for stem, rows in b.items()}
 

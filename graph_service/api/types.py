@@ -80,6 +80,7 @@ class Person:
     email: str | None
     business_unit_id: strawberry.ID | None
     reports_to_id: strawberry.ID | None = strawberry.field(description="The person's manager.")
+    left_at: date | None = strawberry.field(description="When the person left the company.")
     roles: list[BuyingRole]
     ties: list[PersonTie]
     is_champion: bool = strawberry.field(description="Holds the champion role anywhere.")
@@ -148,6 +149,10 @@ class WalletEstimate:
     as_of: date
     business_unit_id: strawberry.ID | None
     source: WalletSource | None  # type: ignore[valid-type]
+    vendor_rank: int | None = strawberry.field(
+        description="Our rank among the vendors (1 = first)."
+    )
+    vendor_count: int | None = strawberry.field(description="How many vendors the account uses.")
 
 
 @strawberry.type(description="A company in the portfolio with its relationship graph.")
@@ -160,6 +165,9 @@ class Account:
     annual_revenue: float | None = strawberry.field(description="Annual revenue in USD.")
     country: str | None
     parent_id: strawberry.ID | None = strawberry.field(description="The parent company's id.")
+    corporate_number: str | None = strawberry.field(
+        description="Japanese corporate number (法人番号), 13 digits."
+    )
     _store: strawberry.Private[Store]
     _view: strawberry.Private[dm.AccountView | None] = None
 
@@ -174,6 +182,7 @@ class Account:
             annual_revenue=c.annual_revenue,
             country=c.country,
             parent_id=_id(c.parent_company_id),
+            corporate_number=c.corporate_number,
             _store=store,
             _view=view,
         )
@@ -230,6 +239,7 @@ class Account:
                 email=p.email,
                 business_unit_id=_id(p.bu_id),
                 reports_to_id=_id(p.reports_to),
+                left_at=p.left_at,
                 roles=roles.get(p.id, []),
                 ties=ties.get(p.id, []),
                 is_champion=any(r.role == dm.Role.CHAMPION for r in roles.get(p.id, [])),
@@ -325,6 +335,8 @@ class Account:
                 as_of=w.as_of,
                 business_unit_id=_id(w.bu_id),
                 source=w.source,
+                vendor_rank=w.vendor_rank,
+                vendor_count=w.vendor_count,
             )
             for w in rows
         ]

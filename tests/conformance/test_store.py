@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from graph_service.domain import (
     AccountFilter,
@@ -14,6 +14,8 @@ from graph_service.domain import (
     Role,
     Touch,
     TouchType,
+    WalletEstimate,
+    WalletSource,
 )
 from graph_service.store.base import Store
 from tests.fixtures import ACME, ACME_STATS, JST, load
@@ -167,3 +169,34 @@ def test_clearing_an_optional_field_removes_it(store: Store) -> None:
     assert view is not None
     ann = next(p for p in view.people if p.id == "p1")
     assert (ann.email, ann.title, ann.seniority) == (None, None, None)
+
+
+def test_optional_fields_added_for_analytics_round_trip(store: Store) -> None:
+    load(store)
+    store.upsert(
+        Kind.COMPANIES,
+        [Company(id="c3", name="Beta Ltd", corporate_number="1234567890123")],
+    )
+    store.upsert(
+        Kind.PEOPLE,
+        [Person(id="p9", company_id="c3", full_name="Gone", left_at=date(2025, 12, 31))],
+    )
+    store.upsert(
+        Kind.WALLET,
+        [
+            WalletEstimate(
+                company_id="c3",
+                category="x",
+                amount=10.0,
+                as_of=date(2026, 1, 1),
+                source=WalletSource.SURVEY,
+                vendor_rank=2,
+                vendor_count=4,
+            )
+        ],
+    )
+    view = store.account("c3")
+    assert view is not None
+    assert view.company.corporate_number == "1234567890123"
+    assert view.people[0].left_at == date(2025, 12, 31)
+    assert (view.wallet[0].vendor_rank, view.wallet[0].vendor_count) == (2, 4)

@@ -1,0 +1,38 @@
+# abmgraph GraphQL API. Defaults to the Neo4j store: set NEO4J_URI, NEO4J_USER and
+# NEO4J_PASSWORD at run time (see docker-compose.yml and docs/neo4j.md).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN groupadd --system --gid 10001 abmgraph \
+ && useradd --system --uid 10001 --gid abmgraph --create-home --home-dir /home/abmgraph \
+        --shell /usr/sbin/nologin abmgraph \
+ && mkdir -p /var/lib/abmgraph \
+ && chown abmgraph:abmgraph /var/lib/abmgraph
+
+WORKDIR /build
+# Only what the wheel needs (pyproject.toml lists the packages; schema/ is force-included).
+COPY pyproject.toml README.md ./
+COPY schema ./schema
+COPY graph_service ./graph_service
+COPY loaders ./loaders
+COPY viz ./viz
+RUN pip install --no-cache-dir . \
+ && cd / && rm -rf /build
+
+# Store selection and the data directory (reject reports go to <data dir>/reports).
+ENV ABMGRAPH_STORE=neo4j \
+    ABMGRAPH_DATA_DIR=/var/lib/abmgraph
+
+USER abmgraph
+WORKDIR /home/abmgraph
+
+EXPOSE 8000
+
+# /healthz answers 200 when the store answers and 503 otherwise; urlopen raises on 503.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+
+CMD ["abmgraph", "serve", "--host", "0.0.0.0", "--port", "8000"]
