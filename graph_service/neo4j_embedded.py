@@ -32,6 +32,8 @@ from typing import Any, Self
 import platformdirs
 from filelock import FileLock
 
+from graph_service.errors import EmbeddedNeo4jError
+
 __all__ = [
     "EmbeddedNeo4j",
     "EmbeddedNeo4jError",
@@ -61,10 +63,6 @@ STATE_NAME = "neo4j.json"
 _READY = "READY "
 _TAIL_LINES = 40
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # Maven 3.8 emits these even in batch mode
-
-
-class EmbeddedNeo4jError(RuntimeError):
-    """The embedded Neo4j server could not be built, started or reached."""
 
 
 def default_cache_dir() -> Path:

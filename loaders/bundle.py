@@ -335,69 +335,77 @@ def _load_table(
     file_report.extra_columns = [h for h in header if h not in {c.name for c in columns}]
     id_column = next((c for c in columns if c.field == "id"), None)
     if id_column is not None and any(c.ref is kind for c in columns):
-        # A file may refer forward to its own later rows (a parent listed after its child).
-        known.add(kind, _column_values(table.read_rows(), id_column.name))
+        # A file may refer forward to its own later rows (a parent listed after its child):
+        # the ids of its rows that parse are known before any row is checked.
+        known.add(kind, _parseable_ids(table, columns, id_column))
     resolver.begin(table)
     record_type = kind.record_type
-    batch: list[tuple[int, Record, dict[Kind, set[str]]]] = []
+    batch: list[tuple[int, Record]] = []
 
     def flush() -> None:
         accepted = _check_refs(batch, known, table.name, columns, report, file_report)
-        store.upsert(kind, [r for _, r, _ in accepted])
+        store.upsert(kind, accepted)
         if id_column is not None:
-            known.add(kind, {r.id for _, r, _ in accepted})
+            known.add(kind, {r.id for r in accepted})
         file_report.loaded += len(accepted)
         observer.rows_done(table.name, len(batch))
         batch.clear()
 
-    for line, row in table.read_rows():
-        file_report.read += 1
-        parsed = _parse_row(row, columns, table.name, line)
-        if isinstance(parsed, Reject):
-            report.rejects.append(parsed)
-            file_report.rejected += 1
-            continue
-        values, refs = parsed
-        try:
-            record = resolver.map(kind, record_type(**values))
-        except (TypeError, ValueError) as exc:  # pragma: no cover - parsers catch these first
-            report.rejects.append(Reject(table.name, line, "", "", str(exc)))
-            file_report.rejected += 1
-            continue
-        batch.append((line, record, refs))
-        if len(batch) >= batch_size:
+    try:
+        for line, row in table.read_rows():
+            file_report.read += 1
+            parsed = _parse_row(row, columns, table.name, line)
+            if isinstance(parsed, Reject):
+                report.rejects.append(parsed)
+                file_report.rejected += 1
+                continue
+            batch.append((line, resolver.map(kind, record_type(**parsed))))
+            if len(batch) >= batch_size:
+                flush()
+    finally:
+        # Rows read before a file error mid-way are written, so read = loaded + rejected
+        # still holds and the error names where reading stopped.
+        if batch:
             flush()
-    if batch:
-        flush()
+
+
+def _parseable_ids(table: SourceTable, columns: tuple[Column, ...], id_column: Column) -> set[str]:
+    ids = set()
+    for line, row in table.read_rows():
+        parsed = _parse_row(row, columns, table.name, line)
+        if not isinstance(parsed, Reject):
+            ids.add(parsed[id_column.field])
+    return ids
 
 
 def _check_refs(
-    batch: list[tuple[int, Record, dict[Kind, set[str]]]],
+    batch: list[tuple[int, Record]],
     known: _KnownIds,
     file: str,
     columns: tuple[Column, ...],
     report: LoadReport,
     file_report: FileReport,
-) -> list[tuple[int, Record, dict[Kind, set[str]]]]:
+) -> list[Record]:
+    """The records whose references all exist; the others become rejects."""
+    refs = [c for c in columns if c.ref is not None]
     wanted: dict[Kind, set[str]] = {}
-    for _, _, refs in batch:
-        for kind, ids in refs.items():
-            wanted.setdefault(kind, set()).update(ids)
+    for _, record in batch:
+        for c in refs:
+            if (v := _field(record, c.field)) is not None:
+                wanted.setdefault(c.ref, set()).add(v)  # type: ignore[arg-type]
     unknown = {kind: known.missing(kind, ids) for kind, ids in wanted.items()}
     accepted = []
-    for line, record, _refs in batch:
+    for line, record in batch:
         bad = next(
             (
                 c
-                for c in columns
-                if c.ref is not None
-                and (v := _field(record, c.field)) is not None
-                and v in unknown[c.ref]
+                for c in refs
+                if (v := _field(record, c.field)) is not None and v in unknown[c.ref]  # type: ignore[index]
             ),
             None,
         )
         if bad is None:
-            accepted.append((line, record, _refs))
+            accepted.append(record)
             continue
         value = str(_field(record, bad.field))
         noun = _NOUNS[bad.ref] if bad.ref else "referenced"
@@ -412,9 +420,9 @@ def _field(record: Record, name: str) -> Any:
 
 def _parse_row(
     row: dict[str, str | None], columns: tuple[Column, ...], file: str, line: int
-) -> tuple[dict[str, Any], dict[Kind, set[str]]] | Reject:
+) -> dict[str, Any] | Reject:
+    """The row's record fields, or the first reason it cannot be loaded."""
     values: dict[str, Any] = {}
-    refs: dict[Kind, set[str]] = {}
     if None in row:
         return Reject(file, line, "", "", "more cells than the header has columns")
     for column in columns:
@@ -424,13 +432,10 @@ def _parse_row(
                 return Reject(file, line, column.name, "", "required value is empty")
             continue
         try:
-            value = column.parse(raw)
+            values[column.field] = column.parse(raw)
         except ValueError as exc:
             return Reject(file, line, column.name, raw, str(exc))
-        values[column.field] = value
-        if column.ref is not None:
-            refs.setdefault(column.ref, set()).add(value)
-    return values, refs
+    return values
 
 
 def _open(path: Path) -> Any:

@@ -7,6 +7,7 @@ that into a reject row naming the file, line and field.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -18,7 +19,8 @@ E = TypeVar("E", bound=StrEnum)
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SLASH_YMD = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _SLASH_MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_CURRENCY = re.compile(r"[\s,$¥￥€£]|USD|JPY|EUR|円")
+_CURRENCY_SYMBOLS = re.compile(r"[\s$¥￥€£]|USD|JPY|EUR|円")
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def parse_text(raw: str) -> str:
@@ -75,14 +77,25 @@ def parse_amount(raw: str) -> float:
 
     >>> parse_amount("$1,234.50"), parse_amount("¥ 2,000,000"), parse_amount("3000円")
     (1234.5, 2000000.0, 3000.0)
+    >>> parse_amount("1,5")
+    Traceback (most recent call last):
+    ...
+    ValueError: not an amount: '1,5' (a comma must separate thousands)
     """
-    text = _CURRENCY.sub("", raw)
+    text = _CURRENCY_SYMBOLS.sub("", raw)
     if text.startswith("(") and text.endswith(")"):
         text = "-" + text[1:-1]
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise ValueError(f"not an amount: {raw!r} (a comma must separate thousands)")
+        text = text.replace(",", "")
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise ValueError(f"not an amount: {raw!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite amount: {raw!r}")
+    return value
 
 
 def parse_count(raw: str) -> int:
@@ -96,7 +109,7 @@ def parse_count(raw: str) -> int:
         value = float(text)
     except ValueError:
         raise ValueError(f"not a whole number: {raw!r}") from None
-    if value < 0 or value != int(value):
+    if not math.isfinite(value) or value < 0 or value != int(value):
         raise ValueError(f"not a whole, non-negative number: {raw!r}")
     return int(value)
 
@@ -111,7 +124,7 @@ def parse_strength(raw: str) -> float:
         value = float(raw)
     except ValueError:
         raise ValueError(f"not a number: {raw!r}") from None
-    if not 0.0 <= value <= 1.0:
+    if not 0.0 <= value <= 1.0:  # also refuses nan
         raise ValueError(f"strength must be between 0 and 1, got {raw!r}")
     return value
 

@@ -238,8 +238,8 @@ class MemoryStore:
         self._apply(kind, records)
 
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
-        label = _LABELS[kind]
-        return {i for i in ids if (label, i) in self._graph}
+        have = self._records[kind]
+        return {i for i in ids if i in have}
 
     def stats(self) -> GraphStats:
         nodes = Counter(label for _, label in self._graph.nodes(data="label"))

@@ -223,12 +223,19 @@ _RELATIONSHIP_WRITES: dict[RelationshipType, LiteralString] = {
 
 # -- reads -------------------------------------------------------------------------------------
 
+#: Ids of complete records (a bare node, created by a forward reference, lacks the property).
 EXISTING_IDS: dict[Kind, LiteralString] = {
-    Kind.COMPANIES: "MATCH (n:Company) WHERE n.id IN $ids RETURN n.id AS id",
-    Kind.BUSINESS_UNITS: "MATCH (n:BusinessUnit) WHERE n.id IN $ids RETURN n.id AS id",
-    Kind.PEOPLE: "MATCH (n:Person) WHERE n.id IN $ids RETURN n.id AS id",
-    Kind.TEAM: "MATCH (n:TeamMember) WHERE n.id IN $ids RETURN n.id AS id",
-    Kind.DEALS: "MATCH (n:Deal) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.COMPANIES: "MATCH (n:Company) WHERE n.id IN $ids AND n.name IS NOT NULL RETURN n.id AS id",
+    Kind.BUSINESS_UNITS: (
+        "MATCH (n:BusinessUnit) WHERE n.id IN $ids AND n.name IS NOT NULL RETURN n.id AS id"
+    ),
+    Kind.PEOPLE: (
+        "MATCH (n:Person) WHERE n.id IN $ids AND n.full_name IS NOT NULL RETURN n.id AS id"
+    ),
+    Kind.TEAM: (
+        "MATCH (n:TeamMember) WHERE n.id IN $ids AND n.full_name IS NOT NULL RETURN n.id AS id"
+    ),
+    Kind.DEALS: "MATCH (n:Deal) WHERE n.id IN $ids AND n.stage IS NOT NULL RETURN n.id AS id",
     Kind.TOUCHES: "MATCH (n:Touch) WHERE n.id IN $ids RETURN n.id AS id",
     Kind.NEXT_ACTIONS: "MATCH (n:NextAction) WHERE n.id IN $ids RETURN n.id AS id",
     Kind.WALLET: "MATCH (n:WalletEstimate) WHERE n.id IN $ids RETURN n.id AS id",

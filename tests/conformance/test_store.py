@@ -200,3 +200,9 @@ def test_optional_fields_added_for_analytics_round_trip(store: Store) -> None:
     assert view.company.corporate_number == "1234567890123"
     assert view.people[0].left_at == date(2025, 12, 31)
     assert (view.wallet[0].vendor_rank, view.wallet[0].vendor_count) == (2, 4)
+
+
+def test_a_bare_node_from_a_forward_reference_is_not_an_existing_record(store: Store) -> None:
+    store.upsert(Kind.COMPANIES, [Company(id="kid", name="Kid", parent_company_id="mom")])
+    assert store.existing_ids(Kind.COMPANIES, ["kid", "mom"]) == {"kid"}
+    assert store.stats().nodes["Company"] == 2  # the bare node is in the graph
