@@ -548,3 +548,53 @@ class AccountView:
             next_actions=sorted(self.next_actions, key=record_id),
             wallet=sorted(self.wallet, key=record_id),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RoleHolding:
+    """A buying role held by a current (not departed) person, and whether they are engaged."""
+
+    role: Role
+    person_id: str
+    engaged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFacts:
+    """One account's per-account rollup as of a date: what portfolio-wide analytics score.
+
+    Windows end on and include ``as_of``: the spend window covers won deals closed in the last
+    ``spend_window_days``; ``touches_recent`` counts touches in the last ``engagement_days`` and
+    ``touches_prior`` those in the window before it. ``won_all_*`` cover every won deal closed
+    on or before ``as_of``. ``wallet`` holds the estimates dated on or before ``as_of``.
+    ``next_action`` is the earliest-due action not marked done.
+    """
+
+    company: Company
+    owner_ids: list[str]
+    won_window_spend: float
+    won_window_count: int
+    won_all_spend: float
+    won_all_count: int
+    last_won: date | None
+    open_deals: int
+    spend_by_category: dict[str, float]
+    spend_by_channel: dict[str, float]
+    wallet: list[WalletEstimate]
+    touches_recent: int
+    touches_prior: int
+    roles: list[RoleHolding]
+    next_action: NextAction | None
+
+    def normalized(self) -> AccountFacts:
+        """The same facts with lists in canonical order and sums rounded (to compare stores)."""
+        return dataclasses.replace(
+            self,
+            owner_ids=sorted(self.owner_ids),
+            won_window_spend=round(self.won_window_spend, 6),
+            won_all_spend=round(self.won_all_spend, 6),
+            spend_by_category={k: round(v, 6) for k, v in sorted(self.spend_by_category.items())},
+            spend_by_channel={k: round(v, 6) for k, v in sorted(self.spend_by_channel.items())},
+            wallet=sorted(self.wallet, key=record_id),
+            roles=sorted(self.roles, key=lambda r: (r.role.value, r.person_id)),
+        )

@@ -16,9 +16,11 @@ arrives, so that one file may refer forward to a later row.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 from typing import Protocol, runtime_checkable
 
 from graph_service.domain import (
+    AccountFacts,
     AccountFilter,
     AccountPage,
     AccountView,
@@ -52,6 +54,12 @@ class Store(Protocol):
 
     def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
         """Companies matching ``where`` in id order, the ``first`` after id ``after``."""
+        ...
+
+    def portfolio_facts(
+        self, as_of: date, *, engagement_days: int, spend_window_days: int
+    ) -> list[AccountFacts]:
+        """One rollup per company (complete records only), in id order."""
         ...
 
     def ping(self) -> None:

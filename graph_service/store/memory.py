@@ -21,6 +21,7 @@ import os
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ import filelock
 import networkx as nx
 
 from graph_service.domain import (
+    AccountFacts,
     AccountFilter,
     AccountPage,
     AccountTeamMember,
@@ -348,6 +350,25 @@ class MemoryStore:
             next_actions=_typed(actions, NextAction),
             wallet=_typed(self._sources(key, "OF", Kind.WALLET), WalletEstimate),
         )
+
+    def portfolio_facts(
+        self, as_of: date, *, engagement_days: int, spend_window_days: int
+    ) -> list[AccountFacts]:
+        from graph_service.analytics.facts import facts_from_view
+
+        out = []
+        for company_id in sorted(self._records[Kind.COMPANIES]):
+            view = self.account(company_id)
+            if view is not None:
+                out.append(
+                    facts_from_view(
+                        view,
+                        as_of,
+                        engagement_days=engagement_days,
+                        spend_window_days=spend_window_days,
+                    )
+                )
+        return out
 
     def _sources(self, target: NodeKey, rel_type: str, kind: Kind) -> list[Record]:
         """Records of ``kind`` whose node has a ``rel_type`` edge to ``target``."""

@@ -9,6 +9,7 @@ company is its ``WORKS_AT`` relationship, and reads put the ids back into the re
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, LiteralString
 
@@ -17,6 +18,7 @@ from neo4j import GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graph_service.domain import (
+    AccountFacts,
     AccountFilter,
     AccountPage,
     AccountTeamMember,
@@ -33,6 +35,8 @@ from graph_service.domain import (
     Record,
     Relationship,
     RelationshipType,
+    Role,
+    RoleHolding,
     TeamMember,
     Touch,
     WalletEstimate,
@@ -325,6 +329,60 @@ RETURN
             RETURN w {.*, company_id: c.id, bu_id: b.id} } AS wallet
 """
 
+PORTFOLIO_FACTS: LiteralString = """
+MATCH (c:Company)
+WHERE c.name IS NOT NULL
+OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
+CALL (c) {
+  OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
+  WHERE d.stage = 'won' AND d.close_date <= $as_of
+  RETURN sum(coalesce(d.amount, 0.0)) AS won_all_spend, count(d) AS won_all_count,
+         max(d.close_date) AS last_won,
+         sum(CASE WHEN d.close_date > $spend_start THEN coalesce(d.amount, 0.0) ELSE 0.0 END)
+           AS won_window_spend,
+         count(CASE WHEN d.close_date > $spend_start THEN d END) AS won_window_count
+}
+RETURN
+  c {.*, parent_company_id: parent.id} AS company,
+  COLLECT { MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m.id } AS owner_ids,
+  won_all_spend, won_all_count, last_won, won_window_spend, won_window_count,
+  COUNT { MATCH (d:Deal)-[:FOR]->(c)
+          WHERE NOT d.stage IN ['won', 'lost']
+            AND (d.created_date IS NULL OR d.created_date <= $as_of) } AS open_deals,
+  COLLECT { MATCH (d:Deal)-[:FOR]->(c)
+            WHERE d.stage = 'won' AND $spend_start < d.close_date <= $as_of
+            WITH coalesce(d.category, '') AS key, sum(coalesce(d.amount, 0.0)) AS amount
+            RETURN {key: key, amount: amount} }
+    AS spend_by_category,
+  COLLECT { MATCH (d:Deal)-[:FOR]->(c)
+            WHERE d.stage = 'won' AND $spend_start < d.close_date <= $as_of
+            WITH coalesce(d.channel, '') AS key, sum(coalesce(d.amount, 0.0)) AS amount
+            RETURN {key: key, amount: amount} }
+    AS spend_by_channel,
+  COLLECT { MATCH (w:WalletEstimate)-[:OF]->(c)
+            WHERE w.as_of <= $as_of
+            OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
+            RETURN w {.*, company_id: c.id, bu_id: b.id} } AS wallet,
+  COUNT { MATCH (t:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
+          WHERE $recent_start < date(t.occurred_at) <= $as_of } AS touches_recent,
+  COUNT { MATCH (t:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
+          WHERE $prior_start < date(t.occurred_at) <= $recent_start } AS touches_prior,
+  COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
+            WHERE p.left_at IS NULL OR p.left_at > $as_of
+            MATCH (p)-[r:HAS_ROLE]->()
+            RETURN {role: r.role, person_id: p.id,
+                    engaged: EXISTS { MATCH (t:Touch)-[:WITH]->(p)
+                                      WHERE $recent_start < date(t.occurred_at) <= $as_of }}
+          } AS roles,
+  COLLECT { MATCH (a:NextAction)-[:FOR]->(c)
+            WHERE a.status IS NULL OR a.status <> 'done'
+            OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
+            OPTIONAL MATCH (a)-[:WITH]->(p)
+            RETURN a {.*, company_id: c.id, member_id: m.id, person_id: p.id}
+            ORDER BY a.due_date, a.id LIMIT 1 } AS next_action
+ORDER BY company.id
+"""
+
 PING: LiteralString = "RETURN 1 AS ok"
 
 CLEAR_ALL: LiteralString = """
@@ -486,6 +544,18 @@ class Neo4jStore:
             wallet=many("wallet", WalletEstimate),
         )
 
+    def portfolio_facts(
+        self, as_of: date, *, engagement_days: int, spend_window_days: int
+    ) -> list[AccountFacts]:
+        rows = self._read(
+            PORTFOLIO_FACTS,
+            as_of=as_of,
+            spend_start=as_of - timedelta(days=spend_window_days),
+            recent_start=as_of - timedelta(days=engagement_days),
+            prior_start=as_of - timedelta(days=2 * engagement_days),
+        )
+        return [_facts(row) for row in rows]
+
     def ping(self) -> None:
         self._read(PING)
 
@@ -499,6 +569,30 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _facts(row: neo4j.Record) -> AccountFacts:
+    company = _record(Company, row["company"])
+    actions = [_record(NextAction, a) for a in row["next_action"]]
+    return AccountFacts(
+        company=company,  # type: ignore[arg-type]
+        owner_ids=sorted(row["owner_ids"]),
+        won_window_spend=float(row["won_window_spend"]),
+        won_window_count=int(row["won_window_count"]),
+        won_all_spend=float(row["won_all_spend"]),
+        won_all_count=int(row["won_all_count"]),
+        last_won=_native(row["last_won"]),
+        open_deals=int(row["open_deals"]),
+        spend_by_category={x["key"]: float(x["amount"]) for x in row["spend_by_category"]},
+        spend_by_channel={x["key"]: float(x["amount"]) for x in row["spend_by_channel"]},
+        wallet=[_record(WalletEstimate, w) for w in row["wallet"]],  # type: ignore[misc]
+        touches_recent=int(row["touches_recent"]),
+        touches_prior=int(row["touches_prior"]),
+        roles=[
+            RoleHolding(Role(r["role"]), r["person_id"], bool(r["engaged"])) for r in row["roles"]
+        ],
+        next_action=actions[0] if actions else None,  # type: ignore[arg-type]
+    )
 
 
 def _run(tx: ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]]) -> None:

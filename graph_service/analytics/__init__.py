@@ -1,0 +1,1 @@
+"""ABM analytics: pure functions over domain records, shared by both stores."""

@@ -1,0 +1,292 @@
+"""Account coverage: who in the buying group we have identified, who we engage, and the gaps.
+
+Definitions:
+
+* A **holder** of a role in a business unit is a person (who has not left) holding the role
+  scoped to that unit, or holding it company-wide (a role without a unit scope covers the
+  whole company). At the account level every holder counts, whatever the scope.
+* A role's **status** is *engaged* when some holder is engaged, *cold* when there are holders
+  but none is engaged, and *missing* when there is no holder.
+* **Coverage score** of a unit or the account: the mean over the required roles of
+  1 (engaged), 0.5 (cold) or 0 (missing); in [0, 1].
+* A **single-threaded deal** is an open deal with at most one engaged contact. An account is
+  **structurally single-threaded** when all its engaged people sit in one manager's reports-to
+  subtree below the top of the company (or only one person is engaged).
+* A **whitespace unit** has a wallet estimate above zero, no won spend in the spend window and
+  no open deal.
+* **Champion risk**: a champion last touched more than ``champion_cold_days`` ago (or never),
+  a champion who left, or a champion with no path over people's ties to a decider of their unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import networkx as nx
+
+from graph_service.analytics.engagement import (
+    DEFAULT,
+    Engagement,
+    has_left,
+    in_window,
+    last_touch,
+    person_engagement,
+)
+from graph_service.analytics.params import AnalyticsParams
+from graph_service.analytics.wallet import latest_estimates
+from graph_service.domain import AccountView, BuyingRole, Deal, Person, Role, Stage
+
+_SCORE = {Engagement.ENGAGED: 1.0, Engagement.COLD: 0.5, Engagement.MISSING: 0.0}
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCell:
+    """One role in one scope: its status and the people holding it."""
+
+    role: Role
+    status: Engagement
+    engaged: list[str] = field(default_factory=list)
+    cold: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCoverage:
+    """A business unit's row of the unit x role matrix (``bu_id`` None: the company as a whole)."""
+
+    bu_id: str | None
+    name: str
+    cells: list[RoleCell]
+    champion: RoleCell
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SingleThreadedDeal:
+    """An open deal with at most one engaged contact."""
+
+    deal_id: str
+    name: str | None
+    engaged_contacts: list[str]
+    contacts: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ChampionRisk:
+    """A champion and what puts them at risk (``reasons`` in words)."""
+
+    person_id: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageReport:
+    """Everything the coverage-gap view shows for one account as of a date."""
+
+    account_id: str
+    as_of: date
+    account: UnitCoverage
+    units: list[UnitCoverage]
+    single_threaded_deals: list[SingleThreadedDeal]
+    structurally_single_threaded: bool
+    thread_root: str | None
+    champion_risks: list[ChampionRisk]
+    whitespace_units: list[str]
+    engaged_people: list[str]
+
+    @property
+    def score(self) -> float:
+        return self.account.score
+
+
+def _cell(role: Role, holders: Iterable[Person], status_of: dict[str, Engagement]) -> RoleCell:
+    engaged = sorted(p.id for p in holders if status_of[p.id] is Engagement.ENGAGED)
+    cold = sorted(p.id for p in holders if status_of[p.id] is Engagement.COLD)
+    if engaged:
+        status = Engagement.ENGAGED
+    elif cold:
+        status = Engagement.COLD
+    else:
+        status = Engagement.MISSING
+    return RoleCell(role, status, engaged, cold)
+
+
+def _holders(
+    roles: list[BuyingRole], people: dict[str, Person], role: Role, bu_id: str | None, as_of: date
+) -> list[Person]:
+    """Holders of ``role`` for unit ``bu_id`` (None: anywhere in the account), not left."""
+    out = {}
+    for r in roles:
+        if r.role is not role or r.person_id not in people:
+            continue
+        if bu_id is not None and r.bu_id not in (None, bu_id):
+            continue
+        person = people[r.person_id]
+        if not has_left(person, as_of):
+            out[person.id] = person
+    return list(out.values())
+
+
+def _unit(
+    bu_id: str | None,
+    name: str,
+    roles: list[BuyingRole],
+    people: dict[str, Person],
+    status_of: dict[str, Engagement],
+    as_of: date,
+    params: AnalyticsParams,
+) -> UnitCoverage:
+    cells = [
+        _cell(role, _holders(roles, people, role, bu_id, as_of), status_of)
+        for role in params.required_roles
+    ]
+    champion = _cell(Role.CHAMPION, _holders(roles, people, Role.CHAMPION, bu_id, as_of), status_of)
+    score = sum(_SCORE[c.status] for c in cells) / len(cells) if cells else 0.0
+    return UnitCoverage(bu_id, name, cells, champion, score)
+
+
+def coverage(view: AccountView, as_of: date, params: AnalyticsParams = DEFAULT) -> CoverageReport:
+    """The coverage-gap report of one account (its own people, not its subsidiaries')."""
+    people = {p.id: p for p in view.people}
+    status_of = {p.id: person_engagement(p, view.touches, as_of, params) for p in view.people}
+    account = _unit(None, view.company.name, view.buying_roles, people, status_of, as_of, params)
+    units = [
+        _unit(b.id, b.name, view.buying_roles, people, status_of, as_of, params)
+        for b in sorted(view.business_units, key=lambda b: b.id)
+    ]
+    engaged = sorted(pid for pid, s in status_of.items() if s is Engagement.ENGAGED)
+    root = _thread_root(view.people, set(engaged))
+    return CoverageReport(
+        account_id=view.company.id,
+        as_of=as_of,
+        account=account,
+        units=units,
+        single_threaded_deals=_single_threaded(view, status_of, as_of),
+        structurally_single_threaded=bool(engaged) and (len(engaged) == 1 or root is not None),
+        thread_root=root,
+        champion_risks=_champion_risks(view, people, as_of, params),
+        whitespace_units=_whitespace_units(view, as_of, params),
+        engaged_people=engaged,
+    )
+
+
+def is_open_at(deal: Deal, as_of: date) -> bool:
+    """An open-stage deal created on or before ``as_of`` (or with no created date)."""
+    return deal.stage.is_open and (deal.created_date is None or deal.created_date <= as_of)
+
+
+def is_won_in_window(deal: Deal, as_of: date, days: int) -> bool:
+    """A won deal closed in the ``days`` days up to ``as_of``."""
+    return (
+        deal.stage is Stage.WON
+        and deal.close_date is not None
+        and in_window(deal.close_date, as_of, days)
+    )
+
+
+def _single_threaded(
+    view: AccountView, status_of: dict[str, Engagement], as_of: date
+) -> list[SingleThreadedDeal]:
+    contacts: dict[str, list[str]] = {}
+    for c in view.deal_contacts:
+        contacts.setdefault(c.deal_id, []).append(c.person_id)
+    out = []
+    for d in sorted(view.deals, key=lambda d: d.id):
+        if not is_open_at(d, as_of):
+            continue
+        all_contacts = sorted(contacts.get(d.id, []))
+        engaged = [p for p in all_contacts if status_of.get(p) is Engagement.ENGAGED]
+        if len(engaged) <= 1:
+            out.append(SingleThreadedDeal(d.id, d.name, engaged, all_contacts))
+    return out
+
+
+def _thread_root(people: list[Person], engaged: set[str]) -> str | None:
+    """The manager below the top whose subtree holds every engaged person, if any.
+
+    Returns the lowest such manager (the lowest common reports-to ancestor, inclusive), or
+    None when the engaged people only meet at the top of the company or not at all.
+    """
+    if len(engaged) < 2:
+        return None
+    manager = {p.id: p.reports_to for p in people}
+
+    def chain(pid: str) -> list[str]:
+        seen: list[str] = []
+        while pid is not None and pid not in seen:
+            seen.append(pid)
+            nxt = manager.get(pid)
+            if nxt is None:
+                break
+            pid = nxt
+        return seen
+
+    chains = [chain(p) for p in sorted(engaged)]
+    common = set(chains[0]).intersection(*map(set, chains[1:]))
+    if not common:
+        return None
+    lowest = next(a for a in chains[0] if a in common)
+    return lowest if manager.get(lowest) is not None else None
+
+
+def tie_graph(view: AccountView, as_of: date) -> nx.Graph:
+    """People of the account (not left) joined by reports-to and relationship ties."""
+    g = nx.Graph()
+    active = {p.id for p in view.people if not has_left(p, as_of)}
+    g.add_nodes_from(active)
+    for p in view.people:
+        if p.reports_to in active and p.id in active:
+            g.add_edge(p.id, p.reports_to)
+    for r in view.relationships:
+        if r.from_person_id in active and r.to_person_id in active:
+            g.add_edge(r.from_person_id, r.to_person_id)
+    return g
+
+
+def _champion_risks(
+    view: AccountView,
+    people: dict[str, Person],
+    as_of: date,
+    params: AnalyticsParams,
+) -> list[ChampionRisk]:
+    g = tie_graph(view, as_of)
+    deciders = [r for r in view.buying_roles if r.role is Role.DECIDER and r.person_id in g]
+    out = []
+    seen = set()
+    for r in sorted(view.buying_roles, key=lambda r: r.id):
+        if r.role is not Role.CHAMPION or r.person_id not in people or r.person_id in seen:
+            continue
+        seen.add(r.person_id)
+        person = people[r.person_id]
+        reasons = []
+        if has_left(person, as_of):
+            reasons.append(f"left the company on {person.left_at}")
+        else:
+            last = last_touch(person.id, view.touches, as_of)
+            if last is None:
+                reasons.append("never touched")
+            elif (as_of - last).days > params.champion_cold_days:
+                reasons.append(f"cold: last touched {(as_of - last).days} days ago ({last})")
+            scope = [d for d in deciders if r.bu_id is None or d.bu_id in (None, r.bu_id)]
+            targets = {d.person_id for d in scope} - {person.id}
+            if not scope:
+                reasons.append("no decider identified to reach")
+            elif targets and not any(nx.has_path(g, person.id, t) for t in targets):
+                reasons.append("no path to the decider")
+        if reasons:
+            out.append(ChampionRisk(person.id, reasons))
+    return out
+
+
+def _whitespace_units(view: AccountView, as_of: date, params: AnalyticsParams) -> list[str]:
+    wallet_units = {
+        w.bu_id for w in latest_estimates(view.wallet, as_of) if w.bu_id and w.amount > 0
+    }
+    busy = {
+        d.bu_id
+        for d in view.deals
+        if d.bu_id
+        and (is_open_at(d, as_of) or is_won_in_window(d, as_of, params.spend_window_days))
+    }
+    return sorted(wallet_units - busy)

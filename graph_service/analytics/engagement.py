@@ -1,0 +1,169 @@
+"""Engagement and relationship strength: the open formula behind every "warm" and "cold".
+
+Definitions (defaults in :class:`~graph_service.analytics.params.AnalyticsParams`):
+
+* Only touches on or before the as-of date count; a touch's *day* is its local calendar date.
+* A person is **engaged** when some touch with them falls in the engagement window (the last
+  90 days up to and including the as-of date) and they have not left the company. A person who
+  has not left and is not engaged is **cold**; a person whose ``left_at`` is on or before the
+  as-of date has **left** and is never engaged.
+* The **touch strength** between a team member and a person is ``1 - exp(-raw)``, where ``raw``
+  sums, over the member's touches with the person, ``channel weight x 0.5 ** (age / half-life)``
+  with inbound touches counted ``inbound_multiplier`` times, and the sum multiplied by
+  ``two_way_multiplier`` when the touches go both ways. It lies in (0, 1) and never falls when a
+  touch is added. Bands: **strong** >= 0.6, **moderate** >= 0.3, else **weak**.
+
+>>> from datetime import date, datetime, UTC
+>>> from graph_service.domain import Touch, TouchType
+>>> t = Touch(id="t", member_id="m", person_id="p", type=TouchType.MEETING,
+...           occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
+>>> round(touch_strength([t], date(2026, 1, 1)), 3)  # one meeting today: 1 - e^-1
+0.632
+>>> round(touch_strength([t], date(2026, 4, 1)), 3)  # 90 days later its raw weight halves
+0.393
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from graph_service.analytics.params import AnalyticsParams
+from graph_service.domain import Direction, Person, Touch
+
+DEFAULT = AnalyticsParams()
+
+
+class Engagement(StrEnum):
+    """A person's (or a role's) engagement state as of a date."""
+
+    ENGAGED = "engaged"
+    COLD = "cold"
+    LEFT = "left"
+    MISSING = "missing"
+
+
+class Band(StrEnum):
+    """Named bands of touch strength."""
+
+    STRONG = "strong"
+    MODERATE = "moderate"
+    WEAK = "weak"
+
+
+def touch_day(touch: Touch) -> date:
+    """The local calendar day of a touch."""
+    return touch.occurred_at.date()
+
+
+def counted(touches: Iterable[Touch], as_of: date) -> list[Touch]:
+    """The touches that happened on or before ``as_of``."""
+    return [t for t in touches if touch_day(t) <= as_of]
+
+
+def has_left(person: Person, as_of: date) -> bool:
+    """Whether the person left the company on or before ``as_of``."""
+    return person.left_at is not None and person.left_at <= as_of
+
+
+def in_window(day: date, as_of: date, days: int) -> bool:
+    """Whether ``day`` falls in the ``days`` days up to and including ``as_of``."""
+    return as_of - timedelta(days=days) < day <= as_of
+
+
+def person_engagement(
+    person: Person, touches: Iterable[Touch], as_of: date, params: AnalyticsParams = DEFAULT
+) -> Engagement:
+    """Engaged, cold or left (``touches`` may include other people's; they are ignored)."""
+    if has_left(person, as_of):
+        return Engagement.LEFT
+    for t in touches:
+        if t.person_id == person.id and in_window(touch_day(t), as_of, params.engagement_days):
+            return Engagement.ENGAGED
+    return Engagement.COLD
+
+
+def last_touch(person_id: str, touches: Iterable[Touch], as_of: date) -> date | None:
+    """The day of the person's latest touch on or before ``as_of``."""
+    days = [touch_day(t) for t in touches if t.person_id == person_id and touch_day(t) <= as_of]
+    return max(days, default=None)
+
+
+def raw_score(touches: Iterable[Touch], as_of: date, params: AnalyticsParams = DEFAULT) -> float:
+    """The unbounded sum behind :func:`touch_strength` (0 when nothing counts)."""
+    total = 0.0
+    directions: set[Direction | None] = set()
+    for t in counted(touches, as_of):
+        age = (as_of - touch_day(t)).days
+        weight = params.channel_weights.get(t.type, 0.0) * 0.5 ** (age / params.half_life_days)
+        if t.direction is Direction.INBOUND:
+            weight *= params.inbound_multiplier
+        directions.add(t.direction)
+        total += weight
+    if {Direction.INBOUND, Direction.OUTBOUND} <= directions:
+        total *= params.two_way_multiplier
+    return total
+
+
+def touch_strength(
+    touches: Iterable[Touch], as_of: date, params: AnalyticsParams = DEFAULT
+) -> float:
+    """Strength in [0, 1) of one member's touches with one person (0: no touch counts)."""
+    return 1.0 - math.exp(-raw_score(touches, as_of, params))
+
+
+def band(strength: float, params: AnalyticsParams = DEFAULT) -> Band:
+    """The named band of a strength."""
+    if strength >= params.strong_band:
+        return Band.STRONG
+    if strength >= params.moderate_band:
+        return Band.MODERATE
+    return Band.WEAK
+
+
+@dataclass(frozen=True, slots=True)
+class TouchSummary:
+    """What a member's touches with a person amount to, in words and numbers."""
+
+    member_id: str
+    person_id: str
+    strength: float
+    band: Band
+    count_in_window: int
+    last: date | None
+    reason: str
+
+
+def summarize(
+    member_id: str,
+    person_id: str,
+    touches: Iterable[Touch],
+    as_of: date,
+    params: AnalyticsParams = DEFAULT,
+) -> TouchSummary:
+    """Strength, band and the reason in words, e.g. ``6 touches in the last 90 days ...``."""
+    mine = counted(touches, as_of)
+    strength = touch_strength(mine, as_of, params)
+    recent = [t for t in mine if in_window(touch_day(t), as_of, params.engagement_days)]
+    last = max((touch_day(t) for t in mine), default=None)
+    kinds = Counter(t.type.value for t in recent)
+    detail = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds.most_common())
+    if recent:
+        reason = (
+            f"{len(recent)} touch{'es' if len(recent) > 1 else ''} in the last "
+            f"{params.engagement_days} days ({detail}), last on {last}"
+        )
+    elif last is not None:
+        reason = f"{len(mine)} earlier touches, last on {last}"
+    else:
+        reason = "no touches"
+    inbound = sum(1 for t in mine if t.direction is Direction.INBOUND)
+    if inbound:
+        reason += f"; {inbound} inbound"
+    return TouchSummary(
+        member_id, person_id, strength, band(strength, params), len(recent), last, reason
+    )

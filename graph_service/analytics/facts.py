@@ -1,0 +1,60 @@
+"""Per-account rollups (:class:`~graph_service.domain.AccountFacts`) computed from an account view.
+
+The embedded store answers ``portfolio_facts`` with this function; the Neo4j store computes the
+same figures inside Cypher, and the conformance suite holds the two equal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from graph_service.analytics.coverage import is_open_at
+from graph_service.analytics.engagement import has_left, in_window, touch_day
+from graph_service.domain import AccountFacts, AccountView, ActionStatus, RoleHolding, Stage
+
+
+def facts_from_view(
+    view: AccountView, as_of: date, *, engagement_days: int, spend_window_days: int
+) -> AccountFacts:
+    """The account's rollup as of ``as_of`` (definitions on :class:`AccountFacts`)."""
+    won_all = [
+        d
+        for d in view.deals
+        if d.stage is Stage.WON and d.close_date is not None and d.close_date <= as_of
+    ]
+    won_window = [d for d in won_all if in_window(d.close_date, as_of, spend_window_days)]  # type: ignore[arg-type]
+    by_category: dict[str, float] = defaultdict(float)
+    by_channel: dict[str, float] = defaultdict(float)
+    for d in won_window:
+        by_category[d.category or ""] += d.amount or 0.0
+        by_channel[d.channel or ""] += d.amount or 0.0
+    days = [touch_day(t) for t in view.touches]
+    prior_end = as_of - timedelta(days=engagement_days)
+    people = {p.id: p for p in view.people if not has_left(p, as_of)}
+    engaged = {t.person_id for t in view.touches if in_window(touch_day(t), as_of, engagement_days)}
+    actions = sorted(
+        (a for a in view.next_actions if a.status is not ActionStatus.DONE),
+        key=lambda a: (a.due_date, a.id),
+    )
+    return AccountFacts(
+        company=view.company,
+        owner_ids=sorted(a.member_id for a in view.account_team),
+        won_window_spend=sum(d.amount or 0.0 for d in won_window),
+        won_window_count=len(won_window),
+        won_all_spend=sum(d.amount or 0.0 for d in won_all),
+        won_all_count=len(won_all),
+        last_won=max((d.close_date for d in won_all if d.close_date), default=None),
+        open_deals=sum(1 for d in view.deals if is_open_at(d, as_of)),
+        spend_by_category=dict(by_category),
+        spend_by_channel=dict(by_channel),
+        wallet=[w for w in view.wallet if w.as_of <= as_of],
+        touches_recent=sum(1 for d in days if in_window(d, as_of, engagement_days)),
+        touches_prior=sum(1 for d in days if in_window(d, prior_end, engagement_days)),
+        roles=[
+            RoleHolding(r.role, r.person_id, r.person_id in engaged)
+            for r in view.buying_roles
+            if r.person_id in people
+        ],
+        next_action=actions[0] if actions else None,
+    )
