@@ -513,7 +513,8 @@ class AccountView:
     """An account's subgraph: the company and everything attached to it, in one piece.
 
     ``members`` are the team members the other parts refer to (account team, deal owners,
-    touches, next actions). ``relationships`` are those between the account's people.
+    touches, next actions). ``relationships`` are the ties with at least one end among the
+    account's people (a tie to a person at another company shows on both accounts).
     """
 
     company: Company

@@ -147,13 +147,17 @@ def share_of_wallet(
     *,
     modeled_wallet: float | None = None,
     model_inputs: dict[str, float | str | None] | None = None,
+    company_ids: Sequence[str] = (),
 ) -> ShareOfWallet:
     """Share of wallet over the given deals and estimates (one company, or a family).
 
     ``modeled_wallet`` is used for the total only when there is no explicit estimate at all.
     """
-    company_ids = sorted(
-        {d.company_id for d in deals} | {w.company_id for w in wallet} | {account_id}
+    ids = sorted(
+        {d.company_id for d in deals}
+        | {w.company_id for w in wallet}
+        | {account_id}
+        | set(company_ids)
     )
     won = won_in_window(deals, as_of, params.spend_window_days)
     latest = latest_estimates(wallet, as_of)
@@ -167,7 +171,7 @@ def share_of_wallet(
             spend_unit[d.bu_id] += amount
         by_channel[d.channel or UNCATEGORIZED] += amount
     wallet_cat: dict[str, float] = defaultdict(float)
-    for cid in company_ids:
+    for cid in ids:
         for cat, amount in wallet_by_category(w for w in latest if w.company_id == cid).items():
             wallet_cat[cat] += amount
     wallet_unit: dict[str, float] = defaultdict(float)
@@ -199,7 +203,7 @@ def share_of_wallet(
     return ShareOfWallet(
         account_id=account_id,
         as_of=as_of,
-        company_ids=company_ids,
+        company_ids=ids,
         total=total,
         by_category=[
             WalletLine(None, c, share(spend_cat.get(c, 0.0), wallet_cat.get(c))) for c in categories

@@ -308,15 +308,19 @@ class MemoryStore:
         person_keys = {("Person", p.id) for p in people}
         deals = self._sources(key, "FOR", Kind.DEALS)
         roles: list[Record] = []
-        relationships: list[Record] = []
         touches: list[Record] = []
+        tie_ids: set[str] = set()
         for pk in person_keys:
-            for _, target, data in self._graph.out_edges(pk, data=True):
+            for _, _, data in self._graph.out_edges(pk, data=True):
                 if data["type"] == "HAS_ROLE":
                     roles.append(self._records[Kind.BUYING_ROLES][data["rid"]])
-                elif data.get("kind") == Kind.RELATIONSHIPS and target in person_keys:
-                    relationships.append(self._records[Kind.RELATIONSHIPS][data["rid"]])
+                elif data.get("kind") == Kind.RELATIONSHIPS:
+                    tie_ids.add(data["rid"])
+            for _, _, data in self._graph.in_edges(pk, data=True):
+                if data.get("kind") == Kind.RELATIONSHIPS:
+                    tie_ids.add(data["rid"])
             touches.extend(self._sources(pk, "WITH", Kind.TOUCHES))
+        relationships = [self._records[Kind.RELATIONSHIPS][rid] for rid in tie_ids]
         contacts = [
             self._records[Kind.DEAL_CONTACTS][data["rid"]]
             for d in deals

@@ -294,8 +294,15 @@ RETURN
             MATCH (p)-[r:HAS_ROLE]->(scope)
             RETURN {person_id: p.id, role: r.role, since: r.since,
                     bu_id: CASE WHEN scope:BusinessUnit THEN scope.id END} } AS buying_roles,
-  COLLECT { MATCH (a:Person)-[:WORKS_AT]->(c)
-            MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)-[:WORKS_AT]->(c)
+  COLLECT { CALL (c) {
+              MATCH (a:Person)-[:WORKS_AT]->(c)
+              MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)
+              RETURN a, r, b
+              UNION
+              MATCH (b:Person)-[:WORKS_AT]->(c)
+              MATCH (a:Person)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b)
+              RETURN a, r, b
+            }
             RETURN {from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
                     strength: r.strength} } AS relationships,
   COLLECT { MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c)

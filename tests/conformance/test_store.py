@@ -47,8 +47,12 @@ def test_account_view_returns_exactly_the_records_written(store: Store) -> None:
     assert v.business_units == sorted(ACME[Kind.BUSINESS_UNITS], key=lambda b: b.id)
     assert v.people == [p for p in ACME[Kind.PEOPLE] if p.id != "p4"]
     assert v.buying_roles == sorted(ACME[Kind.BUYING_ROLES], key=lambda r: r.id)
-    # Ties inside the account only: p4 (Acme Japan) -> p1 is not Acme's own.
-    assert [r.id for r in v.relationships] == ["p2|influences|p1", "p3|knows|p2"]
+    # Ties with an end at the account, including p4 (Acme Japan) -> p1 across companies.
+    assert [r.id for r in v.relationships] == [
+        "p2|influences|p1",
+        "p3|knows|p2",
+        "p4|worked_with|p1",
+    ]
     assert [m.id for m in v.members] == ["m1", "m2"]
     assert v.deals == sorted(ACME[Kind.DEALS], key=lambda d: d.id)
     assert v.deal_contacts == ACME[Kind.DEAL_CONTACTS]

@@ -1,0 +1,480 @@
+"""Portfolio-wide answers over per-account rollups: RFM, LTV x share of wallet, target list.
+
+All functions take :class:`~graph_service.domain.AccountFacts` (one per account, from either
+store) and return plain dataclasses.
+
+**RFM** (over accounts with at least one won deal on or before the as-of date): recency = days
+since the last won deal, frequency = won deals closed in the spend window, monetary = won spend
+in the window. Each becomes a quintile score 1-5 by percentile rank over the portfolio
+(``ceil(5 x rank / n)``, ties sharing the higher rank; fewer days since the last purchase scores
+higher). Segments, first matching row wins:
+
+============  ==========================  =========================================
+segment       rule                        meaning
+============  ==========================  =========================================
+new           R >= 4 and won ever = 1     bought for the first time, recently
+loyal         R >= 4 and F >= 4           buys often and lately
+promising     R >= 3                      bought lately, not yet often
+at_risk       R <= 2 and F >= 3           used to buy often, not lately
+dormant       R <= 2                      neither often nor lately
+needs_attention   otherwise
+============  ==========================  =========================================
+
+Accounts that never bought are segment ``prospect`` with no scores.
+
+**LTV** = average won deal value x number of won deals over the account's history up to the
+as-of date (that is, all won spend). The **trend** is a robust (Huber) line of share of wallet
+against log10 LTV over accounts with both; an account **breaks the pattern** when its residual,
+divided by the residuals' robust scale (1.4826 x MAD), is at least ``outlier_z`` (2) away.
+
+**Target score** in [0, 1]: the weighted mean of four components, each in [0, 1] —
+whitespace (percentile rank of whitespace across the portfolio), momentum
+(``(recent - prior) / (recent + prior)`` touches, mapped from [-1, 1] to [0, 1]; 0.5 without
+touches), coverage (account coverage score) and RFM ((R + F + M) / 15; 0 for prospects).
+Default weights 0.4 / 0.2 / 0.2 / 0.2. **Tiers** over the ranked list: the first
+``ceil(5% n)`` accounts tier 1 (one-to-one), up to ``ceil(20% n)`` tier 2 (one-to-few), up to
+``ceil(50% n)`` tier 3 (one-to-many), the rest untiered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from graph_service.analytics.engagement import DEFAULT, Engagement
+from graph_service.analytics.params import AnalyticsParams
+from graph_service.analytics.wallet import (
+    Share,
+    WalletModel,
+    fit_wallet_model,
+    latest_estimates,
+    share,
+    wallet_by_category,
+)
+from graph_service.domain import AccountFacts, Role
+
+
+class Segment(StrEnum):
+    """Named RFM segments (see the module's table)."""
+
+    NEW = "new"
+    LOYAL = "loyal"
+    PROMISING = "promising"
+    AT_RISK = "at_risk"
+    DORMANT = "dormant"
+    NEEDS_ATTENTION = "needs_attention"
+    PROSPECT = "prospect"
+
+
+class Tier(StrEnum):
+    """ABM tiers."""
+
+    ONE_TO_ONE = "1:1"
+    ONE_TO_FEW = "1:few"
+    ONE_TO_MANY = "1:many"
+    UNTIERED = "untiered"
+
+
+@dataclass(frozen=True, slots=True)
+class Rfm:
+    """One account's RFM scores and segment (scores None for prospects)."""
+
+    account_id: str
+    recency_days: int | None
+    frequency: int
+    monetary: float
+    r: int | None
+    f: int | None
+    m: int | None
+    segment: Segment
+
+
+def quintile_scores(values: Sequence[float]) -> list[int]:
+    """Scores 1-5 by percentile rank, higher value scoring higher; ties share the higher rank.
+
+    >>> quintile_scores([10, 20, 30, 40, 50])
+    [1, 2, 3, 4, 5]
+    >>> quintile_scores([7, 7, 7])
+    [5, 5, 5]
+    """
+    n = len(values)
+    ordered = sorted(values)
+    out = []
+    for v in values:
+        # rank = how many values are <= v (ties share the highest rank among them)
+        lo, hi = 0, n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if ordered[mid] <= v:
+                lo = mid + 1
+            else:
+                hi = mid
+        out.append(max(1, min(5, math.ceil(5 * lo / n))))
+    return out
+
+
+def segment(r: int, f: int, won_ever: int) -> Segment:
+    """The segment of an R and F score (see the module's table).
+
+    >>> segment(5, 5, 12), segment(5, 1, 1), segment(1, 5, 9), segment(1, 1, 2)
+    (<Segment.LOYAL: 'loyal'>, <Segment.NEW: 'new'>, <Segment.AT_RISK: 'at_risk'>, \
+<Segment.DORMANT: 'dormant'>)
+    """
+    if r >= 4 and won_ever == 1:
+        return Segment.NEW
+    if r >= 4 and f >= 4:
+        return Segment.LOYAL
+    if r >= 3:
+        return Segment.PROMISING
+    if r <= 2 and f >= 3:
+        return Segment.AT_RISK
+    if r <= 2:
+        return Segment.DORMANT
+    return Segment.NEEDS_ATTENTION  # pragma: no cover - every score is covered above
+
+
+def rfm(facts: Sequence[AccountFacts], as_of: date) -> list[Rfm]:
+    """RFM scores and segments of every account, in the order given."""
+    buyers = [f for f in facts if f.last_won is not None]
+    recency = [-(as_of - f.last_won).days for f in buyers]  # type: ignore[operator]
+    r_scores = dict(zip((f.company.id for f in buyers), quintile_scores(recency), strict=True))
+    f_scores = dict(
+        zip(
+            (f.company.id for f in buyers),
+            quintile_scores([f.won_window_count for f in buyers]),
+            strict=True,
+        )
+    )
+    m_scores = dict(
+        zip(
+            (f.company.id for f in buyers),
+            quintile_scores([f.won_window_spend for f in buyers]),
+            strict=True,
+        )
+    )
+    out = []
+    for f in facts:
+        cid = f.company.id
+        if f.last_won is None:
+            out.append(Rfm(cid, None, 0, 0.0, None, None, None, Segment.PROSPECT))
+            continue
+        r, fr, m = r_scores[cid], f_scores[cid], m_scores[cid]
+        out.append(
+            Rfm(
+                cid,
+                (as_of - f.last_won).days,
+                f.won_window_count,
+                f.won_window_spend,
+                r,
+                fr,
+                m,
+                segment(r, fr, f.won_all_count),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class AccountWallet:
+    """An account's total share of wallet, explicit or modeled."""
+
+    account_id: str
+    share: Share
+    model_inputs: dict[str, float] | None = None
+
+
+def portfolio_wallets(
+    facts: Sequence[AccountFacts], as_of: date, params: AnalyticsParams = DEFAULT
+) -> tuple[dict[str, AccountWallet], WalletModel | None]:
+    """Every account's share of wallet; a modeled wallet where no estimate exists."""
+    spend = {f.company.id: f.won_window_spend for f in facts}
+    model = fit_wallet_model([f.company for f in facts], spend, params.wallet_quantile)
+    out = {}
+    for f in facts:
+        wallet = wallet_by_category(latest_estimates(f.wallet, as_of))
+        if wallet:
+            out[f.company.id] = AccountWallet(
+                f.company.id, share(f.won_window_spend, sum(wallet.values()))
+            )
+            continue
+        predicted = model.predict(f.company) if model else None
+        if predicted is not None and model is not None:
+            out[f.company.id] = AccountWallet(
+                f.company.id,
+                share(f.won_window_spend, predicted, modeled=True),
+                model.features(f.company),
+            )
+        else:
+            out[f.company.id] = AccountWallet(f.company.id, share(f.won_window_spend, None))
+    return out, model
+
+
+@dataclass(frozen=True, slots=True)
+class LtvPoint:
+    """An account on the LTV x share-of-wallet plane."""
+
+    account_id: str
+    name: str
+    ltv: float
+    share: float
+    wallet: float
+    whitespace: float
+    modeled: bool
+    residual_z: float | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LtvShareAnalysis:
+    """Points, the fitted trend (share = intercept + slope x log10 LTV) and the outliers."""
+
+    points: list[LtvPoint]
+    slope: float | None
+    intercept: float | None
+    scale: float | None
+    outliers: list[LtvPoint] = field(default_factory=list)
+
+
+def ltv(f: AccountFacts) -> float:
+    """Average won deal value x number of won deals (all history to the as-of date)."""
+    if f.won_all_count == 0:
+        return 0.0
+    return (f.won_all_spend / f.won_all_count) * f.won_all_count
+
+
+def ltv_share_analysis(
+    facts: Sequence[AccountFacts], as_of: date, params: AnalyticsParams = DEFAULT
+) -> LtvShareAnalysis:
+    """The seller's two-axis view, with the accounts that break the portfolio's pattern."""
+    from sklearn.linear_model import HuberRegressor
+
+    wallets, _ = portfolio_wallets(facts, as_of, params)
+    points = []
+    for f in facts:
+        w = wallets[f.company.id].share
+        value = ltv(f)
+        if value > 0 and w.share is not None and w.wallet is not None:
+            points.append(
+                LtvPoint(
+                    f.company.id,
+                    f.company.name,
+                    value,
+                    w.share,
+                    w.wallet,
+                    w.whitespace or 0.0,
+                    w.modeled,
+                )
+            )
+    if len(points) < 4:
+        return LtvShareAnalysis(points, None, None, None)
+    x = [[math.log10(p.ltv)] for p in points]
+    y = [p.share for p in points]
+    reg = HuberRegressor().fit(x, y)
+    slope, intercept = float(reg.coef_[0]), float(reg.intercept_)
+    residuals = [yi - (intercept + slope * xi[0]) for xi, yi in zip(x, y, strict=True)]
+    med = sorted(residuals)[len(residuals) // 2]
+    mad = sorted(abs(r - med) for r in residuals)[len(residuals) // 2]
+    scale = 1.4826 * mad if mad > 0 else None
+    median_ltv = sorted(p.ltv for p in points)[len(points) // 2]
+    median_wallet = sorted(p.wallet for p in points)[len(points) // 2]
+    scored = []
+    for p, r in zip(points, residuals, strict=True):
+        z = r / scale if scale else 0.0
+        label = None
+        if abs(z) >= params.outlier_z:
+            if z > 0 and p.ltv >= median_ltv:
+                label = "high share at high value: study why they buy"
+            elif z < 0 and p.wallet >= median_wallet:
+                label = "large wallet, low share: target"
+            else:
+                label = "above trend" if z > 0 else "below trend"
+        scored.append(
+            LtvPoint(
+                p.account_id, p.name, p.ltv, p.share, p.wallet, p.whitespace, p.modeled, z, label
+            )
+        )
+    outliers = sorted((p for p in scored if p.label), key=lambda p: -abs(p.residual_z or 0))
+    return LtvShareAnalysis(scored, slope, intercept, scale, outliers)
+
+
+def account_coverage_score(f: AccountFacts, params: AnalyticsParams = DEFAULT) -> float:
+    """The coverage score from a rollup's role holdings (engaged 1, cold 0.5, missing 0)."""
+    if not params.required_roles:
+        return 0.0
+    total = 0.0
+    for role in params.required_roles:
+        held = [r for r in f.roles if r.role is role]
+        total += 1.0 if any(r.engaged for r in held) else 0.5 if held else 0.0
+    return total / len(params.required_roles)
+
+
+def champion_status(f: AccountFacts) -> Engagement:
+    """Engaged, cold or missing champion, from a rollup."""
+    held = [r for r in f.roles if r.role is Role.CHAMPION]
+    if any(r.engaged for r in held):
+        return Engagement.ENGAGED
+    return Engagement.COLD if held else Engagement.MISSING
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An account on the target list."""
+
+    account_id: str
+    name: str
+    industry: str | None
+    country: str | None
+    owner_ids: list[str]
+    score: float
+    rank: int
+    tier: Tier
+    reasons: list[str]
+    components: dict[str, float]
+    whitespace: float | None
+    share_of_wallet: float | None
+    wallet_modeled: bool
+    coverage: float
+    champion: Engagement
+    segment: Segment
+    next_action: str | None
+
+
+def _percentile(values: Mapping[str, float]) -> dict[str, float]:
+    """Percentile rank in [0, 1] (the lowest value 0 when all differ; all equal -> 1)."""
+    ordered = sorted(values.values())
+    n = len(ordered)
+    out = {}
+    for k, v in values.items():
+        below = sum(1 for o in ordered if o < v)
+        out[k] = below / (n - 1) if n > 1 else 1.0
+    return out
+
+
+def momentum(recent: int, prior: int) -> float:
+    """Touch trend mapped to [0, 1]: 1 all recent, 0 all prior, 0.5 flat or no touches.
+
+    >>> momentum(6, 2), momentum(0, 0), momentum(0, 4)
+    (0.75, 0.5, 0.0)
+    """
+    if recent + prior == 0:
+        return 0.5
+    return ((recent - prior) / (recent + prior) + 1) / 2
+
+
+def tiers(n: int, shares: tuple[float, float, float]) -> list[Tier]:
+    """The tier of each rank position 0..n-1 (cumulative ceilings of the shares).
+
+    >>> [t.value for t in tiers(6, (0.05, 0.15, 0.30))]
+    ['1:1', '1:few', '1:many', 'untiered', 'untiered', 'untiered']
+    """
+    b1 = math.ceil(n * shares[0] - 1e-9)
+    b2 = math.ceil(n * (shares[0] + shares[1]) - 1e-9)
+    b3 = math.ceil(n * (shares[0] + shares[1] + shares[2]) - 1e-9)
+    return [
+        Tier.ONE_TO_ONE
+        if i < b1
+        else Tier.ONE_TO_FEW
+        if i < b2
+        else Tier.ONE_TO_MANY
+        if i < b3
+        else Tier.UNTIERED
+        for i in range(n)
+    ]
+
+
+def target_list(
+    facts: Sequence[AccountFacts],
+    as_of: date,
+    params: AnalyticsParams = DEFAULT,
+    weights: Mapping[str, float] | None = None,
+) -> list[Target]:
+    """Every account scored, ranked (best first; ties by id) and tiered, with reasons."""
+    weights = dict(weights or params.score_weights)
+    unknown = set(weights) - {"whitespace", "momentum", "coverage", "rfm"}
+    if unknown:
+        raise ValueError(f"unknown score components: {', '.join(sorted(unknown))}")
+    if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    wallets, _ = portfolio_wallets(facts, as_of, params)
+    rfms = {r.account_id: r for r in rfm(facts, as_of)}
+    white = {f.company.id: wallets[f.company.id].share.whitespace or 0.0 for f in facts}
+    white_pct = _percentile(white)
+    rows = []
+    for f in facts:
+        cid = f.company.id
+        r = rfms[cid]
+        comps = {
+            "whitespace": white_pct[cid] if white[cid] > 0 else 0.0,
+            "momentum": momentum(f.touches_recent, f.touches_prior),
+            "coverage": account_coverage_score(f, params),
+            "rfm": ((r.r or 0) + (r.f or 0) + (r.m or 0)) / 15,
+        }
+        total = sum(weights.values())
+        score = sum(weights.get(k, 0.0) * v for k, v in comps.items()) / total
+        rows.append((f, comps, score))
+    rows.sort(key=lambda t: (-t[2], t[0].company.id))
+    tier_of = tiers(len(rows), params.tier_shares)
+    out = []
+    for rank, ((f, comps, score), tier) in enumerate(zip(rows, tier_of, strict=True), start=1):
+        cid = f.company.id
+        w = wallets[cid].share
+        out.append(
+            Target(
+                account_id=cid,
+                name=f.company.name,
+                industry=f.company.industry,
+                country=f.company.country,
+                owner_ids=f.owner_ids,
+                score=score,
+                rank=rank,
+                tier=tier,
+                reasons=_reasons(f, comps, weights, w, rfms[cid], params),
+                components=comps,
+                whitespace=w.whitespace,
+                share_of_wallet=w.share,
+                wallet_modeled=w.modeled,
+                coverage=comps["coverage"],
+                champion=champion_status(f),
+                segment=rfms[cid].segment,
+                next_action=(
+                    f"{f.next_action.due_date}: {f.next_action.description}"
+                    if f.next_action
+                    else None
+                ),
+            )
+        )
+    return out
+
+
+def _reasons(
+    f: AccountFacts,
+    comps: dict[str, float],
+    weights: Mapping[str, float],
+    w: Share,
+    r: Rfm,
+    params: AnalyticsParams,
+) -> list[str]:
+    """The top three components by weighted contribution, in words."""
+    words = {
+        "whitespace": (
+            f"whitespace {w.whitespace:,.0f}{' (modeled wallet)' if w.modeled else ''}, "
+            f"share of wallet {w.share:.0%}"
+            if w.whitespace is not None and w.share is not None
+            else "wallet unknown"
+        ),
+        "momentum": (
+            f"{f.touches_recent} touches in the last {params.engagement_days} days "
+            f"vs {f.touches_prior} before"
+        ),
+        "coverage": f"buying-group coverage {comps['coverage']:.0%}",
+        "rfm": (
+            f"{r.segment.value.replace('_', ' ')} customer (RFM {r.r}-{r.f}-{r.m})"
+            if r.r is not None
+            else "no purchase yet"
+        ),
+    }
+    ranked = sorted(comps, key=lambda k: (-weights.get(k, 0.0) * comps[k], k))
+    return [words[k] for k in ranked[:3] if weights.get(k, 0.0) > 0]

@@ -1,0 +1,277 @@
+"""The analytics questions, answered against a store: fetch the narrow data, run the pure parts.
+
+These are what the GraphQL API, the CLI and the exports call; each takes an as-of date so that
+answers are reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from graph_service.analytics.coverage import CoverageReport, coverage
+from graph_service.analytics.engagement import DEFAULT
+from graph_service.analytics.params import AnalyticsParams
+from graph_service.analytics.paths import (
+    InfluencePath,
+    Introducer,
+    NextBestTouch,
+    influence_paths,
+    introducers,
+    next_best_touches,
+    path_graph,
+)
+from graph_service.analytics.portfolio import (
+    Rfm,
+    Segment,
+    Target,
+    Tier,
+    account_coverage_score,
+    portfolio_wallets,
+    rfm,
+    target_list,
+)
+from graph_service.analytics.wallet import ShareOfWallet, share_of_wallet
+from graph_service.domain import AccountFacts, AccountView
+from graph_service.errors import NotFoundError
+from graph_service.store.base import Store
+
+
+def account_view(store: Store, account_id: str) -> AccountView:
+    """The account's view, or :class:`NotFoundError`."""
+    view = store.account(account_id)
+    if view is None:
+        raise NotFoundError("account", account_id)
+    return view
+
+
+def family_views(store: Store, account_id: str) -> list[AccountView]:
+    """The account's view followed by those of all its subsidiaries, recursively."""
+    views = [account_view(store, account_id)]
+    seen = {account_id}
+    i = 0
+    while i < len(views):
+        for sub in sorted(views[i].subsidiaries, key=lambda c: c.id):
+            if sub.id not in seen:
+                seen.add(sub.id)
+                sub_view = store.account(sub.id)
+                if sub_view is not None:
+                    views.append(sub_view)
+        i += 1
+    return views
+
+
+def coverage_gaps(
+    store: Store, account_id: str, as_of: date, params: AnalyticsParams = DEFAULT
+) -> CoverageReport:
+    """Coverage gaps of one account."""
+    return coverage(account_view(store, account_id), as_of, params)
+
+
+@dataclass(frozen=True, slots=True)
+class InfluenceAnswer:
+    """The strongest paths to a person and who should introduce us."""
+
+    target_person_id: str
+    paths: list[InfluencePath]
+    introducers: list[Introducer]
+
+
+def influence(
+    store: Store,
+    account_id: str,
+    target_person_id: str,
+    as_of: date,
+    *,
+    k: int | None = None,
+    max_hops: int | None = None,
+    from_member_ids: Sequence[str] | None = None,
+    any_member: bool = False,
+    avoid_person_ids: Sequence[str] = (),
+    params: AnalyticsParams = DEFAULT,
+) -> InfluenceAnswer:
+    """Influence paths over the account's family (the account and its subsidiaries).
+
+    Paths start from ``from_member_ids`` when given, from every member who touched the family
+    when ``any_member``, and otherwise from the account team.
+    """
+    views = family_views(store, account_id)
+    if not any(p.id == target_person_id for v in views for p in v.people):
+        raise NotFoundError("person at this account", target_person_id)
+    g = path_graph(views, as_of, params)
+    if from_member_ids is not None:
+        sources: list[str] | None = list(from_member_ids)
+    elif any_member:
+        sources = None
+    else:
+        sources = sorted({a.member_id for a in views[0].account_team})
+    paths = influence_paths(
+        g,
+        target_person_id,
+        from_member_ids=sources,
+        avoid_person_ids=avoid_person_ids,
+        k=k or params.k_paths,
+        max_hops=max_hops or params.max_hops,
+    )
+    return InfluenceAnswer(target_person_id, paths, introducers(paths))
+
+
+def next_best(
+    store: Store, account_id: str, as_of: date, params: AnalyticsParams = DEFAULT
+) -> list[NextBestTouch]:
+    """For each missing or cold required role, whom to reach and the warmest first step."""
+    views = family_views(store, account_id)
+    return next_best_touches(views[0], path_graph(views, as_of, params), as_of, params)
+
+
+def wallet_share(
+    store: Store,
+    account_id: str,
+    as_of: date,
+    *,
+    include_subsidiaries: bool = False,
+    params: AnalyticsParams = DEFAULT,
+) -> ShareOfWallet:
+    """Share of wallet of the account alone or with all its subsidiaries.
+
+    Where no explicit estimate exists, the wallet is modeled over the whole portfolio.
+    """
+    views = (
+        family_views(store, account_id)
+        if include_subsidiaries
+        else [account_view(store, account_id)]
+    )
+    deals = [d for v in views for d in v.deals]
+    wallet = [w for v in views for w in v.wallet]
+    modeled = None
+    inputs: dict[str, float | str | None] | None = None
+    if not any(w.as_of <= as_of for w in wallet):
+        facts = store.portfolio_facts(
+            as_of,
+            engagement_days=params.engagement_days,
+            spend_window_days=params.spend_window_days,
+        )
+        wallets, model = portfolio_wallets(facts, as_of, params)
+        ids = {v.company.id for v in views}
+        found = [wallets[i] for i in ids if i in wallets and wallets[i].share.modeled]
+        if found and model is not None:
+            modeled = sum(w.share.wallet or 0.0 for w in found)
+            inputs = {"quantile": model.quantile, "trained_on": float(model.trained_on)}
+            for w in found:
+                for key, value in (w.model_inputs or {}).items():
+                    inputs[f"{w.account_id}:{key}"] = value
+    return share_of_wallet(
+        account_id,
+        deals,
+        wallet,
+        as_of,
+        params,
+        modeled_wallet=modeled,
+        model_inputs=inputs,
+        company_ids=[v.company.id for v in views],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioFilter:
+    """Which accounts a portfolio answer covers; every given condition must hold.
+
+    ``region`` matches the company's country; ``owner_id`` a member of the account team.
+    """
+
+    industry: str | None = None
+    region: str | None = None
+    owner_id: str | None = None
+    segment: Segment | None = None
+    tier: Tier | None = None
+    min_whitespace: float | None = None
+
+    def keeps(self, f: AccountFacts) -> bool:
+        return (
+            (self.industry is None or f.company.industry == self.industry)
+            and (self.region is None or f.company.country == self.region)
+            and (self.owner_id is None or self.owner_id in f.owner_ids)
+        )
+
+
+def portfolio_facts(
+    store: Store, as_of: date, params: AnalyticsParams = DEFAULT
+) -> list[AccountFacts]:
+    """Every account's rollup."""
+    return store.portfolio_facts(
+        as_of, engagement_days=params.engagement_days, spend_window_days=params.spend_window_days
+    )
+
+
+def targets(
+    store: Store,
+    as_of: date,
+    where: PortfolioFilter | None = None,
+    weights: dict[str, float] | None = None,
+    params: AnalyticsParams = DEFAULT,
+) -> list[Target]:
+    """The ranked, tiered target list (ranked over the whole portfolio, then filtered)."""
+    where = where or PortfolioFilter()
+    facts = portfolio_facts(store, as_of, params)
+    keep = {f.company.id for f in facts if where.keeps(f)}
+    return [
+        t
+        for t in target_list(facts, as_of, params, weights)
+        if t.account_id in keep
+        and (where.segment is None or t.segment is where.segment)
+        and (where.tier is None or t.tier is where.tier)
+        and (where.min_whitespace is None or (t.whitespace or 0.0) >= where.min_whitespace)
+    ]
+
+
+def rfm_segments(
+    store: Store,
+    as_of: date,
+    where: PortfolioFilter | None = None,
+    params: AnalyticsParams = DEFAULT,
+) -> list[Rfm]:
+    """RFM of every account (scored over the whole portfolio, then filtered)."""
+    where = where or PortfolioFilter()
+    facts = portfolio_facts(store, as_of, params)
+    keep = {f.company.id for f in facts if where.keeps(f)}
+    return [
+        r
+        for r in rfm(facts, as_of)
+        if r.account_id in keep and (where.segment is None or r.segment is where.segment)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioCoverageRow:
+    """One account in the portfolio coverage view."""
+
+    account_id: str
+    name: str
+    coverage: float
+    whitespace: float
+    priority: float
+
+
+def portfolio_coverage(
+    store: Store,
+    as_of: date,
+    where: PortfolioFilter | None = None,
+    params: AnalyticsParams = DEFAULT,
+) -> list[PortfolioCoverageRow]:
+    """All accounts sorted by whitespace x (1 - coverage), largest first (ties by id)."""
+    where = where or PortfolioFilter()
+    facts = portfolio_facts(store, as_of, params)
+    wallets, _ = portfolio_wallets(facts, as_of, params)
+    rows = []
+    for f in facts:
+        if not where.keeps(f):
+            continue
+        cov = account_coverage_score(f, params)
+        white = wallets[f.company.id].share.whitespace or 0.0
+        if where.min_whitespace is not None and white < where.min_whitespace:
+            continue
+        rows.append(
+            PortfolioCoverageRow(f.company.id, f.company.name, cov, white, white * (1 - cov))
+        )
+    return sorted(rows, key=lambda r: (-r.priority, r.account_id))
