@@ -1,0 +1,161 @@
+"""Properties of the analytics that must hold for any data."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph_service.analytics.engagement import person_engagement, touch_strength
+from graph_service.analytics.paths import influence_paths, path_graph
+from graph_service.analytics.portfolio import Tier, quintile_scores, tiers
+from graph_service.analytics.wallet import share_of_wallet
+from graph_service.domain import (
+    AccountView,
+    Company,
+    Deal,
+    Direction,
+    Person,
+    Relationship,
+    RelationshipType,
+    Stage,
+    Touch,
+    TouchType,
+    WalletEstimate,
+)
+
+AS_OF = date(2026, 6, 30)
+
+touches = st.builds(
+    Touch,
+    id=st.uuids().map(str),
+    member_id=st.just("m"),
+    person_id=st.just("p"),
+    type=st.sampled_from(TouchType),
+    occurred_at=st.integers(0, 800).map(
+        lambda d: datetime(2026, 6, 30, 12, tzinfo=UTC) - timedelta(days=d)
+    ),
+    direction=st.sampled_from([None, Direction.INBOUND, Direction.OUTBOUND]),
+)
+
+
+@given(st.lists(touches, max_size=8), touches)
+def test_adding_a_touch_never_lowers_strength(before: list[Touch], extra: Touch) -> None:
+    assert touch_strength([*before, extra], AS_OF) >= touch_strength(before, AS_OF)
+    assert 0.0 <= touch_strength([*before, extra], AS_OF) < 1.0
+
+
+@given(st.lists(touches, max_size=8), touches)
+def test_adding_a_touch_never_lowers_engagement(before: list[Touch], extra: Touch) -> None:
+    p = Person(id="p", company_id="c", full_name="P")
+    order = {"cold": 0, "engaged": 1}
+    assert (
+        order[person_engagement(p, [*before, extra], AS_OF)]
+        >= order[person_engagement(p, before, AS_OF)]
+    )
+
+
+won = st.builds(
+    Deal,
+    id=st.uuids().map(str),
+    company_id=st.just("c"),
+    stage=st.just(Stage.WON),
+    amount=st.floats(0, 1e6),
+    category=st.sampled_from(["a", "b", None]),
+    close_date=st.integers(0, 500).map(lambda d: AS_OF - timedelta(days=d)),
+)
+estimate = st.builds(
+    WalletEstimate,
+    company_id=st.just("c"),
+    category=st.sampled_from(["a", "b"]),
+    amount=st.floats(1, 1e7),
+    as_of=st.integers(0, 400).map(lambda d: AS_OF - timedelta(days=d)),
+)
+
+
+@given(st.lists(won, max_size=6), won, st.lists(estimate, min_size=1, max_size=4))
+def test_adding_won_spend_never_lowers_share_of_wallet(
+    deals: list[Deal], extra: Deal, wallet: list[WalletEstimate]
+) -> None:
+    before = share_of_wallet("c", deals, wallet, AS_OF).total.share
+    after = share_of_wallet("c", [*deals, extra], wallet, AS_OF).total.share
+    assert before is not None and after is not None
+    assert after >= before
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(3, 9).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.floats(0.05, 1.0)),
+                max_size=20,
+            ),
+            st.lists(
+                st.tuples(st.sampled_from(["m1", "m2"]), st.integers(0, n - 1)),
+                min_size=1,
+                max_size=6,
+            ),
+        )
+    ),
+    st.integers(1, 4),
+)
+def test_every_path_is_simple_and_as_strong_as_its_hops(data: tuple, k: int) -> None:  # type: ignore[type-arg]
+    n, ties, touched = data
+    people = [Person(id=f"p{i}", company_id="c", full_name=f"P{i}") for i in range(n)]
+    rels = [
+        Relationship(
+            from_person_id=f"p{a}", to_person_id=f"p{b}", type=RelationshipType.KNOWS, strength=s
+        )
+        for a, b, s in ties
+        if a != b
+    ]
+    ts = [
+        Touch(
+            id=f"t{i}",
+            member_id=m,
+            person_id=f"p{p}",
+            type=TouchType.CALL,
+            occurred_at=datetime(2026, 6, 1, tzinfo=UTC),
+        )
+        for i, (m, p) in enumerate(touched)
+    ]
+    view = AccountView(
+        company=Company(id="c", name="C"), people=people, relationships=rels, touches=ts
+    )
+    g = path_graph([view], AS_OF)
+    paths = influence_paths(g, f"p{n - 1}", k=k, max_hops=4)
+    assert len(paths) <= k
+    strengths = [p.strength for p in paths]
+    assert strengths == sorted(strengths, reverse=True)
+    for p in paths:
+        nodes = [p.member_id, *p.person_ids]
+        assert len(set(p.person_ids)) == len(p.person_ids)  # simple
+        assert p.person_ids[-1] == f"p{n - 1}" and len(p.hops) <= 4
+        assert math.isclose(p.strength, math.prod(h.strength for h in p.hops))
+        assert nodes[0] in {"m1", "m2"}
+
+
+@given(st.integers(0, 400))
+def test_tiers_partition_the_ranked_list_in_the_stated_proportions(n: int) -> None:
+    result = tiers(n, (0.05, 0.15, 0.30))
+    assert len(result) == n
+    counts = [result.count(t) for t in (Tier.ONE_TO_ONE, Tier.ONE_TO_FEW, Tier.ONE_TO_MANY)]
+    assert counts[0] == math.ceil(n * 0.05 - 1e-9)
+    assert counts[0] + counts[1] == math.ceil(n * 0.20 - 1e-9)
+    assert sum(counts) == math.ceil(n * 0.50 - 1e-9)
+    assert result == sorted(result, key=list(Tier).index)  # tiers never interleave
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=50))
+def test_quintile_scores_are_1_to_5_and_monotone(values: list[float]) -> None:
+    scores = quintile_scores(values)
+    assert all(1 <= s <= 5 for s in scores)
+    for v1, s1 in zip(values, scores, strict=True):
+        for v2, s2 in zip(values, scores, strict=True):
+            if v1 < v2:
+                assert s1 <= s2
+    assert max(scores) == 5
