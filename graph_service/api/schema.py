@@ -15,6 +15,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import Info
 
 from graph_service.api import cursor
+from graph_service.api.analytics import AnalyticsQuery
 from graph_service.api.types import (
     Account,
     AccountConnection,
@@ -38,7 +39,7 @@ def _store(info: Info[Any, Any]) -> Store:
 
 
 @strawberry.type
-class Query:
+class Query(AnalyticsQuery):
     @strawberry.field(description="One account with its units, people, team, deals and touches.")
     def account(self, info: Info[Any, Any], id: strawberry.ID) -> AccountResult:
         store = _store(info)

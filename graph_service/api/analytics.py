@@ -1,0 +1,711 @@
+"""GraphQL fields for the ABM analytics (definitions in docs/analytics.md).
+
+Every field takes ``asOf`` (default: today) so that answers are reproducible. An unknown account
+or person is a typed ``NotFound``; bad arguments are errors with a message.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, cast
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from graph_service.analytics import queries
+from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCoverage
+from graph_service.analytics.engagement import Engagement
+from graph_service.analytics.paths import InfluencePath
+from graph_service.analytics.portfolio import Segment, Tier, ltv_share_analysis
+from graph_service.analytics.wallet import Share
+from graph_service.api import cursor
+from graph_service.api.types import NotFound, PageInfo, Role
+from graph_service.errors import NotFoundError
+from graph_service.store.base import Store
+
+EngagementStatus = strawberry.enum(Engagement, description="engaged, cold, left or missing.")
+SegmentEnum = strawberry.enum(Segment, name="Segment", description="RFM segment.")
+TierEnum = strawberry.enum(Tier, name="Tier", description="ABM tier.")
+
+AS_OF = "As-of date (default: today). Only data on or before it counts."
+
+
+def _store(info: Info[Any, Any]) -> Store:
+    store: Store = info.context["store"]
+    return store
+
+
+def _as_of(value: date | None) -> date:
+    return value or date.today()
+
+
+@strawberry.type(description="One buying role in one scope, with the people holding it.")
+class RoleCoverage:
+    role: Role  # type: ignore[valid-type]
+    status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
+        description="engaged: a holder was touched in the engagement window; cold: holders, "
+        "none engaged; missing: no holder."
+    )
+    engaged_person_ids: list[strawberry.ID]
+    cold_person_ids: list[strawberry.ID]
+
+    @classmethod
+    def of(cls, c: RoleCell) -> RoleCoverage:
+        return cls(
+            role=c.role,
+            status=c.status,
+            engaged_person_ids=[strawberry.ID(p) for p in c.engaged],
+            cold_person_ids=[strawberry.ID(p) for p in c.cold],
+        )
+
+
+@strawberry.type(description="A row of the business unit x buying role matrix.")
+class UnitCoverageRow:
+    business_unit_id: strawberry.ID | None = strawberry.field(
+        description="Null for the account as a whole."
+    )
+    name: str
+    roles: list[RoleCoverage]
+    champion: RoleCoverage
+    score: float = strawberry.field(
+        description="Mean over required roles of 1 (engaged), 0.5 (cold), 0 (missing)."
+    )
+
+    @classmethod
+    def of(cls, u: UnitCoverage) -> UnitCoverageRow:
+        return cls(
+            business_unit_id=strawberry.ID(u.bu_id) if u.bu_id else None,
+            name=u.name,
+            roles=[RoleCoverage.of(c) for c in u.cells],
+            champion=RoleCoverage.of(u.champion),
+            score=u.score,
+        )
+
+
+@strawberry.type(description="An open deal with at most one engaged contact.")
+class SingleThreadedDeal:
+    deal_id: strawberry.ID
+    name: str | None
+    engaged_contact_ids: list[strawberry.ID]
+    contact_ids: list[strawberry.ID]
+
+
+@strawberry.type(description="A champion at risk and why.")
+class ChampionRisk:
+    person_id: strawberry.ID
+    reasons: list[str]
+
+
+def ids(values: list[str]) -> list[strawberry.ID]:
+    return [strawberry.ID(v) for v in values]
+
+
+@strawberry.type(description="Coverage gaps of one account.")
+class CoverageGaps:
+    account_id: strawberry.ID
+    as_of: date
+    account: UnitCoverageRow
+    business_units: list[UnitCoverageRow]
+    single_threaded_deals: list[SingleThreadedDeal]
+    structurally_single_threaded: bool = strawberry.field(
+        description="All engaged people sit in one manager's subtree below the top (or only "
+        "one person is engaged)."
+    )
+    thread_root_person_id: strawberry.ID | None
+    champion_risks: list[ChampionRisk]
+    whitespace_business_unit_ids: list[strawberry.ID] = strawberry.field(
+        description="Wallet above zero, no won spend in the window, no open deal."
+    )
+    engaged_person_ids: list[strawberry.ID]
+    score: float
+
+    @classmethod
+    def of(cls, r: CoverageReport) -> CoverageGaps:
+        return cls(
+            account_id=strawberry.ID(r.account_id),
+            as_of=r.as_of,
+            account=UnitCoverageRow.of(r.account),
+            business_units=[UnitCoverageRow.of(u) for u in r.units],
+            single_threaded_deals=[
+                SingleThreadedDeal(
+                    deal_id=strawberry.ID(d.deal_id),
+                    name=d.name,
+                    engaged_contact_ids=ids(d.engaged_contacts),
+                    contact_ids=ids(d.contacts),
+                )
+                for d in r.single_threaded_deals
+            ],
+            structurally_single_threaded=r.structurally_single_threaded,
+            thread_root_person_id=strawberry.ID(r.thread_root) if r.thread_root else None,
+            champion_risks=[
+                ChampionRisk(person_id=strawberry.ID(c.person_id), reasons=c.reasons)
+                for c in r.champion_risks
+            ],
+            whitespace_business_unit_ids=ids(r.whitespace_units),
+            engaged_person_ids=ids(r.engaged_people),
+            score=r.score,
+        )
+
+
+CoverageGapsResult = Annotated[CoverageGaps | NotFound, strawberry.union("CoverageGapsResult")]
+
+
+@strawberry.type(description="One hop of an influence path and why it is strong.")
+class PathHop:
+    from_id: strawberry.ID
+    from_kind: str = strawberry.field(description="member (our side) or person.")
+    to_person_id: strawberry.ID
+    strength: float
+    reason: str
+
+
+@strawberry.type(description="A warm path from one of our members to the target.")
+class Path:
+    member_id: strawberry.ID
+    strength: float = strawberry.field(description="Product of the hops' strengths.")
+    hops: list[PathHop]
+
+    @classmethod
+    def of(cls, p: InfluencePath) -> Path:
+        return cls(
+            member_id=strawberry.ID(p.member_id),
+            strength=p.strength,
+            hops=[
+                PathHop(
+                    from_id=strawberry.ID(h.from_id),
+                    from_kind=h.from_kind,
+                    to_person_id=strawberry.ID(h.to_id),
+                    strength=h.strength,
+                    reason=h.reason,
+                )
+                for h in p.hops
+            ],
+        )
+
+
+@strawberry.type(description="Who should introduce us: the first hop of a member's best path.")
+class Introduction:
+    member_id: strawberry.ID
+    first_person_id: strawberry.ID
+    strength: float
+    paths: int
+
+
+@strawberry.type(description="The strongest warm paths to a person.")
+class InfluencePaths:
+    target_person_id: strawberry.ID
+    paths: list[Path]
+    introducers: list[Introduction]
+
+
+InfluencePathsResult = Annotated[
+    InfluencePaths | NotFound, strawberry.union("InfluencePathsResult")
+]
+
+
+@strawberry.type(description="For a missing or cold required role: whom to reach, and how.")
+class NextBestTouch:
+    role: Role  # type: ignore[valid-type]
+    status: EngagementStatus  # type: ignore[valid-type]
+    person_id: strawberry.ID | None
+    why: str
+    path: Path | None
+
+
+@strawberry.type(description="A list of next best touches.")
+class NextBestTouches:
+    account_id: strawberry.ID
+    touches: list[NextBestTouch]
+
+
+NextBestTouchesResult = Annotated[
+    NextBestTouches | NotFound, strawberry.union("NextBestTouchesResult")
+]
+
+
+@strawberry.type(description="Spend against wallet in one scope.")
+class WalletShare:
+    spend: float = strawberry.field(description="Won spend in the trailing 365 days.")
+    wallet: float | None = strawberry.field(description="Latest estimate on or before asOf.")
+    share: float | None = strawberry.field(description="spend / wallet, never clipped.")
+    whitespace: float | None = strawberry.field(description="max(wallet - spend, 0).")
+    stale: bool = strawberry.field(description="Share above 1: the estimate is out of date.")
+    modeled: bool = strawberry.field(description="The wallet is a 0.9-quantile model.")
+
+    @classmethod
+    def of(cls, s: Share) -> WalletShare:
+        return cls(
+            spend=s.spend,
+            wallet=s.wallet,
+            share=s.share,
+            whitespace=s.whitespace,
+            stale=s.stale,
+            modeled=s.modeled,
+        )
+
+
+@strawberry.type
+class CategoryShare:
+    category: str
+    share: WalletShare
+
+
+@strawberry.type
+class UnitShare:
+    business_unit_id: strawberry.ID
+    share: WalletShare
+
+
+@strawberry.type
+class ChannelSpend:
+    channel: str
+    spend: float
+    share: float | None
+
+
+@strawberry.type(description="Share by the Wallet Allocation Rule from a survey vendor rank.")
+class AllocationShare:
+    category: str
+    business_unit_id: strawberry.ID | None
+    vendor_rank: int
+    vendor_count: int
+    share: float
+
+
+@strawberry.type(description="Share of wallet (個客シェア) of an account.")
+class ShareOfWallet:
+    account_id: strawberry.ID
+    as_of: date
+    company_ids: list[strawberry.ID]
+    total: WalletShare
+    by_category: list[CategoryShare]
+    by_business_unit: list[UnitShare]
+    by_channel: list[ChannelSpend]
+    wallet_allocation: list[AllocationShare]
+    model_inputs: JSON | None = strawberry.field(description="Inputs of a modeled wallet.")
+
+
+ShareOfWalletResult = Annotated[ShareOfWallet | NotFound, strawberry.union("ShareOfWalletResult")]
+
+
+@strawberry.input(description="Which accounts a portfolio answer covers.")
+class PortfolioFilter:
+    industry: str | None = None
+    region: str | None = strawberry.field(default=None, description="The company's country.")
+    owner_id: strawberry.ID | None = None
+    segment: SegmentEnum | None = None  # type: ignore[valid-type]
+    tier: TierEnum | None = None  # type: ignore[valid-type]
+    min_whitespace: float | None = None
+
+    def to_query(self) -> queries.PortfolioFilter:
+        return queries.PortfolioFilter(
+            industry=self.industry,
+            region=self.region,
+            owner_id=str(self.owner_id) if self.owner_id else None,
+            segment=self.segment,
+            tier=self.tier,
+            min_whitespace=self.min_whitespace,
+        )
+
+
+def _filter(f: PortfolioFilter | None) -> queries.PortfolioFilter:
+    return f.to_query() if f else queries.PortfolioFilter()
+
+
+@strawberry.input(description="Target score weights (non-negative; normalized to sum 1).")
+class ScoreWeights:
+    whitespace: float = 0.4
+    momentum: float = 0.2
+    coverage: float = 0.2
+    rfm: float = 0.2
+
+
+@strawberry.type
+class LtvPoint:
+    account_id: strawberry.ID
+    name: str
+    ltv: float = strawberry.field(description="Average won deal value x number of won deals.")
+    share: float
+    wallet: float
+    whitespace: float
+    modeled: bool
+    residual_z: float | None
+    label: str | None
+
+
+@strawberry.type(description="LTV x share of wallet: points, robust trend and outliers.")
+class LtvShareAnalysis:
+    points: list[LtvPoint]
+    slope: float | None = strawberry.field(description="share = intercept + slope x log10 LTV.")
+    intercept: float | None
+    outliers: list[LtvPoint]
+
+
+@strawberry.type(description="An account's RFM quintile scores and segment.")
+class RfmScore:
+    account_id: strawberry.ID
+    recency_days: int | None
+    frequency: int
+    monetary: float
+    r: int | None
+    f: int | None
+    m: int | None
+    segment: SegmentEnum  # type: ignore[valid-type]
+
+
+@strawberry.type(description="An account in the portfolio coverage view.")
+class PortfolioCoverageRow:
+    account_id: strawberry.ID
+    name: str
+    coverage: float
+    whitespace: float
+    priority: float = strawberry.field(description="whitespace x (1 - coverage).")
+
+
+@strawberry.type
+class PortfolioCoverageEdge:
+    cursor: str
+    node: PortfolioCoverageRow
+
+
+@strawberry.type(description="Accounts by whitespace x (1 - coverage), largest first.")
+class PortfolioCoverageConnection:
+    edges: list[PortfolioCoverageEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="An account on the ABM target list.")
+class TargetAccount:
+    account_id: strawberry.ID
+    name: str
+    rank: int
+    score: float
+    tier: TierEnum  # type: ignore[valid-type]
+    reasons: list[str] = strawberry.field(description="Top three score components, in words.")
+    whitespace: float | None
+    share_of_wallet: float | None
+    wallet_modeled: bool
+    coverage: float
+    champion: EngagementStatus  # type: ignore[valid-type]
+    segment: SegmentEnum  # type: ignore[valid-type]
+    next_action: str | None
+    owner_ids: list[strawberry.ID]
+
+
+@strawberry.type
+class TargetEdge:
+    cursor: str
+    node: TargetAccount
+
+
+@strawberry.type(description="The ranked, tiered target list.")
+class TargetListConnection:
+    edges: list[TargetEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+def _page(items: list[Any], first: int, after: str | None, key: str) -> tuple[list[Any], bool]:
+    if not 0 <= first <= 500:
+        raise GraphQLError("first must be between 0 and 500")
+    start = 0
+    if after:
+        try:
+            after_id = cursor.decode(after)
+        except ValueError as exc:
+            raise GraphQLError(str(exc)) from None
+        ids = [getattr(i, key) for i in items]
+        start = ids.index(after_id) + 1 if after_id in ids else len(items)
+    return items[start : start + first], start + first < len(items)
+
+
+@strawberry.type
+class AnalyticsQuery:
+    @strawberry.field(
+        description="Buying-role coverage, single threads, champion risk, "
+        "whitespace units of one account."
+    )
+    def coverage_gaps(
+        self,
+        info: Info[Any, Any],
+        account_id: strawberry.ID,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> CoverageGapsResult:
+        try:
+            report = queries.coverage_gaps(_store(info), str(account_id), _as_of(as_of))
+        except NotFoundError as exc:
+            return NotFound(id=account_id, message=str(exc))
+        return CoverageGaps.of(report)
+
+    @strawberry.field(description="All accounts by whitespace x (1 - coverage), paginated.")
+    def portfolio_coverage(
+        self,
+        info: Info[Any, Any],
+        first: int = 50,
+        after: str | None = None,
+        filter: PortfolioFilter | None = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> PortfolioCoverageConnection:
+        rows = queries.portfolio_coverage(_store(info), _as_of(as_of), _filter(filter))
+        page, more = _page(rows, first, after, "account_id")
+        edges = [
+            PortfolioCoverageEdge(
+                cursor=cursor.encode(r.account_id),
+                node=PortfolioCoverageRow(
+                    account_id=strawberry.ID(r.account_id),
+                    name=r.name,
+                    coverage=r.coverage,
+                    whitespace=r.whitespace,
+                    priority=r.priority,
+                ),
+            )
+            for r in page
+        ]
+        return PortfolioCoverageConnection(
+            edges=edges,
+            total_count=len(rows),
+            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+    @strawberry.field(description="The k strongest warm paths from our members to a person.")
+    def influence_paths(
+        self,
+        info: Info[Any, Any],
+        account_id: strawberry.ID,
+        target_person_id: strawberry.ID,
+        k: int = 3,
+        max_hops: int = 6,
+        from_member_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="Start from these members (default: the account team)."
+            ),
+        ] = None,
+        any_member: Annotated[
+            bool,
+            strawberry.argument(description="Start from every member who touched the account."),
+        ] = False,
+        avoid_person_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(description="People never to route through (e.g. a blocker)."),
+        ] = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> InfluencePathsResult:
+        if not 1 <= k <= 20 or not 1 <= max_hops <= 10:
+            raise GraphQLError("k must be 1-20 and maxHops 1-10")
+        try:
+            answer = queries.influence(
+                _store(info),
+                str(account_id),
+                str(target_person_id),
+                _as_of(as_of),
+                k=k,
+                max_hops=max_hops,
+                from_member_ids=[str(m) for m in from_member_ids] if from_member_ids else None,
+                any_member=any_member,
+                avoid_person_ids=[str(p) for p in avoid_person_ids or []],
+            )
+        except NotFoundError as exc:
+            return NotFound(id=strawberry.ID(exc.id), message=str(exc))
+        return InfluencePaths(
+            target_person_id=target_person_id,
+            paths=[Path.of(p) for p in answer.paths],
+            introducers=[
+                Introduction(
+                    member_id=strawberry.ID(i.member_id),
+                    first_person_id=strawberry.ID(i.first_person_id),
+                    strength=i.strength,
+                    paths=i.paths,
+                )
+                for i in answer.introducers
+            ],
+        )
+
+    @strawberry.field(
+        description="For every missing or cold required role, the warmest path "
+        "to the person holding it or best fitting it."
+    )
+    def next_best_touches(
+        self,
+        info: Info[Any, Any],
+        account_id: strawberry.ID,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> NextBestTouchesResult:
+        try:
+            found = queries.next_best(_store(info), str(account_id), _as_of(as_of))
+        except NotFoundError as exc:
+            return NotFound(id=account_id, message=str(exc))
+        return NextBestTouches(
+            account_id=account_id,
+            touches=[
+                NextBestTouch(
+                    role=t.role,
+                    status=t.status,
+                    person_id=strawberry.ID(t.person_id) if t.person_id else None,
+                    why=t.why,
+                    path=Path.of(t.path) if t.path else None,
+                )
+                for t in found
+            ],
+        )
+
+    @strawberry.field(
+        description="Spend against wallet per account, business unit, category "
+        "and channel; whitespace between them."
+    )
+    def share_of_wallet(
+        self,
+        info: Info[Any, Any],
+        account_id: strawberry.ID,
+        include_subsidiaries: bool = False,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> ShareOfWalletResult:
+        try:
+            s = queries.wallet_share(
+                _store(info),
+                str(account_id),
+                _as_of(as_of),
+                include_subsidiaries=include_subsidiaries,
+            )
+        except NotFoundError as exc:
+            return NotFound(id=account_id, message=str(exc))
+        wallet = s.total.wallet
+        return ShareOfWallet(
+            account_id=account_id,
+            as_of=s.as_of,
+            company_ids=[strawberry.ID(c) for c in s.company_ids],
+            total=WalletShare.of(s.total),
+            by_category=[
+                CategoryShare(category=line.category or "", share=WalletShare.of(line.share))
+                for line in s.by_category
+            ],
+            by_business_unit=[
+                UnitShare(
+                    business_unit_id=strawberry.ID(line.bu_id or ""),
+                    share=WalletShare.of(line.share),
+                )
+                for line in s.by_unit
+            ],
+            by_channel=[
+                ChannelSpend(channel=c, spend=v, share=v / wallet if wallet else None)
+                for c, v in s.by_channel.items()
+            ],
+            wallet_allocation=[
+                AllocationShare(
+                    category=a.category,
+                    business_unit_id=strawberry.ID(a.bu_id) if a.bu_id else None,
+                    vendor_rank=a.vendor_rank,
+                    vendor_count=a.vendor_count,
+                    share=a.share,
+                )
+                for a in s.wallet_allocation
+            ],
+            model_inputs=cast(JSON, s.model_inputs),
+        )
+
+    @strawberry.field(description="LTV x share of wallet with the accounts that break the trend.")
+    def ltv_share_analysis(
+        self,
+        info: Info[Any, Any],
+        filter: PortfolioFilter | None = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> LtvShareAnalysis:
+        day = _as_of(as_of)
+        where = _filter(filter)
+        facts = [f for f in queries.portfolio_facts(_store(info), day) if where.keeps(f)]
+        a = ltv_share_analysis(facts, day)
+
+        def point(p: Any) -> LtvPoint:
+            return LtvPoint(
+                account_id=strawberry.ID(p.account_id),
+                name=p.name,
+                ltv=p.ltv,
+                share=p.share,
+                wallet=p.wallet,
+                whitespace=p.whitespace,
+                modeled=p.modeled,
+                residual_z=p.residual_z,
+                label=p.label,
+            )
+
+        return LtvShareAnalysis(
+            points=[point(p) for p in a.points],
+            slope=a.slope,
+            intercept=a.intercept,
+            outliers=[point(p) for p in a.outliers],
+        )
+
+    @strawberry.field(description="RFM quintile scores and segments.")
+    def rfm_segments(
+        self,
+        info: Info[Any, Any],
+        filter: PortfolioFilter | None = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> list[RfmScore]:
+        return [
+            RfmScore(
+                account_id=strawberry.ID(r.account_id),
+                recency_days=r.recency_days,
+                frequency=r.frequency,
+                monetary=r.monetary,
+                r=r.r,
+                f=r.f,
+                m=r.m,
+                segment=r.segment,
+            )
+            for r in queries.rfm_segments(_store(info), _as_of(as_of), _filter(filter))
+        ]
+
+    @strawberry.field(description="Scored, tiered (1:1 / 1:few / 1:many) accounts with reasons.")
+    def target_list(
+        self,
+        info: Info[Any, Any],
+        first: int = 50,
+        after: str | None = None,
+        filter: PortfolioFilter | None = None,
+        weights: ScoreWeights | None = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> TargetListConnection:
+        w = None
+        if weights is not None:
+            w = {
+                "whitespace": weights.whitespace,
+                "momentum": weights.momentum,
+                "coverage": weights.coverage,
+                "rfm": weights.rfm,
+            }
+        try:
+            rows = queries.targets(_store(info), _as_of(as_of), _filter(filter), w)
+        except ValueError as exc:
+            raise GraphQLError(str(exc)) from None
+        page, more = _page(rows, first, after, "account_id")
+        edges = [
+            TargetEdge(
+                cursor=cursor.encode(t.account_id),
+                node=TargetAccount(
+                    account_id=strawberry.ID(t.account_id),
+                    name=t.name,
+                    rank=t.rank,
+                    score=t.score,
+                    tier=t.tier,
+                    reasons=t.reasons,
+                    whitespace=t.whitespace,
+                    share_of_wallet=t.share_of_wallet,
+                    wallet_modeled=t.wallet_modeled,
+                    coverage=t.coverage,
+                    champion=t.champion,
+                    segment=t.segment,
+                    next_action=t.next_action,
+                    owner_ids=[strawberry.ID(o) for o in t.owner_ids],
+                ),
+            )
+            for t in page
+        ]
+        return TargetListConnection(
+            edges=edges,
+            total_count=len(rows),
+            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+        )
