@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +25,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from graph_service.analytics.portfolio import Segment, Tier
 from graph_service.errors import AbmGraphError
+from graph_service.export import ExportFormat
 from graph_service.settings import Settings, StoreKind
 from graph_service.store import Store, open_store
 
@@ -41,6 +43,8 @@ neo4j_app = typer.Typer(
 )
 app.add_typer(load_app, name="load")
 app.add_typer(neo4j_app, name="neo4j")
+export_app = typer.Typer(help="Export analytics for strategists.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 out = Console()
 err = Console(stderr=True)
@@ -294,6 +298,64 @@ def export_schema(
         sys.stdout.write(sdl)
     else:
         out_file.write_text(sdl, encoding="utf-8")
+
+
+# -- exports -----------------------------------------------------------------------------------
+
+
+@export_app.command("targets")
+def export_targets(
+    out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="csv, xlsx or parquet (default: by --out)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="As-of date, YYYY-MM-DD (default today).")
+    ] = None,
+    industry: Annotated[str | None, typer.Option(help="Keep one industry.")] = None,
+    region: Annotated[str | None, typer.Option(help="Keep one country.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Keep one account-team member's accounts.")
+    ] = None,
+    segment: Annotated[Segment | None, typer.Option(help="Keep one RFM segment.")] = None,
+    tier: Annotated[str | None, typer.Option(help="Keep one tier: 1:1, 1:few, 1:many.")] = None,
+    min_whitespace: Annotated[float | None, typer.Option(help="Keep whitespace >= this.")] = None,
+) -> None:
+    """The scored, tiered ABM target list, one row per account."""
+    from graph_service.analytics import queries
+    from graph_service.export import write_targets
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        raise AbmGraphError(f"--as-of: not a date: {as_of!r} (use YYYY-MM-DD)") from None
+    try:
+        tier_value = Tier(tier) if tier else None
+    except ValueError:
+        raise AbmGraphError(f"--tier: one of {', '.join(t.value for t in Tier)}") from None
+    suffix = out_file.suffix.lstrip(".").lower()
+    chosen = fmt or (ExportFormat(suffix) if suffix in {f.value for f in ExportFormat} else None)
+    if chosen is None:
+        raise AbmGraphError(
+            "--format is needed (csv, xlsx or parquet) when --out has no such suffix"
+        )
+    where = queries.PortfolioFilter(
+        industry=industry,
+        region=region,
+        owner_id=owner,
+        segment=segment,
+        tier=tier_value,
+        min_whitespace=min_whitespace,
+    )
+    store = _open(read_only=True)
+    try:
+        with err.status("scoring accounts..."):
+            rows = queries.targets(store, day, where)
+    finally:
+        store.close()
+    write_targets(rows, out_file, chosen)
+    err.print(f"{len(rows):,} accounts written to {out_file} ({chosen.value})")
 
 
 # -- embedded Neo4j ----------------------------------------------------------------------------

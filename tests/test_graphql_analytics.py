@@ -26,7 +26,8 @@ def test_coverage_gaps_matrix_and_score(store: Store) -> None:
         store,
         """{ coverageGaps(accountId: "c1", asOf: "2026-11-01") {
         ... on CoverageGaps { score account { roles { role status } champion { status } }
-          singleThreadedDeals { dealId engagedContactIds } businessUnits { businessUnitId } } } }""",
+          singleThreadedDeals { dealId engagedContactIds }
+          businessUnits { businessUnitId } } } }""",
     )
     gaps = data["coverageGaps"]
     assert gaps["score"] == 0.375
