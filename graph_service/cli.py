@@ -193,7 +193,13 @@ def _serve(store: Store, host: str, port: int) -> None:
 
     from graph_service.api.app import create_app
 
-    api = create_app(store, store_name=state.settings.store.value, graphiql=state.settings.graphiql)
+    token = state.settings.api_token
+    api = create_app(
+        store,
+        store_name=state.settings.store.value,
+        graphiql=state.settings.graphiql,
+        api_token=token.get_secret_value() if token else None,
+    )
     err.print(
         f"abmgraph serving the {state.settings.store.value} store on http://{host}:{port}/graphql"
     )

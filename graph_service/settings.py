@@ -49,3 +49,5 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     graphiql: bool = True
+    #: When set, every endpoint but ``/healthz`` needs ``Authorization: Bearer <token>``.
+    api_token: SecretStr | None = None

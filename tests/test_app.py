@@ -51,3 +51,17 @@ def test_the_store_is_closed_on_shutdown(tmp_path: Path) -> None:
     with client(tmp_path):
         pass
     MemoryStore(tmp_path).close()  # the write lock was released
+
+
+def test_with_a_token_every_route_but_healthz_needs_it(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    load(store)
+    app = create_app(store, store_name="memory", api_token="s3cret")
+    query = {"query": "{ accounts(first: 1) { totalCount } }"}
+    with TestClient(app) as c:
+        assert c.get("/healthz").status_code == 200
+        assert c.post("/graphql", json=query).status_code == 401
+        wrong = c.post("/graphql", json=query, headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        ok = c.post("/graphql", json=query, headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200 and ok.json()["data"]["accounts"]["totalCount"] == 3

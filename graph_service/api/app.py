@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import hmac
 from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -29,7 +32,35 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         return {"store": self._store, "request": request}
 
 
-def create_app(store: Store, *, store_name: str, graphiql: bool = True) -> Starlette:
+class BearerTokenMiddleware:
+    """Refuses requests without ``Authorization: Bearer <token>`` (``/healthz`` stays open).
+
+    The same check guards GraphQL and every other route, so embedded views (iframes) and API
+    calls share one access control.
+    """
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self._expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and scope.get("path") != "/healthz":
+            headers = dict(scope.get("headers") or [])
+            given = headers.get(b"authorization", b"")
+            if not hmac.compare_digest(given, self._expected):
+                response = JSONResponse(
+                    {"error": "unauthorized"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(
+    store: Store, *, store_name: str, graphiql: bool = True, api_token: str | None = None
+) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown."""
 
     async def healthz(_: Request) -> JSONResponse:
@@ -51,11 +82,13 @@ def create_app(store: Store, *, store_name: str, graphiql: bool = True) -> Starl
         finally:
             store.close()
 
+    middleware = [Middleware(BearerTokenMiddleware, token=api_token)] if api_token else []
     return Starlette(
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
             Route("/graphql", _GraphQL(store, graphiql=graphiql)),
         ],
+        middleware=middleware,
         lifespan=lifespan,
     )
