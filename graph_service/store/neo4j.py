@@ -428,7 +428,10 @@ class Neo4jStore:
         self.uri = uri
         self.database = database
         try:
-            self._driver = GraphDatabase.driver(uri, auth=auth)
+            # Schema-less warnings ("property does not exist yet") are noise for users.
+            self._driver = GraphDatabase.driver(
+                uri, auth=auth, notifications_min_severity="OFF"
+            )
         except ValueError as exc:
             raise StoreUnavailableError(f"invalid Neo4j URI {uri!r}: {exc}") from exc
 
