@@ -97,9 +97,12 @@ def _open(read_only: bool = False) -> Store:
 
 
 class _RateColumn(ProgressColumn):
+    """Rows done and the average rate since the file started."""
+
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{task.completed:>10,.0f} rows  {speed or 0:>9,.0f} rows/s", style="cyan")
+        elapsed = task.finished_time if task.finished else task.elapsed
+        rate = task.completed / elapsed if elapsed else 0.0
+        return Text(f"{task.completed:>10,.0f} rows  {rate:>9,.0f} rows/s", style="cyan")
 
 
 class _RichObserver:
