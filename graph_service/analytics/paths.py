@@ -30,6 +30,7 @@ from graph_service.analytics.engagement import (
     has_left,
     person_engagement,
     summarize,
+    touch_strength,
 )
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.domain import AccountView, Person, Role, Seniority
@@ -103,12 +104,13 @@ def path_graph(
             if t.person_id in people:
                 touches.setdefault((t.member_id, t.person_id), []).append(t)
     for (mid, pid), ts in sorted(touches.items()):
-        summary = summarize(mid, pid, ts, as_of, params)
-        if summary.strength > 0:
+        strength = touch_strength(ts, as_of, params)
+        if strength > 0:
+            # The reason in words is only worded for hops that end up on a returned path.
             g.add_node(member_node(mid), kind="member", id=mid)
-            g.add_edge(
-                member_node(mid), person_node(pid), strength=summary.strength, reason=summary.reason
-            )
+            g.add_edge(member_node(mid), person_node(pid), strength=strength, touches=ts)
+    g.graph["as_of"] = as_of
+    g.graph["params"] = params
     for _, _, data in g.edges(data=True):
         data["cost"] = -math.log(data["strength"])
     return g
@@ -138,10 +140,11 @@ def influence_paths(
         members = [m for m in members if m in wanted]
     if not members:
         return []
-    work = g.subgraph(n for n in g if n not in avoid).copy()
-    work.add_node(_SOURCE, kind="source")
-    for m in members:
-        work.add_edge(_SOURCE, m, cost=0.0, strength=1.0)
+    # The super-source is added to ``g`` for the search and removed after it (cheaper than a
+    # copy of a large graph); avoided people are hidden by a view.
+    g.add_node(_SOURCE, kind="source", id=_SOURCE)
+    g.add_edges_from((_SOURCE, m, {"cost": 0.0, "strength": 1.0}) for m in members)
+    work = nx.restricted_view(g, avoid, []) if avoid else g
     paths: list[InfluencePath] = []
     try:
         candidates = nx.shortest_simple_paths(work, _SOURCE, target, weight="cost")
@@ -149,11 +152,13 @@ def influence_paths(
             hops_nodes = nodes[1:]
             if len(hops_nodes) - 1 > max_hops:
                 continue
-            paths.append(_path(work, hops_nodes))
+            paths.append(_path(g, hops_nodes))
             if len(paths) == k:
                 break
     except nx.NetworkXNoPath:
         pass
+    finally:
+        g.remove_node(_SOURCE)
     return paths
 
 
@@ -163,14 +168,17 @@ def _path(g: nx.DiGraph, nodes: list[str]) -> InfluencePath:
     for u, v in pairwise(nodes):
         data = g[u][v]
         strength *= data["strength"]
-        hops.append(
-            Hop(
+        reason = data.get("reason")
+        if reason is None:
+            reason = summarize(
                 g.nodes[u]["id"],
-                g.nodes[u]["kind"],
                 g.nodes[v]["id"],
-                data["strength"],
-                data["reason"],
-            )
+                data["touches"],
+                g.graph["as_of"],
+                g.graph["params"],
+            ).reason
+        hops.append(
+            Hop(g.nodes[u]["id"], g.nodes[u]["kind"], g.nodes[v]["id"], data["strength"], reason)
         )
     return InfluencePath(member_id=g.nodes[nodes[0]]["id"], hops=hops, strength=strength)
 
