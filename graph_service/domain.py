@@ -599,3 +599,15 @@ class AccountFacts:
             wallet=sorted(self.wallet, key=record_id),
             roles=sorted(self.roles, key=lambda r: (r.role.value, r.person_id)),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionRecords:
+    """What entity resolution matches new rows of one kind (companies or people) against.
+
+    ``records`` are every complete record of the kind in id order; ``aliases`` map ids that
+    earlier merges folded away to the id they now live on as.
+    """
+
+    records: list[Record]
+    aliases: dict[str, str]

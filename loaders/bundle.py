@@ -5,13 +5,14 @@ stays flat however large a file is. Each row is parsed and its references checke
 load has accepted and what the store already holds; a good row is written in the next batch, a bad
 one becomes a :class:`~loaders.report.Reject`. A file missing a required column is refused whole,
 before anything of it is written. Loading is idempotent: every record is upserted by its identity.
+Accepted rows go through entity resolution (``loaders/resolve.py``), which writes a duplicate
+company or person onto the record it duplicates.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +32,7 @@ from graph_service.domain import (
 )
 from graph_service.errors import InputFileError
 from graph_service.store.base import Store
+from loaders.csvfile import CsvFile, canonical_encoding, rejection
 from loaders.parsing import (
     enum_parser,
     parse_amount,
@@ -40,7 +42,7 @@ from loaders.parsing import (
     parse_strength,
     parse_text,
 )
-from loaders.report import FileReport, LoadObserver, LoadReport, NullObserver, Reject
+from loaders.report import FileReport, LoadObserver, LoadReport, Merge, NullObserver, Reject
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +194,10 @@ class _KnownIds:
     def add(self, kind: Kind, ids: set[str]) -> None:
         self._known[kind] |= ids
 
+    def forget(self, kind: Kind, ids: set[str]) -> None:
+        """Take back ids assumed known (the store is asked again if they are referenced)."""
+        self._known[kind] -= ids
+
     def missing(self, kind: Kind, ids: set[str]) -> set[str]:
         unknown = ids - self._known[kind]
         if unknown:
@@ -211,23 +217,43 @@ class SourceTable:
     ``read_header`` and ``read_rows`` may be called more than once (a file that refers to its
     own rows is read twice) and raise :class:`InputFileError` when the file cannot be read. The
     line of each row is the line of the input file it came from, so rejects point at the source.
-    Presets for other CRM exports build these from their own files.
+    Presets for other CRM exports build these from their own files; ``source_columns`` (bundle
+    column -> the source column it comes from) makes rejects name the source's column. A row may
+    ask to be rejected as it is read (:func:`loaders.csvfile.rejection`).
     """
 
     kind: Kind
     name: str
     read_header: Callable[[], list[str]]
     read_rows: Callable[[], Rows]
+    source_columns: Mapping[str, str] | None = None
 
 
 class Resolver(Protocol):
-    """Entity resolution hook: maps each parsed record onto its surviving identity."""
+    """Entity resolution hook: maps each accepted record onto its surviving identity.
+
+    The loader checks a row's references through :meth:`ref` (a reference to a merged id is a
+    reference to its survivor), hands each row that passes to :meth:`map` in file order and
+    writes what it returns, and calls :meth:`finish` once after the last table.
+    """
 
     def begin(self, table: SourceTable) -> None:
         """Called before a table's rows are loaded (may read the table once more)."""
 
+    def ref(self, kind: Kind, id_: str) -> str:
+        """The id a reference to ``id_`` (a record of ``kind``) resolves to."""
+        ...
+
     def map(self, kind: Kind, record: Record) -> Record:
-        """The record to write: ``record`` itself, or with its id and references remapped."""
+        """The record to write: ``record`` itself, or with its id and references remapped.
+
+        May raise ``ValueError`` (with optional ``field`` and ``value`` attributes) to reject
+        a row that resolution makes meaningless.
+        """
+        ...
+
+    def finish(self) -> list[Merge]:
+        """Complete the load's merges in the store; the merges, for the report."""
         ...
 
 
@@ -237,13 +263,24 @@ class IdentityResolver:
     def begin(self, table: SourceTable) -> None:
         pass
 
+    def ref(self, kind: Kind, id_: str) -> str:
+        return id_
+
     def map(self, kind: Kind, record: Record) -> Record:
         return record
 
+    def finish(self) -> list[Merge]:
+        return []
 
-def bundle_tables(bundle_dir: Path) -> list[SourceTable]:
-    """The tables of a native bundle folder, in load order; absent files are skipped."""
+
+def bundle_tables(bundle_dir: Path, encoding: str | None = None) -> list[SourceTable]:
+    """The tables of a native bundle folder, in load order; absent files are skipped.
+
+    ``encoding``: ``None`` (UTF-8, the bundle contract), ``"auto"`` or a codec; see
+    :class:`loaders.csvfile.CsvFile`.
+    """
     bundle_dir = Path(bundle_dir)
+    canonical_encoding(encoding)  # an unknown encoding fails before anything is read
     if not bundle_dir.is_dir():
         raise InputFileError(str(bundle_dir), "not a directory")
     tables = []
@@ -254,8 +291,8 @@ def bundle_tables(bundle_dir: Path) -> list[SourceTable]:
                 SourceTable(
                     kind=kind,
                     name=path.name,
-                    read_header=lambda path=path: read_header(path),  # type: ignore[misc]
-                    read_rows=lambda path=path: read_rows(path),  # type: ignore[misc]
+                    read_header=lambda path=path: read_header(path, encoding),  # type: ignore[misc]
+                    read_rows=lambda path=path: read_rows(path, encoding),  # type: ignore[misc]
                 )
             )
     return tables
@@ -268,6 +305,7 @@ def load_bundle(
     batch_size: int = 5000,
     observer: LoadObserver | None = None,
     resolver: Resolver | None = None,
+    encoding: str | None = None,
 ) -> LoadReport:
     """Load every file of a native bundle present in ``bundle_dir`` into ``store``.
 
@@ -275,7 +313,7 @@ def load_bundle(
     cannot be read at all is reported with its ``error`` and nothing of it is written.
     """
     return load_tables(
-        bundle_tables(bundle_dir),
+        bundle_tables(bundle_dir, encoding),
         store,
         source=str(bundle_dir),
         batch_size=batch_size,
@@ -297,22 +335,34 @@ def load_tables(
 
     Each row is parsed by the bundle's column rules (:data:`COLUMNS`), its references are checked
     against this load and the store, and it is either written in a batch or rejected with its
-    reason; a table that cannot be read at all is reported with its ``error``.
+    reason; a table that cannot be read at all is reported with its ``error``. Duplicates are
+    merged by ``resolver``, by default entity resolution without overrides
+    (:class:`loaders.resolve.EntityResolver`); pass :class:`IdentityResolver` to merge nothing.
     """
     observer = observer or NullObserver()
-    resolver = resolver or IdentityResolver()
+    if resolver is None:
+        from loaders.resolve import EntityResolver
+
+        resolver = EntityResolver(store)
     report = LoadReport(source=source)
     known = _KnownIds(store)
     store.ensure_schema()
     for table in tables:
         observer.file_started(table.name)
         file_report = FileReport(file=table.name)
+        first_reject = len(report.rejects)
         try:
             _load_table(table, store, known, batch_size, file_report, report, observer, resolver)
         except InputFileError as exc:
             file_report.error = str(exc)
+        if table.source_columns:
+            names = table.source_columns
+            report.rejects[first_reject:] = [
+                replace(r, field=names.get(r.field, r.field)) for r in report.rejects[first_reject:]
+            ]
         report.files.append(file_report)
         observer.file_finished(file_report)
+    report.merges = resolver.finish()
     return report
 
 
@@ -334,20 +384,38 @@ def _load_table(
         raise InputFileError(table.name, "required column is missing", column=missing[0])
     file_report.extra_columns = [h for h in header if h not in {c.name for c in columns}]
     id_column = next((c for c in columns if c.field == "id"), None)
+    forward: set[str] = set()
+    written: set[str] = set()
     if id_column is not None and any(c.ref is kind for c in columns):
         # A file may refer forward to its own later rows (a parent listed after its child):
-        # the ids of its rows that parse are known before any row is checked.
-        known.add(kind, _parseable_ids(table, columns, id_column))
+        # the ids of its rows that parse are known before any row is checked. Those of rows
+        # then rejected are taken back after the file, so that later files cannot refer to them.
+        forward = _parseable_ids(table, columns, id_column)
+        known.add(kind, forward)
     resolver.begin(table)
     record_type = kind.record_type
     batch: list[tuple[int, Record]] = []
 
     def flush() -> None:
-        accepted = _check_refs(batch, known, table.name, columns, report, file_report)
-        store.upsert(kind, accepted)
+        accepted = _check_refs(batch, known, table.name, columns, report, file_report, resolver)
+        records = []
+        for line, record in accepted:
+            try:
+                mapped = resolver.map(kind, record)
+            except ValueError as exc:
+                field, value = getattr(exc, "field", ""), getattr(exc, "value", "")
+                report.rejects.append(Reject(table.name, line, field, value, str(exc)))
+                file_report.rejected += 1
+                continue
+            if id_column is not None and mapped.id != record.id:
+                file_report.merged += 1
+            if forward:
+                written.add(record.id)
+            records.append(mapped)
+        store.upsert(kind, records)
         if id_column is not None:
-            known.add(kind, {r.id for r in accepted})
-        file_report.loaded += len(accepted)
+            known.add(kind, {r.id for r in records})
+        file_report.loaded += len(records)
         observer.rows_done(table.name, len(batch))
         batch.clear()
 
@@ -359,7 +427,7 @@ def _load_table(
                 report.rejects.append(parsed)
                 file_report.rejected += 1
                 continue
-            batch.append((line, resolver.map(kind, record_type(**parsed))))
+            batch.append((line, record_type(**parsed)))
             if len(batch) >= batch_size:
                 flush()
     finally:
@@ -367,6 +435,7 @@ def _load_table(
         # still holds and the error names where reading stopped.
         if batch:
             flush()
+        known.forget(kind, forward - written)
 
 
 def _parseable_ids(table: SourceTable, columns: tuple[Column, ...], id_column: Column) -> set[str]:
@@ -385,14 +454,16 @@ def _check_refs(
     columns: tuple[Column, ...],
     report: LoadReport,
     file_report: FileReport,
-) -> list[Record]:
-    """The records whose references all exist; the others become rejects."""
+    resolver: Resolver,
+) -> list[tuple[int, Record]]:
+    """The rows whose references all exist (a merged id standing for its survivor); the others
+    become rejects."""
     refs = [c for c in columns if c.ref is not None]
     wanted: dict[Kind, set[str]] = {}
     for _, record in batch:
         for c in refs:
             if (v := _field(record, c.field)) is not None:
-                wanted.setdefault(c.ref, set()).add(v)  # type: ignore[arg-type]
+                wanted.setdefault(c.ref, set()).add(resolver.ref(c.ref, v))  # type: ignore[arg-type]
     unknown = {kind: known.missing(kind, ids) for kind, ids in wanted.items()}
     accepted = []
     for line, record in batch:
@@ -400,12 +471,13 @@ def _check_refs(
             (
                 c
                 for c in refs
-                if (v := _field(record, c.field)) is not None and v in unknown[c.ref]  # type: ignore[index]
+                if (v := _field(record, c.field)) is not None
+                and resolver.ref(c.ref, v) in unknown[c.ref]  # type: ignore[arg-type, index]
             ),
             None,
         )
         if bad is None:
-            accepted.append(record)
+            accepted.append((line, record))
             continue
         value = str(_field(record, bad.field))
         noun = _NOUNS[bad.ref] if bad.ref else "referenced"
@@ -423,6 +495,8 @@ def _parse_row(
 ) -> dict[str, Any] | Reject:
     """The row's record fields, or the first reason it cannot be loaded."""
     values: dict[str, Any] = {}
+    if (asked := rejection(row)) is not None:
+        return Reject(file, line, *asked)
     if None in row:
         return Reject(file, line, "", "", "more cells than the header has columns")
     for column in columns:
@@ -438,44 +512,16 @@ def _parse_row(
     return values
 
 
-def _open(path: Path) -> Any:
-    return path.open(encoding="utf-8-sig", newline="")
-
-
-def read_header(path: Path) -> list[str]:
-    """The stripped column names of a UTF-8 CSV file (a BOM is allowed)."""
-    try:
-        with _open(path) as fh:
-            header = next(csv.reader(fh), None)
-    except UnicodeDecodeError as exc:
-        raise InputFileError(
-            path.name, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
-    except OSError as exc:
-        raise InputFileError(path.name, f"cannot read: {exc.strerror}") from None
-    if not header:
-        raise InputFileError(path.name, "the file is empty (no header row)")
-    return [h.strip() for h in header]
+def read_header(path: Path, encoding: str | None = None) -> list[str]:
+    """The stripped column names of a CSV file; UTF-8 (a BOM is allowed) unless ``encoding``
+    says otherwise (``"auto"`` or a codec, see :class:`loaders.csvfile.CsvFile`)."""
+    return CsvFile(path, encoding).header()
 
 
 def _column_values(rows: Rows, name: str) -> set[str]:
     return {v for _, row in rows if (v := (row.get(name) or "").strip())}
 
 
-def read_rows(path: Path) -> Rows:
-    """Data rows of a UTF-8 CSV file with the 1-based line each starts on."""
-    with _open(path) as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames is not None:
-            reader.fieldnames = [h.strip() for h in reader.fieldnames]
-        start = reader.line_num + 1
-        try:
-            for row in reader:
-                yield start, row
-                start = reader.line_num + 1
-        except UnicodeDecodeError as exc:
-            raise InputFileError(
-                path.name, f"not UTF-8 text after line {start - 1} ({exc.reason})"
-            ) from None
-        except csv.Error as exc:
-            raise InputFileError(path.name, f"line {start}: malformed CSV ({exc})") from None
+def read_rows(path: Path, encoding: str | None = None) -> Rows:
+    """Data rows of a CSV file with the 1-based line each starts on (see :func:`read_header`)."""
+    return CsvFile(path, encoding).rows()

@@ -1,4 +1,5 @@
-"""What a load did: per file, rows read = loaded + rejected, and every reject with its reason."""
+"""What a load did: per file, rows read = loaded + rejected, every reject with its reason, and
+every merge entity resolution made (a merged row counts as loaded, onto its survivor)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,33 @@ class Reject:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Records entity resolution folded into another: ``merged_ids`` now live on as ``kept_id``.
+
+    ``rule`` is what matched (``corporate_number``, ``domain``, ``name``, ``email``,
+    ``always_merge``, ``earlier_merge``), ``score`` its similarity (0-100) where it has one, and
+    ``file`` the input file of the merged row (``(store)`` for records the store already held).
+    """
+
+    kind: str
+    kept_id: str
+    merged_ids: tuple[str, ...]
+    rule: str
+    score: float | None
+    file: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "kept_id": self.kept_id,
+            "merged_ids": list(self.merged_ids),
+            "rule": self.rule,
+            "score": self.score,
+            "file": self.file,
+        }
+
+
 @dataclass(slots=True)
 class FileReport:
     """The outcome of one input file."""
@@ -27,6 +55,7 @@ class FileReport:
     read: int = 0
     loaded: int = 0
     rejected: int = 0
+    merged: int = 0  # loaded rows that entity resolution put onto another record's id
     error: str | None = None
     extra_columns: list[str] = field(default_factory=list)
 
@@ -36,6 +65,7 @@ class FileReport:
             "read": self.read,
             "loaded": self.loaded,
             "rejected": self.rejected,
+            "merged": self.merged,
             "error": self.error,
             "extra_columns": self.extra_columns,
         }
@@ -49,6 +79,8 @@ class LoadReport:
     files: list[FileReport] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: str | None = None
+    merges: list[Merge] = field(default_factory=list)
+    merges_path: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -64,8 +96,11 @@ class LoadReport:
                 "read": sum(f.read for f in self.files),
                 "loaded": sum(f.loaded for f in self.files),
                 "rejected": sum(f.rejected for f in self.files),
+                "merged": sum(f.merged for f in self.files),
             },
             "rejects_path": self.rejects_path,
+            "merges": [m.as_dict() for m in self.merges],
+            "merges_path": self.merges_path,
         }
 
     def write_rejects(self, path: Path) -> Path:
@@ -77,6 +112,19 @@ class LoadReport:
             for r in self.rejects:
                 writer.writerow([r.file, r.line, r.field, r.value, r.reason])
         self.rejects_path = str(path)
+        return path
+
+    def write_merges(self, path: Path) -> Path:
+        """Write the merge report as CSV (kind, kept_id, merged_ids, rule, score, file);
+        several merged ids are separated by ``;``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["kind", "kept_id", "merged_ids", "rule", "score", "file"])
+            for m in self.merges:
+                score = "" if m.score is None else f"{m.score:g}"
+                writer.writerow([m.kind, m.kept_id, ";".join(m.merged_ids), m.rule, score, m.file])
+        self.merges_path = str(path)
         return path
 
 

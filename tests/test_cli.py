@@ -57,7 +57,7 @@ def test_bad_rows_are_reported_with_a_reject_file_and_no_traceback(tmp_path: Pat
     )
     result = abmgraph("load", "bundle", str(bundle), "--json", data_dir=tmp_path / "d")
     report = json.loads(result.stdout)
-    assert report["totals"] == {"read": 2, "loaded": 1, "rejected": 1}
+    assert report["totals"] == {"read": 2, "loaded": 1, "rejected": 1, "merged": 0}
     rejects = Path(report["rejects_path"]).read_text(encoding="utf-8")
     assert "companies.csv,2,employees,lots,not a whole number: 'lots'" in rejects
     assert "Traceback" not in result.stderr

@@ -27,6 +27,7 @@ from graph_service.domain import (
     GraphStats,
     Kind,
     Record,
+    ResolutionRecords,
 )
 
 
@@ -43,6 +44,26 @@ class Store(Protocol):
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         """Which of ``ids`` exist as complete records of ``kind`` (an entity kind)."""
         ...
+
+    def resolution_records(self, kind: Kind) -> ResolutionRecords:
+        """Every complete company (or person) in id order, and the ids merged into them."""
+        ...
+
+    def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
+        """Fold the companies (or people) ``merged_ids`` into ``survivor_id``, atomically.
+
+        Each merged node that exists (complete or bare) hands every relationship to the
+        survivor: incoming references (a person's company, a touch's person, a subsidiary's
+        parent, ...) and its own multi-valued ones (buying roles, ties, deal contacts, account
+        team), with their properties; where the survivor already has the same relationship
+        (same type, other end and role), the survivor's is kept. Its own single-valued
+        references (company, unit, manager, parent) are dropped (the survivor's record
+        decides), ties that would join the survivor to itself are dropped, and a wallet
+        estimate whose identity the survivor already has is dropped. Then the node is deleted
+        and the store remembers each merged id as an alias of the survivor
+        (:meth:`resolution_records`). Merged ids that do not exist are only remembered.
+        Raises ``ValueError`` if the survivor is not a complete record.
+        """
 
     def stats(self) -> GraphStats:
         """Node counts by label and relationship counts by type."""

@@ -6,7 +6,9 @@ it is applied and acknowledged, so a crash loses nothing that was acknowledged; 
 writer opens or closes the store. Files in the data directory::
 
     snapshot.jsonl     {"format": 1, "generation": G} then one {"kind", "rows"} line per kind
-    journal-G.jsonl    batches written since that snapshot
+                       and one {"aliases", "map"} line per kind with merged ids
+    journal-G.jsonl    batches ({"kind", "rows"}) and merges ({"merge", "survivor",
+                       "merged"}) written since that snapshot
     write.lock         held by the one process that may write
 
 Only one process may open a data directory for writing (a second gets
@@ -16,6 +18,7 @@ Only one process may open a data directory for writing (a second gets
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections import Counter
@@ -45,6 +48,7 @@ from graph_service.domain import (
     Person,
     Record,
     Relationship,
+    ResolutionRecords,
     TeamMember,
     Touch,
     WalletEstimate,
@@ -112,6 +116,19 @@ _LABELS: dict[Kind, str] = {
     Kind.WALLET: "WalletEstimate",
 }
 
+_KIND_OF_LABEL: dict[str, Kind] = {label: kind for kind, label in _LABELS.items()}
+
+#: The kinds entity resolution merges (:meth:`MemoryStore.merge_into`).
+_MERGED_KINDS: tuple[Kind, ...] = (Kind.COMPANIES, Kind.PEOPLE)
+
+#: Fields of relationship records that refer to a company or a person.
+_EDGE_REFS: dict[Kind, tuple[tuple[str, Kind], ...]] = {
+    Kind.BUYING_ROLES: (("person_id", Kind.PEOPLE),),
+    Kind.RELATIONSHIPS: (("from_person_id", Kind.PEOPLE), ("to_person_id", Kind.PEOPLE)),
+    Kind.ACCOUNT_TEAM: (("company_id", Kind.COMPANIES),),
+    Kind.DEAL_CONTACTS: (("person_id", Kind.PEOPLE),),
+}
+
 
 class MemoryStore:
     """The embedded store (see the module docstring for durability and locking)."""
@@ -124,6 +141,7 @@ class MemoryStore:
         self._generation = 0
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._records: dict[Kind, dict[str, Record]] = {k: {} for k in Kind}
+        self._aliases: dict[Kind, dict[str, str]] = {k: {} for k in _MERGED_KINDS}
         if read_only:
             if not self.data_dir.exists():
                 return
@@ -165,6 +183,7 @@ class MemoryStore:
             except FileNotFoundError:
                 self._graph = nx.MultiDiGraph()
                 self._records = {k: {} for k in Kind}
+                self._aliases = {k: {} for k in _MERGED_KINDS}
         raise StoreUnavailableError(f"the data directory {self.data_dir} keeps changing; retry")
 
     def _load(self) -> None:
@@ -188,6 +207,12 @@ class MemoryStore:
         self._generation = generation
 
     def _apply_entry(self, entry: dict[str, Any]) -> None:
+        if "merge" in entry:
+            self._merge(Kind(entry["merge"]), entry["survivor"], entry["merged"])
+            return
+        if "aliases" in entry:
+            self._aliases[Kind(entry["aliases"])].update(entry["map"])
+            return
         kind = Kind(entry["kind"])
         cls = kind.record_type
         self._apply(kind, [from_row(cls, row) for row in entry["rows"]])
@@ -210,6 +235,10 @@ class MemoryStore:
                 if rows:
                     fh.write(json.dumps({"kind": kind.value, "rows": rows}, ensure_ascii=False))
                     fh.write("\n")
+            for kind, aliases in self._aliases.items():
+                if aliases:
+                    line = {"aliases": kind.value, "map": aliases}
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         self._journal_path(new).touch()
@@ -242,6 +271,27 @@ class MemoryStore:
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         have = self._records[kind]
         return {i for i in ids if i in have}
+
+    def resolution_records(self, kind: Kind) -> ResolutionRecords:
+        _check_merged_kind(kind)
+        have = self._records[kind]
+        aliases = {m: s for m, s in self._aliases[kind].items() if m not in have}
+        return ResolutionRecords(records=[have[i] for i in sorted(have)], aliases=aliases)
+
+    def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
+        _check_merged_kind(kind)
+        if self.read_only or self._journal is None:
+            raise StoreUnavailableError(f"the store at {self.data_dir} is open read-only")
+        if survivor_id not in self._records[kind]:
+            raise ValueError(f"no {_LABELS[kind]} {survivor_id!r} to merge into")
+        merged = [m for m in dict.fromkeys(merged_ids) if m != survivor_id]
+        if not merged:
+            return
+        entry = {"merge": kind.value, "survivor": survivor_id, "merged": merged}
+        self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+        self._merge(kind, survivor_id, merged)
 
     def stats(self) -> GraphStats:
         nodes = Counter(label for _, label in self._graph.nodes(data="label"))
@@ -444,6 +494,107 @@ class MemoryStore:
         if source not in self._graph or target not in self._graph:
             return
         self._graph.add_edge(source, target, key=edge_key, type=edge_type, rid=rid, kind=kind)
+
+    # -- merging (entity resolution) -----------------------------------------------------------
+
+    def _merge(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
+        """Fold each merged node into the survivor (see :meth:`Store.merge_into`)."""
+        label = _LABELS[kind]
+        survivor: NodeKey = (label, survivor_id)
+        for merged_id in merged_ids:
+            merged: NodeKey = (label, merged_id)
+            if merged in self._graph:
+                edges = {
+                    (u, v, k): d
+                    for u, v, k, d in (
+                        *self._graph.in_edges(merged, keys=True, data=True),
+                        *self._graph.out_edges(merged, keys=True, data=True),
+                    )
+                }
+                for (u, v, key), data in edges.items():
+                    if u == merged and "rid" not in data:
+                        continue  # the merged record's own reference: the survivor's decides
+                    self._graph.remove_edge(u, v, key)
+                    new_u = survivor if u == merged else u
+                    new_v = survivor if v == merged else v
+                    self._move_edge(kind, merged_id, survivor_id, (new_u, new_v, key), data)
+                self._graph.remove_node(merged)
+            self._records[kind].pop(merged_id, None)
+        aliases = self._aliases[kind]
+        for alias, target in aliases.items():
+            if target in merged_ids:
+                aliases[alias] = survivor_id
+        aliases.update(dict.fromkeys(merged_ids, survivor_id))
+
+    def _move_edge(
+        self,
+        kind: Kind,
+        merged_id: str,
+        survivor_id: str,
+        edge: tuple[NodeKey, NodeKey, str],
+        data: dict[str, Any],
+    ) -> None:
+        """Re-create one edge of a merged node on the survivor, with its record updated."""
+        u, v, key = edge
+        rid = data.get("rid")
+        if rid is None:  # a record's single-valued reference to the merged node
+            source_kind = _KIND_OF_LABEL[u[0]]
+            record = self._records[source_kind].get(u[1])
+            if record is None:
+                return
+            field = next(
+                (
+                    link.field
+                    for link in _NODE_LINKS[source_kind]
+                    if link.rel_type == data["type"] and getattr(record, link.field) == merged_id
+                ),
+                None,
+            )
+            if field is None:  # pragma: no cover - every such edge comes from a record field
+                return
+            # The survivor's own reference to the merged record (its parent, its manager)
+            # would point at itself: it goes.
+            target = None if u == v else survivor_id
+            new_record = dataclasses.replace(record, **{field: target})  # type: ignore[arg-type]
+            self._replace_node(source_kind, record, new_record)
+            return
+        edge_kind: Kind = data["kind"]
+        old = self._records[edge_kind].get(rid)
+        if old is None or u == v:
+            self._records[edge_kind].pop(rid, None)  # a tie of the survivor with itself
+            return
+        changes = {
+            f: survivor_id
+            for f, ref in _EDGE_REFS[edge_kind]
+            if ref is kind and getattr(old, f) == merged_id
+        }
+        new = dataclasses.replace(old, **changes)  # type: ignore[arg-type]
+        new_rid = record_id(new)
+        if new_rid != rid:
+            del self._records[edge_kind][rid]
+            if new_rid in self._records[edge_kind]:
+                return  # the survivor already has it: the survivor's is kept
+            self._records[edge_kind][new_rid] = new
+        if not self._graph.has_edge(u, v, key):
+            self._graph.add_edge(u, v, key=key, **{**data, "rid": new_rid})
+
+    def _replace_node(self, kind: Kind, old: Record, new: Record) -> None:
+        old_id, new_id = record_id(old), record_id(new)
+        if old_id == new_id:
+            self._records[kind][old_id] = new
+            self._apply_node(kind, new)
+            return
+        # A wallet estimate, whose identity names its company: re-keyed, unless the survivor
+        # already has one with that identity.
+        del self._records[kind][old_id]
+        self._graph.remove_node((_LABELS[kind], old_id))
+        if new_id not in self._records[kind]:
+            self._apply(kind, [new])
+
+
+def _check_merged_kind(kind: Kind) -> None:
+    if kind not in _MERGED_KINDS:
+        raise ValueError(f"only companies and people are merged, not {kind.value}")
 
 
 def _typed(records: list[Record], cls: type[Any]) -> list[Any]:

@@ -1,0 +1,66 @@
+"""A store that answers reads from another and ignores every write: ``--dry-run`` loads."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+
+from graph_service.domain import (
+    AccountFacts,
+    AccountFilter,
+    AccountPage,
+    AccountView,
+    GraphStats,
+    Kind,
+    Record,
+    ResolutionRecords,
+)
+from graph_service.store.base import Store
+
+
+class DryRunStore:
+    """Reads go to ``inner``; ``ensure_schema``, ``upsert`` and ``merge_into`` do nothing.
+
+    A load through it validates, resolves and reports exactly as a real one (the loader keeps
+    the ids it accepted in memory), and leaves ``inner`` as it was.
+    """
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+
+    def ensure_schema(self) -> None:
+        pass
+
+    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+        pass
+
+    def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
+        pass
+
+    def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
+        return self.inner.existing_ids(kind, ids)
+
+    def resolution_records(self, kind: Kind) -> ResolutionRecords:
+        return self.inner.resolution_records(kind)
+
+    def stats(self) -> GraphStats:
+        return self.inner.stats()
+
+    def account(self, company_id: str) -> AccountView | None:
+        return self.inner.account(company_id)
+
+    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
+        return self.inner.accounts(first=first, after=after, where=where)
+
+    def portfolio_facts(
+        self, as_of: date, *, engagement_days: int, spend_window_days: int
+    ) -> list[AccountFacts]:
+        return self.inner.portfolio_facts(
+            as_of, engagement_days=engagement_days, spend_window_days=spend_window_days
+        )
+
+    def ping(self) -> None:
+        self.inner.ping()
+
+    def close(self) -> None:
+        self.inner.close()
