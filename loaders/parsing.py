@@ -19,6 +19,11 @@ E = TypeVar("E", bound=StrEnum)
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SLASH_YMD = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _SLASH_MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_SLASH_TIME = re.compile(
+    r"^(?P<date>\d{1,4}/\d{1,2}/\d{1,4})[ T]+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+    r"\s*(?P<ampm>[AaPp][Mm])?$"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CURRENCY_SYMBOLS = re.compile(r"[\s$¥￥€£]|USD|JPY|EUR|円")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
@@ -30,12 +35,15 @@ def parse_text(raw: str) -> str:
 
 def parse_date(raw: str) -> date:
     """A calendar date: ISO ``2017-03-01``, ``2017/03/01``, US ``3/1/2017``, an ISO timestamp
-    (its date is taken) or an Excel serial day number such as ``42795``.
+    or one of those forms followed by a time such as ``3/1/2017 10:00 AM`` (its date is taken),
+    or an Excel serial day number such as ``42795``.
 
     >>> parse_date("2017/03/01"), parse_date("3/1/2017"), parse_date("42795")
     (datetime.date(2017, 3, 1), datetime.date(2017, 3, 1), datetime.date(2017, 3, 1))
     """
     text = raw.strip()
+    if m := _SLASH_TIME.match(text):
+        text = m["date"]
     try:
         if m := _SLASH_YMD.match(text):
             return date(int(m[1]), int(m[2]), int(m[3]))
@@ -53,13 +61,36 @@ def parse_date(raw: str) -> date:
 
 def parse_datetime(raw: str) -> datetime:
     """A point in time, ISO 8601. A timestamp without an offset, or a bare date, is read as UTC.
+    CRM export forms are accepted too: Salesforce's ``2017-03-01T10:00:00.000+0000``, a date
+    in any :func:`parse_date` form followed by a time (``03/01/2017 10:00 AM``,
+    ``2017/03/01 10:00``), and milliseconds since 1970 (HubSpot's ``1488362400000``).
 
     >>> parse_datetime("2026-03-04T10:30:00+09:00").utcoffset()
     datetime.timedelta(seconds=32400)
     >>> parse_datetime("2026-03-04").isoformat()
     '2026-03-04T00:00:00+00:00'
+    >>> parse_datetime("03/01/2017 10:05 PM").isoformat()
+    '2017-03-01T22:05:00+00:00'
+    >>> parse_datetime("1488362400000").isoformat()
+    '2017-03-01T10:00:00+00:00'
     """
     text = raw.strip().replace("Z", "+00:00")
+    if text.isdigit() and 11 <= len(text) <= 13:
+        return _EPOCH + timedelta(milliseconds=int(text))
+    if m := _SLASH_TIME.match(text):
+        hour, minute, second = int(m["h"]), int(m["m"]), int(m["s"] or 0)
+        if m["ampm"]:
+            if not 1 <= hour <= 12:
+                raise ValueError(f"not a timestamp: {raw!r} (hour {hour} with AM/PM)")
+            hour = hour % 12 + (12 if m["ampm"].lower() == "pm" else 0)
+        try:
+            day = parse_date(m["date"])
+            value = datetime.combine(day, datetime.min.time()).replace(
+                hour=hour, minute=minute, second=second
+            )
+        except ValueError:
+            raise ValueError(f"not a timestamp: {raw!r}") from None
+        return value.replace(tzinfo=UTC)
     try:
         value = datetime.fromisoformat(text)
     except ValueError:

@@ -182,3 +182,17 @@ def test_no_row_is_ever_lost(
         assert set(store.existing_ids(Kind.COMPANIES, loaded_ids)) <= loaded_ids
     finally:
         store.close()
+
+
+def test_a_row_referring_to_a_company_rejected_earlier_in_the_load_is_rejected_too(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
+    b = tmp_path / "b"
+    write(b, "companies.csv", "company_id,name,parent_company_id\nc1,Acme,nowhere\nc2,Beta,\n")
+    write(b, "people.csv", "person_id,company_id,full_name\np1,c1,Ann\np2,c2,Bob\n")
+    report = load_bundle(b, mem)
+    assert [(r.file, r.line, r.field) for r in report.rejects] == [
+        ("companies.csv", 2, "parent_company_id"),
+        ("people.csv", 2, "company_id"),
+    ]
+    assert mem.existing_ids(Kind.PEOPLE, ["p1", "p2"]) == {"p2"}
