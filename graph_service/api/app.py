@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development) and ``/healthz``."""
+"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development), ``/healthz``,
+and the drawings under ``/viz`` (:mod:`graph_service.api.viz_routes`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from graph_service.api.schema import schema
+from graph_service.api.viz_routes import viz_routes
 from graph_service.errors import StoreUnavailableError
 from graph_service.store.base import Store
 
@@ -88,6 +90,7 @@ def create_app(
             Route("/", index),
             Route("/healthz", healthz),
             Route("/graphql", _GraphQL(store, graphiql=graphiql)),
+            *viz_routes(store),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -1,0 +1,103 @@
+"""The share-of-wallet charts: PNG size and content, the scatter's parts, the offline page."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+
+from graph_service.store.memory import MemoryStore
+from tests.viz_support import AS_OF, EXTERNAL_REF, demo_store, embedded, missing
+from viz import charts
+from viz.charts import SowData, draw_ltv_share, sow_data, sow_html, sow_png
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SowData]:
+    store = demo_store(tmp_path_factory.mktemp("demo"))
+    try:
+        yield sow_data(store, AS_OF)
+    finally:
+        store.close()
+
+
+def pixels(png: bytes) -> np.ndarray:  # type: ignore[type-arg]
+    return imread(io.BytesIO(png), format="png")
+
+
+def test_the_png_is_full_size_and_not_blank(data: SowData) -> None:
+    png = sow_png(data)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    img = pixels(png)
+    assert img.shape[:2] == (1100, 1600)
+    rgb = img[:, :, :3]
+    non_white = np.any(rgb < 0.95, axis=2).mean()
+    assert non_white > 0.05
+    colours = {tuple(c) for c in (rgb[::4, ::4].reshape(-1, 3) * 255).astype(int)}
+    assert len(colours) > 100
+
+
+def test_the_scatter_has_a_log_axis_a_trend_line_and_named_outliers(data: SowData) -> None:
+    assert data.ltv.outliers and data.ltv.slope is not None
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    draw_ltv_share(ax, data)
+    assert ax.get_xscale() == "log"
+    assert len(ax.get_lines()) == 1  # the trend
+    labels = {t.get_text() for t in ax.texts}
+    assert labels == {p.name for p in data.ltv.outliers}
+    assert "株式会社さくら製作所" in labels
+    sizes = np.concatenate([c.get_sizes() for c in ax.collections])
+    assert sizes.max() > 5 * sizes.min()  # point area follows whitespace
+
+
+def test_japanese_labels_render_without_missing_glyphs(data: SowData) -> None:
+    if charts.japanese_font() is None:
+        missing("no Japanese font: install fonts-noto-cjk (.ci/run does)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sow_png(data)
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+
+
+def test_without_a_japanese_font_the_charts_warn_and_still_draw(
+    data: SowData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(charts, "JAPANESE_FONTS", ("No Such Font JP",))
+    monkeypatch.setattr(charts.shutil, "which", lambda _: None)
+    charts.japanese_font.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="no Japanese font"):
+            png = sow_png(data)
+    finally:
+        charts.japanese_font.cache_clear()
+    assert pixels(png).shape[:2] == (1100, 1600)
+
+
+def test_the_page_has_one_point_per_account_and_fetches_nothing(data: SowData) -> None:
+    page = sow_html(data)
+    assert EXTERNAL_REF.search(page) is None
+    assert "<script src" not in page and "<link" not in page
+    assert len(re.findall(r'<circle class="pt', page)) == len(data.ltv.points)
+    assert embedded(page)["outliers"] == [p.account_id for p in data.ltv.outliers]
+    assert "東都銀行" in page  # names as UTF-8 text
+
+
+def test_an_empty_portfolio_still_draws(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    try:
+        empty = sow_data(store, AS_OF)
+    finally:
+        store.close()
+    assert not empty.ltv.points and not empty.accounts
+    assert pixels(sow_png(empty)).shape[:2] == (1100, 1600)
+    assert "No account has both" in sow_html(empty)
