@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,6 +31,7 @@ from graph_service.errors import AbmGraphError
 from graph_service.export import ExportFormat
 from graph_service.settings import Settings, StoreKind
 from graph_service.store import Store, open_store
+from viz.cli import viz_app
 
 app = typer.Typer(
     name="abmgraph",
@@ -45,6 +47,7 @@ app.add_typer(load_app, name="load")
 app.add_typer(neo4j_app, name="neo4j")
 export_app = typer.Typer(help="Export analytics for strategists.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(viz_app, name="viz")
 
 out = Console()
 err = Console(stderr=True)
@@ -134,33 +137,98 @@ def _progress() -> Progress:
     )
 
 
-def _run_bundle_load(store: Store, bundle: Path, *, quiet: bool = False) -> Any:
+def _run_bundle_load(
+    store: Store,
+    bundle: Path,
+    *,
+    quiet: bool = False,
+    overrides: Path | None = None,
+    dry_run: bool = False,
+    encoding: str | None = None,
+) -> Any:
     from loaders.bundle import load_bundle
 
+    return _run_load(
+        store,
+        lambda observer, resolver: load_bundle(
+            bundle,
+            store,
+            batch_size=state.settings.batch_size,
+            observer=observer,
+            resolver=resolver,
+            encoding=encoding,
+        ),
+        quiet=quiet,
+        overrides=overrides,
+        dry_run=dry_run,
+    )
+
+
+def _run_load(
+    store: Store,
+    load: Callable[[Any, Any], Any],
+    *,
+    quiet: bool = False,
+    overrides: Path | None = None,
+    dry_run: bool = False,
+) -> Any:
+    """Run ``load(observer, resolver)`` with progress bars on stderr; write the reports."""
+    resolver = _resolver(store, overrides)
     with _progress() as progress:
         if quiet:
             progress.stop()
-        report = load_bundle(
-            bundle, store, batch_size=state.settings.batch_size, observer=_RichObserver(progress)
-        )
-    if report.rejects:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        report.write_rejects(state.settings.data_dir / "reports" / f"rejects-{stamp}.csv")
+        report = load(_RichObserver(progress), resolver)
+    if not dry_run:
+        _write_reports(report)
     return report
 
 
-def _print_report(report: Any, as_json: bool) -> None:
+def _resolver(store: Store, overrides: Path | None) -> Any:
+    """Entity resolution for a load, with the manual overrides file if one is given."""
+    from loaders.resolve import EntityResolver, Overrides
+
+    return EntityResolver(store, Overrides.load(overrides) if overrides else None)
+
+
+def _open_for_load(dry_run: bool) -> Store:
+    """The store a load writes to; with ``dry_run``, one that reads it and writes nothing."""
+    if not dry_run:
+        return _open()
+    from graph_service.store.dry_run import DryRunStore
+
+    return DryRunStore(_open(read_only=True))
+
+
+def _write_reports(report: Any) -> None:
+    """The reject and merge reports, as CSV files under ``<data dir>/reports/``."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if report.rejects:
+        report.write_rejects(state.settings.data_dir / "reports" / f"rejects-{stamp}.csv")
+    if report.merges:
+        report.write_merges(state.settings.data_dir / "reports" / f"merges-{stamp}.csv")
+
+
+def _print_report(report: Any, as_json: bool, *, dry_run: bool = False) -> None:
     if as_json:
         out.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
         return
-    table = Table(title=f"Loaded {report.source}")
-    for col in ("file", "read", "loaded", "rejected"):
+    title = f"Loaded {report.source}"
+    if dry_run:
+        title = f"Dry run of {report.source} (nothing written)"
+    table = Table(title=title)
+    for col in ("file", "read", "loaded", "merged", "rejected"):
         table.add_column(col, justify="left" if col == "file" else "right")
     for f in report.files:
         table.add_row(
-            f.file, f"{f.read:,}", f"{f.loaded:,}", f"[red]{f.rejected:,}[/]" if f.rejected else "0"
+            f.file,
+            f"{f.read:,}",
+            f"{f.loaded:,}",
+            f"{f.merged:,}",
+            f"[red]{f.rejected:,}[/]" if f.rejected else "0",
         )
     err.print(table)
+    if dry_run:
+        _print_merges(report)
     for f in report.files:
         if f.error:
             err.print(f"[red]error[/] {f.error}", soft_wrap=True)
@@ -170,22 +238,167 @@ def _print_report(report: Any, as_json: bool) -> None:
             )
     if report.rejects_path:
         err.print(f"{len(report.rejects):,} rejected rows, with reasons: {report.rejects_path}")
+    if report.merges_path:
+        err.print(f"{len(report.merges):,} merges, with their rules: {report.merges_path}")
+
+
+def _print_merges(report: Any) -> None:
+    """The merge report as a table on stdout."""
+    table = Table(title="Merges")
+    for col in ("kind", "kept id", "merged ids", "rule", "score", "file"):
+        table.add_column(col)
+    for m in report.merges:
+        score = "" if m.score is None else f"{m.score:g}"
+        table.add_row(m.kind, m.kept_id, ", ".join(m.merged_ids), m.rule, score, m.file)
+    out.print(table)
+
+
+OverridesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--overrides",
+        help="TOML file of never_merge / always_merge id pairs for entity resolution.",
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Print the load and merge report; write nothing."),
+]
 
 
 @load_app.command("bundle")
 def load_bundle_cmd(
     bundle_dir: Annotated[Path, typer.Argument(help="Folder of the native CSV bundle.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the load report as JSON.")] = False,
+    overrides: OverridesOption = None,
+    dry_run: DryRunOption = False,
+    encoding: EncodingOption = "auto",
 ) -> None:
-    """Load a native CSV bundle (see docs/bundle.md)."""
-    store = _open()
+    """Load a native CSV bundle (see docs/bundle.md); duplicates are merged on the way
+    (see docs/entity-resolution.md)."""
+    store = _open_for_load(dry_run)
     try:
-        report = _run_bundle_load(store, bundle_dir)
+        report = _run_bundle_load(
+            store, bundle_dir, overrides=overrides, dry_run=dry_run, encoding=encoding
+        )
     finally:
         store.close()
-    _print_report(report, as_json)
+    _print_report(report, as_json, dry_run=dry_run)
     if not report.ok:
         raise typer.Exit(1)
+
+
+EncodingOption = Annotated[
+    str,
+    typer.Option(
+        help="auto (UTF-8, UTF-8 with BOM or CP932, detected per file), utf-8, cp932 "
+        "(= shift_jis) or any Python codec."
+    ),
+]
+ExportDirArgument = Annotated[Path, typer.Argument(help="Folder of the export's CSV files.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the load report as JSON.")]
+
+
+def _load_preset_cmd(
+    preset: str,
+    path: Path,
+    *,
+    as_json: bool,
+    encoding: str,
+    overrides: Path | None,
+    dry_run: bool,
+    mapping: Path | None = None,
+) -> None:
+    """The one path every preset load command takes (docs/presets.md)."""
+    from loaders.presets import load_preset
+
+    store = _open_for_load(dry_run)
+    try:
+        report = _run_load(
+            store,
+            lambda observer, resolver: load_preset(
+                preset,
+                path,
+                store,
+                encoding=encoding,
+                mapping=mapping,
+                batch_size=state.settings.batch_size,
+                observer=observer,
+                resolver=resolver,
+            ),
+            overrides=overrides,
+            dry_run=dry_run,
+        )
+    finally:
+        store.close()
+    _print_report(report, as_json, dry_run=dry_run)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@load_app.command("maven-crm")
+def load_maven_crm_cmd(
+    path: ExportDirArgument,
+    as_json: JsonOption = False,
+    encoding: EncodingOption = "auto",
+    overrides: OverridesOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Load the Maven Analytics CRM sample (accounts, sales teams, products, pipeline)."""
+    _load_preset_cmd(
+        "maven-crm", path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
+    )
+
+
+@load_app.command("salesforce")
+def load_salesforce_cmd(
+    path: ExportDirArgument,
+    as_json: JsonOption = False,
+    encoding: EncodingOption = "auto",
+    overrides: OverridesOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Load Salesforce object exports (Account.csv, Contact.csv, Opportunity.csv, ...)."""
+    _load_preset_cmd(
+        "salesforce", path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
+    )
+
+
+@load_app.command("hubspot")
+def load_hubspot_cmd(
+    path: ExportDirArgument,
+    as_json: JsonOption = False,
+    encoding: EncodingOption = "auto",
+    overrides: OverridesOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Load HubSpot exports (companies, contacts, deals, engagements)."""
+    _load_preset_cmd(
+        "hubspot", path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
+    )
+
+
+@load_app.command("mapping")
+def load_mapping_cmd(
+    path: ExportDirArgument,
+    mapping: Annotated[
+        Path, typer.Option("--mapping", help="TOML mapping file (docs/presets.md).")
+    ],
+    as_json: JsonOption = False,
+    encoding: EncodingOption = "auto",
+    overrides: OverridesOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Load any CSV export through a mapping file: which column feeds which field."""
+    _load_preset_cmd(
+        "mapping",
+        path,
+        as_json=as_json,
+        encoding=encoding,
+        overrides=overrides,
+        dry_run=dry_run,
+        mapping=mapping,
+    )
 
 
 # -- serving -----------------------------------------------------------------------------------
@@ -365,6 +578,72 @@ def export_targets(
         store.close()
     write_targets(rows, out_file, chosen)
     err.print(f"{len(rows):,} accounts written to {out_file} ({chosen.value})")
+
+
+# -- scale data --------------------------------------------------------------------------------
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the bundle to.")],
+    accounts: Annotated[int, typer.Option(min=1, help="Number of accounts.")],
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same bytes.")] = 0,
+    people_per_account: Annotated[
+        float, typer.Option(min=1, help="Mean people per account (heavy-tailed).")
+    ] = 20.0,
+    touches_per_person: Annotated[
+        float, typer.Option(min=0, help="Mean touches per person.")
+    ] = 5.0,
+    deals_per_account: Annotated[float, typer.Option(min=0, help="Mean deals per account.")] = 3.0,
+    duplicates: Annotated[
+        int | None, typer.Option(min=0, help="Planted duplicates of each kind (default 2-20).")
+    ] = None,
+    first_account_people: Annotated[
+        int | None, typer.Option(min=1, help="Exact number of people of account c-000001.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Write a seeded native bundle of any size with a realistic shape (for benchmarks)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+
+    from loaders.generate import generate_bundle
+
+    with Progress(
+        TextColumn("accounts"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+    ) as progress:
+        task = progress.add_task("generate", total=accounts)
+        summary = generate_bundle(
+            out_dir,
+            accounts,
+            seed,
+            people_per_account=people_per_account,
+            touches_per_person=touches_per_person,
+            deals_per_account=deals_per_account,
+            duplicates=duplicates,
+            first_account_people=first_account_people,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"Generated {out_dir} (seed {seed})")
+    table.add_column("file")
+    table.add_column("rows", justify="right")
+    for name, count in summary.rows.items():
+        table.add_row(name, f"{count:,}")
+    table.add_row("total", f"{sum(summary.rows.values()):,}", style="bold")
+    err.print(table)
+    err.print(
+        f"planted duplicates: {summary.planted_companies} companies, "
+        f"{summary.planted_people} people (planted_duplicates.json); largest accounts: "
+        + ", ".join(f"{cid} ({n:,} people)" for cid, n in summary.largest_accounts[:3])
+        + f"; {summary.seconds:.1f}s"
+    )
 
 
 # -- embedded Neo4j ----------------------------------------------------------------------------

@@ -51,8 +51,12 @@ MAIN_CLASS = "io.abmgraph.embedded.EmbeddedNeo4j"
 HOST = "127.0.0.1"
 #: JVM options: a small heap, a GC with few threads (faster start on small machines), and the
 #: ``--add-opens`` that Neo4j's own server script passes (page cache access to direct buffers).
+#: ``heap`` and ``pagecache_mb`` of :class:`EmbeddedNeo4j` override the heap and the page cache
+#: (96 MiB by default), e.g. for benchmarks on large graphs.
+DEFAULT_HEAP = "1g"
+DEFAULT_PAGECACHE_MB = 96
 JVM_OPTIONS = (
-    "-Xmx1g",
+    f"-Xmx{DEFAULT_HEAP}",
     "-XX:+UseSerialGC",
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -178,8 +182,20 @@ def _port_open(port: int, host: str = HOST) -> bool:
     return False
 
 
+def _jvm_options(heap: str, pagecache_mb: int) -> list[str]:
+    options = [o for o in JVM_OPTIONS if not o.startswith("-Xmx")]
+    return [f"-Xmx{heap}", f"-Dabmgraph.pagecache.mb={pagecache_mb}", *options]
+
+
 def _launch(
-    data_dir: Path, port: int, cache_dir: Path, *, tie_to_parent: bool, detach: bool
+    data_dir: Path,
+    port: int,
+    cache_dir: Path,
+    *,
+    tie_to_parent: bool,
+    detach: bool,
+    heap: str = DEFAULT_HEAP,
+    pagecache_mb: int = DEFAULT_PAGECACHE_MB,
 ) -> tuple[subprocess.Popen[bytes], Path]:
     """Start the launcher JVM with stdout and stderr going to ``data_dir/launcher.log``."""
     classpath = build_classpath(cache_dir)
@@ -187,7 +203,7 @@ def _launch(
     log_path = data_dir / LOG_NAME
     cmd = [
         _which("java"),
-        *JVM_OPTIONS,
+        *_jvm_options(heap, pagecache_mb),
         "-cp",
         classpath,
         MAIN_CLASS,
@@ -254,6 +270,8 @@ class EmbeddedNeo4j:
         port: Bolt port on 127.0.0.1; a free one is picked when ``None``.
         cache_dir: launcher build cache; :func:`default_cache_dir` when ``None``.
         tie_to_parent: keep a pipe to the server's stdin so it exits when this process dies.
+        heap: the JVM's maximum heap (``-Xmx``), e.g. ``"4g"``.
+        pagecache_mb: Neo4j's page cache in MiB.
     """
 
     def __init__(
@@ -263,11 +281,15 @@ class EmbeddedNeo4j:
         *,
         cache_dir: Path | None = None,
         tie_to_parent: bool = True,
+        heap: str = DEFAULT_HEAP,
+        pagecache_mb: int = DEFAULT_PAGECACHE_MB,
     ) -> None:
         self.data_dir = data_dir
         self.port = port
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
         self.tie_to_parent = tie_to_parent
+        self.heap = heap
+        self.pagecache_mb = pagecache_mb
         self._proc: subprocess.Popen[bytes] | None = None
         self._uri: str | None = None
 
@@ -281,7 +303,13 @@ class EmbeddedNeo4j:
         if self.port is None:
             self.port = free_port()
         proc, log_path = _launch(
-            self.data_dir, self.port, self.cache_dir, tie_to_parent=self.tie_to_parent, detach=False
+            self.data_dir,
+            self.port,
+            self.cache_dir,
+            tie_to_parent=self.tie_to_parent,
+            detach=False,
+            heap=self.heap,
+            pagecache_mb=self.pagecache_mb,
         )
         self._proc = proc
         try:

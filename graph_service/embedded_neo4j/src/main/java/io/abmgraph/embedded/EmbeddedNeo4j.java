@@ -73,7 +73,10 @@ public final class EmbeddedNeo4j {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.logs_directory, dataDir.resolve("logs"))
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(96))
+                // -Dabmgraph.pagecache.mb=N (neo4j_embedded.EmbeddedNeo4j(pagecache_mb=N)), 96 by default
+                .setConfig(
+                        GraphDatabaseSettings.pagecache_memory,
+                        ByteUnit.mebiBytes(Long.getLong("abmgraph.pagecache.mb", 96L)))
                 .setConfig(GraphDatabaseSettings.pagecache_warmup_enabled, false)
                 .setConfig(
                         GraphDatabaseSettings.tx_state_memory_allocation,
