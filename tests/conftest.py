@@ -18,6 +18,13 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO_BUNDLE = REPO / "graph_service" / "demo_bundle"
 MAVEN_CRM = REPO.parent / "shared" / "datasets" / "maven-crm"
 
+#: Tests of the public sample skip when it is not beside the checkout, except in CI (``CI`` set),
+#: where they run and fail loudly instead.
+needs_maven_crm = pytest.mark.skipif(
+    not MAVEN_CRM.is_dir() and not os.environ.get("CI"),
+    reason=f"the Maven CRM sample is not at {MAVEN_CRM}",
+)
+
 
 def neo4j_store(uri: str) -> Neo4jStore:
     """A Neo4j store on the test server, emptied, with the schema applied."""

@@ -6,15 +6,13 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import MAVEN_CRM
+from tests.conftest import MAVEN_CRM, needs_maven_crm
 from tests.test_cli import abmgraph
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.mark.skipif(not MAVEN_CRM.is_dir(), reason=f"the Maven CRM sample is not at {MAVEN_CRM}")
+@needs_maven_crm
 def test_load_maven_crm_json_accounts_for_every_row_and_a_rerun_changes_nothing(
     tmp_path: Path,
 ) -> None:

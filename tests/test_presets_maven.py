@@ -20,11 +20,9 @@ from loaders.normalize import normalize_key
 from loaders.presets import load_preset
 from loaders.presets.maven_crm import UNASSIGNED_REASON
 from loaders.report import LoadReport
-from tests.conftest import MAVEN_CRM
+from tests.conftest import MAVEN_CRM, needs_maven_crm
 
-pytestmark = pytest.mark.skipif(
-    not MAVEN_CRM.is_dir(), reason=f"the Maven CRM sample is not at {MAVEN_CRM}"
-)
+pytestmark = needs_maven_crm
 
 
 def source(name: str) -> list[dict[str, str]]:

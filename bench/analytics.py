@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Portfolio analytics at scale on the Neo4j store: target-list export and influence paths.
+
+On a generated portfolio (default 50,000 accounts: ~1M people, ~5M touches; account
+``c-000001`` made exactly 2,000 people), loaded into Neo4j once, it measures in one run:
+
+1. the full target-list export (per-account rollups aggregated in Cypher, then scored in
+   Python, written as Parquet), in a child process: wall time and the child's peak RSS;
+2. influence paths on the 2,000-person account for ``--targets`` random people: p50 / p95 of
+   the whole answer and of its parts (store round trip, path-graph build, path search).
+
+Targets (issue 4): export under 10 s and 2 GB; influence paths p95 under 50 ms. Results go to
+``bench/results/analytics-<stamp>.json`` and ``.md`` (gitignored) and are printed.
+
+    python bench/analytics.py                       # embedded Neo4j, 50k accounts
+    python bench/analytics.py --accounts 5000       # a quicker, smaller run
+    NEO4J_URI=bolt://... python bench/analytics.py --clear-external
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from graph_service.analytics import queries  # noqa: E402
+from graph_service.analytics.paths import influence_paths, path_graph  # noqa: E402
+from graph_service.store.neo4j import Neo4jStore  # noqa: E402
+from loaders.bundle import IdentityResolver, load_bundle  # noqa: E402
+from loaders.generate import generate_bundle  # noqa: E402
+
+RESULTS = REPO / "bench" / "results"
+AS_OF = date(2026, 11, 20)
+BIG = "c-000001"
+
+
+def export_child(uri: str, out: str) -> None:
+    """Child process: the full target-list export, timed."""
+    from graph_service.export import ExportFormat, write_targets
+
+    store = Neo4jStore(uri)
+    from graph_service.analytics.portfolio import target_list
+
+    started = time.perf_counter()
+    facts = queries.portfolio_facts(store, AS_OF)
+    facts_s = time.perf_counter() - started
+    rows = target_list(facts, AS_OF)
+    write_targets(rows, Path(out), ExportFormat.PARQUET)
+    total = time.perf_counter() - started
+    store.close()
+    print(json.dumps({"accounts": len(rows), "seconds": total, "rollup_seconds": facts_s}))
+
+
+def run_export(uri: str) -> dict[str, Any]:
+    """The export in a fresh child process; its own peak RSS comes from ``os.wait4``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "targets.parquet")
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--export-child", uri, out],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        stdout = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"the export child failed ({proc.returncode})")
+        result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)  # KiB on Linux
+    return result
+
+
+def run_paths(store: Neo4jStore, targets: int, seed: int) -> dict[str, Any]:
+    view = store.account(BIG)
+    if view is None:
+        raise SystemExit(f"{BIG} is missing: generate with --first-account-people")
+    rng = random.Random(seed)
+    people = [p.id for p in view.people]
+    chosen = rng.sample(people, min(targets, len(people)))
+    total, fetch, build, search, found = [], [], [], [], []
+    for pid in chosen:
+        t0 = time.perf_counter()
+        views = queries.family_views(store, BIG)
+        t1 = time.perf_counter()
+        g = path_graph(views, AS_OF)
+        t2 = time.perf_counter()
+        paths = influence_paths(g, pid, k=3, max_hops=6)
+        t3 = time.perf_counter()
+        fetch.append(t1 - t0)
+        build.append(t2 - t1)
+        search.append(t3 - t2)
+        total.append(t3 - t0)
+        found.append(len(paths))
+
+    def p(values: list[float], q: float) -> float:
+        return round(1000 * statistics.quantiles(values, n=100)[int(q) - 1], 1)
+
+    return {
+        "account_people": len(people),
+        "account_touches": len(view.touches),
+        "targets": len(chosen),
+        "with_a_path": sum(1 for f in found if f),
+        "total_ms": {"p50": p(total, 50), "p95": p(total, 95)},
+        "store_round_trip_ms": {"p50": p(fetch, 50), "p95": p(fetch, 95)},
+        "graph_build_ms": {"p50": p(build, 50), "p95": p(build, 95)},
+        "path_search_ms": {"p50": p(search, 50), "p95": p(search, 95)},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--accounts", type=int, default=50_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--targets", type=int, default=60)
+    ap.add_argument("--bundle", type=Path, default=None, help="keep/reuse the bundle here")
+    ap.add_argument("--heap", default="6g")
+    ap.add_argument("--pagecache-mb", type=int, default=6144)
+    ap.add_argument("--clear-external", action="store_true")
+    ap.add_argument("--export-child", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.export_child:
+        export_child(*args.export_child)
+        return
+
+    bundle = args.bundle or Path(tempfile.gettempdir()) / f"abmgraph-bench-{args.accounts}"
+    if not (bundle / "touches.csv").exists():
+        print(f"generating {args.accounts:,} accounts into {bundle} ...", flush=True)
+        generate_bundle(bundle, args.accounts, args.seed, first_account_people=2000)
+
+    server = None
+    uri = os.environ.get("NEO4J_URI")
+    if uri and not args.clear_external:
+        raise SystemExit("NEO4J_URI is set: pass --clear-external to let the run empty it")
+    if not uri:
+        from graph_service.neo4j_embedded import EmbeddedNeo4j
+
+        server = EmbeddedNeo4j(
+            Path(tempfile.mkdtemp(prefix="abmgraph-neo4j-")),
+            heap=args.heap,
+            pagecache_mb=args.pagecache_mb,
+        )
+        uri = server.start()
+    try:
+        store = Neo4jStore(uri)
+        store.clear()
+        print("loading ...", flush=True)
+        t = time.perf_counter()
+        report = load_bundle(bundle, store, resolver=IdentityResolver())
+        load_s = time.perf_counter() - t
+        stats = store.stats().nodes
+        print(f"loaded {sum(f.loaded for f in report.files):,} rows in {load_s:.0f} s", flush=True)
+        export = run_export(uri)
+        paths = run_paths(store, args.targets, args.seed)
+        store.close()
+    finally:
+        if server is not None:
+            server.stop()
+
+    result = {
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "accounts": stats.get("Company"),
+        "people": stats.get("Person"),
+        "touches": stats.get("Touch"),
+        "load_seconds": round(load_s, 1),
+        "export": export,
+        "influence_paths": paths,
+        "targets": {"export_seconds": 10, "export_peak_mb": 2048, "paths_p95_ms": 50},
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"analytics-{stamp}.json").write_text(json.dumps(result, indent=2))
+    md = [
+        f"# Analytics benchmark ({result['when']})",
+        "",
+        f"Portfolio: {result['accounts']:,} accounts, {result['people']:,} people, "
+        f"{result['touches']:,} touches (loaded in {result['load_seconds']} s).",
+        "",
+        "| measure | value | target |",
+        "| --- | --- | --- |",
+        f"| target-list export | {export['seconds']:.1f} s "
+        f"(rollup in Cypher {export['rollup_seconds']:.1f} s) | < 10 s |",
+        f"| export peak RSS | {export['peak_rss_mb']:.0f} MB | < 2,048 MB |",
+        f"| influence paths p50 / p95 (whole answer) | {paths['total_ms']['p50']} / "
+        f"{paths['total_ms']['p95']} ms | p95 < 50 ms |",
+        f"| of which store round trip p95 | {paths['store_round_trip_ms']['p95']} ms | |",
+        f"| of which path-graph build p95 | {paths['graph_build_ms']['p95']} ms | |",
+        f"| of which path search p95 | {paths['path_search_ms']['p95']} ms | |",
+    ]
+    (RESULTS / f"analytics-{stamp}.md").write_text("\n".join(md) + "\n")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()
