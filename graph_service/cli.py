@@ -336,46 +336,31 @@ def _load_preset_cmd(
         raise typer.Exit(1)
 
 
-@load_app.command("maven-crm")
-def load_maven_crm_cmd(
-    path: ExportDirArgument,
-    as_json: JsonOption = False,
-    encoding: EncodingOption = "auto",
-    overrides: OverridesOption = None,
-    dry_run: DryRunOption = False,
-) -> None:
-    """Load the Maven Analytics CRM sample (accounts, sales teams, products, pipeline)."""
-    _load_preset_cmd(
-        "maven-crm", path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
-    )
+def _preset_command(preset: str, help_text: str) -> None:
+    """Register ``abmgraph load PRESET PATH``: the same options for every preset."""
+
+    def command(
+        path: ExportDirArgument,
+        as_json: JsonOption = False,
+        encoding: EncodingOption = "auto",
+        overrides: OverridesOption = None,
+        dry_run: DryRunOption = False,
+    ) -> None:
+        _load_preset_cmd(
+            preset, path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
+        )
+
+    command.__doc__ = help_text
+    load_app.command(preset)(command)
 
 
-@load_app.command("salesforce")
-def load_salesforce_cmd(
-    path: ExportDirArgument,
-    as_json: JsonOption = False,
-    encoding: EncodingOption = "auto",
-    overrides: OverridesOption = None,
-    dry_run: DryRunOption = False,
-) -> None:
-    """Load Salesforce object exports (Account.csv, Contact.csv, Opportunity.csv, ...)."""
-    _load_preset_cmd(
-        "salesforce", path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
-    )
-
-
-@load_app.command("hubspot")
-def load_hubspot_cmd(
-    path: ExportDirArgument,
-    as_json: JsonOption = False,
-    encoding: EncodingOption = "auto",
-    overrides: OverridesOption = None,
-    dry_run: DryRunOption = False,
-) -> None:
-    """Load HubSpot exports (companies, contacts, deals, engagements)."""
-    _load_preset_cmd(
-        "hubspot", path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
-    )
+_preset_command(
+    "maven-crm", "Load the Maven Analytics CRM sample (accounts, sales teams, products, pipeline)."
+)
+_preset_command(
+    "salesforce", "Load Salesforce object exports (Account.csv, Contact.csv, Opportunity.csv, ...)."
+)
+_preset_command("hubspot", "Load HubSpot exports (companies, contacts, deals, engagements).")
 
 
 @load_app.command("mapping")
