@@ -39,6 +39,7 @@ Default weights 0.4 / 0.2 / 0.2 / 0.2. **Tiers** over the ranked list: the first
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -102,18 +103,8 @@ def quintile_scores(values: Sequence[float]) -> list[int]:
     """
     n = len(values)
     ordered = sorted(values)
-    out = []
-    for v in values:
-        # rank = how many values are <= v (ties share the highest rank among them)
-        lo, hi = 0, n
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if ordered[mid] <= v:
-                lo = mid + 1
-            else:
-                hi = mid
-        out.append(max(1, min(5, math.ceil(5 * lo / n))))
-    return out
+    # rank = how many values are <= v (ties share the highest rank among them)
+    return [max(1, min(5, math.ceil(5 * bisect_right(ordered, v) / n))) for v in values]
 
 
 def segment(r: int, f: int, won_ever: int) -> Segment:
@@ -346,11 +337,7 @@ def _percentile(values: Mapping[str, float]) -> dict[str, float]:
     """Percentile rank in [0, 1] (the lowest value 0 when all differ; all equal -> 1)."""
     ordered = sorted(values.values())
     n = len(ordered)
-    out = {}
-    for k, v in values.items():
-        below = sum(1 for o in ordered if o < v)
-        out[k] = below / (n - 1) if n > 1 else 1.0
-    return out
+    return {k: bisect_left(ordered, v) / (n - 1) if n > 1 else 1.0 for k, v in values.items()}
 
 
 def momentum(recent: int, prior: int) -> float:

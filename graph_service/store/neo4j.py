@@ -356,6 +356,13 @@ CALL (c) {
            AS won_window_spend,
          count(CASE WHEN d.close_date > $spend_start THEN d END) AS won_window_count
 }
+CALL (c) {
+  // One pass over the account's touches of the last two engagement windows.
+  OPTIONAL MATCH (t:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
+  WITH date(t.occurred_at) AS day
+  RETURN count(CASE WHEN $recent_start < day <= $as_of THEN 1 END) AS touches_recent,
+         count(CASE WHEN $prior_start < day <= $recent_start THEN 1 END) AS touches_prior
+}
 RETURN
   c {.*, parent_company_id: parent.id} AS company,
   COLLECT { MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m.id } AS owner_ids,
@@ -377,10 +384,7 @@ RETURN
             WHERE w.as_of <= $as_of
             OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
             RETURN w {.*, company_id: c.id, bu_id: b.id} } AS wallet,
-  COUNT { MATCH (t:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
-          WHERE $recent_start < date(t.occurred_at) <= $as_of } AS touches_recent,
-  COUNT { MATCH (t:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
-          WHERE $prior_start < date(t.occurred_at) <= $recent_start } AS touches_prior,
+  touches_recent, touches_prior,
   COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
             WHERE p.left_at IS NULL OR p.left_at > $as_of
             MATCH (p)-[r:HAS_ROLE]->()
