@@ -29,6 +29,7 @@ True
 from __future__ import annotations
 
 import math
+import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -253,13 +254,24 @@ def fit_wallet_model(
     spend: dict[str, float],
     quantile: float = 0.9,
     min_accounts: int = 5,
+    max_accounts: int = 2000,
 ) -> WalletModel | None:
-    """Fit the modeled wallet over accounts with spend and firmographics (None: too few)."""
+    """Fit the modeled wallet over accounts with spend and firmographics (None: too few).
+
+    A portfolio with more than ``max_accounts`` such accounts is fitted on a seeded random
+    sample of that many (the same accounts every time), which keeps the linear program small
+    while a handful of coefficients stay well determined.
+    """
     from sklearn.linear_model import QuantileRegressor
 
-    rows = [c for c in companies if spend.get(c.id, 0.0) > 0 and c.annual_revenue and c.employees]
+    rows = sorted(
+        (c for c in companies if spend.get(c.id, 0.0) > 0 and c.annual_revenue and c.employees),
+        key=lambda c: c.id,
+    )
     if len(rows) < min_accounts:
         return None
+    if len(rows) > max_accounts:
+        rows = sorted(random.Random(0).sample(rows, max_accounts), key=lambda c: c.id)
     industries = sorted({c.industry or "" for c in rows})[1:]  # first level is the baseline
     probe = WalletModel(quantile, {}, 0.0, industries, len(rows))
     names = list(probe.features(rows[0]) or {})
