@@ -6,8 +6,10 @@ On a generated portfolio (default 50,000 accounts: ~1M people, ~5M touches; acco
 
 1. the full target-list export (per-account rollups aggregated in Cypher, then scored in
    Python, written as Parquet), in a child process: wall time and the child's peak RSS;
-2. influence paths on the 2,000-person account for ``--targets`` random people: p50 / p95 of
-   the whole answer and of its parts (store round trip, path-graph build, path search).
+2. influence paths on the 2,000-person account for ``--targets`` random people, from every
+   member who touched it: p50 / p95 as the service answers them (with its path-graph cache:
+   the first answer builds the account's graph, later ones check the data version and search)
+   and cold, without a cache (store round trip, path-graph build, path search).
 
 Targets (issue 4): export under 10 s and 2 GB; influence paths p95 under 50 ms. Results go to
 ``bench/results/analytics-<stamp>.json`` and ``.md`` (gitignored) and are printed.
@@ -36,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from graph_service.analytics import queries  # noqa: E402
+from graph_service.analytics.path_cache import PathGraphCache  # noqa: E402
 from graph_service.analytics.paths import influence_paths, path_graph  # noqa: E402
 from graph_service.store.neo4j import Neo4jStore  # noqa: E402
 from loaders.bundle import IdentityResolver, load_bundle  # noqa: E402
@@ -84,39 +87,63 @@ def run_export(uri: str) -> dict[str, Any]:
 
 
 def run_paths(store: Neo4jStore, targets: int, seed: int) -> dict[str, Any]:
-    view = store.account(BIG)
-    if view is None:
+    """Influence paths to random people of the big account, from every member who touched it.
+
+    *Cold*: no cache, each answer fetches the path subgraph, builds the graph and searches.
+    *Served*: as the service answers (``queries.influence`` with its path-graph cache): the
+    first answer on the account builds the graph, the others check the data version (one
+    small read) and search the cached graph.
+    """
+    sub = store.path_subgraph(BIG)
+    if sub is None:
         raise SystemExit(f"{BIG} is missing: generate with --first-account-people")
     rng = random.Random(seed)
-    people = [p.id for p in view.people]
+    people = sorted(p.id for p in sub.people)
     chosen = rng.sample(people, min(targets, len(people)))
-    total, fetch, build, search, found = [], [], [], [], []
+    fetch, build, search, cold = [], [], [], []
     for pid in chosen:
         t0 = time.perf_counter()
-        views = queries.family_views(store, BIG)
+        fetched = store.path_subgraph(BIG)
         t1 = time.perf_counter()
-        g = path_graph(views, AS_OF)
+        assert fetched is not None
+        g = path_graph(fetched, AS_OF)
         t2 = time.perf_counter()
-        paths = influence_paths(g, pid, k=3, max_hops=6)
+        influence_paths(g, pid, k=3, max_hops=6)
         t3 = time.perf_counter()
         fetch.append(t1 - t0)
         build.append(t2 - t1)
         search.append(t3 - t2)
-        total.append(t3 - t0)
-        found.append(len(paths))
+        cold.append(t3 - t0)
+    cache = PathGraphCache()
+    served, found, version = [], [], []
+    for pid in chosen:
+        t0 = time.perf_counter()
+        answer = queries.influence(store, BIG, pid, AS_OF, any_member=True, cache=cache)
+        served.append(time.perf_counter() - t0)
+        found.append(len(answer.paths))
+        t0 = time.perf_counter()
+        store.data_version()
+        version.append(time.perf_counter() - t0)
 
     def p(values: list[float], q: float) -> float:
         return round(1000 * statistics.quantiles(values, n=100)[int(q) - 1], 1)
 
+    def both(values: list[float]) -> dict[str, float]:
+        return {"p50": p(values, 50), "p95": p(values, 95)}
+
     return {
-        "account_people": len(people),
-        "account_touches": len(view.touches),
+        "account_people": len(sub.people),
+        "account_touches": len(sub.touches),
         "targets": len(chosen),
         "with_a_path": sum(1 for f in found if f),
-        "total_ms": {"p50": p(total, 50), "p95": p(total, 95)},
-        "store_round_trip_ms": {"p50": p(fetch, 50), "p95": p(fetch, 95)},
-        "graph_build_ms": {"p50": p(build, 50), "p95": p(build, 95)},
-        "path_search_ms": {"p50": p(search, 50), "p95": p(search, 95)},
+        "served_ms": both(served),
+        "served_first_ms": round(1000 * served[0], 1),
+        "served_after_first_ms": both(served[1:]),
+        "data_version_check_ms": both(version),
+        "cold_ms": both(cold),
+        "store_round_trip_ms": both(fetch),
+        "graph_build_ms": both(build),
+        "path_search_ms": both(search),
     }
 
 
@@ -129,6 +156,11 @@ def main() -> None:
     ap.add_argument("--heap", default="6g")
     ap.add_argument("--pagecache-mb", type=int, default=6144)
     ap.add_argument("--clear-external", action="store_true")
+    ap.add_argument(
+        "--reuse-loaded",
+        action="store_true",
+        help="with NEO4J_URI: measure the graph already loaded there (no clear, no load)",
+    )
     ap.add_argument("--export-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.export_child:
@@ -142,8 +174,10 @@ def main() -> None:
 
     server = None
     uri = os.environ.get("NEO4J_URI")
-    if uri and not args.clear_external:
-        raise SystemExit("NEO4J_URI is set: pass --clear-external to let the run empty it")
+    if uri and not (args.clear_external or args.reuse_loaded):
+        raise SystemExit(
+            "NEO4J_URI is set: pass --clear-external to let the run empty it, or --reuse-loaded"
+        )
     if not uri:
         from graph_service.neo4j_embedded import EmbeddedNeo4j
 
@@ -155,13 +189,16 @@ def main() -> None:
         uri = server.start()
     try:
         store = Neo4jStore(uri)
-        store.clear()
-        print("loading ...", flush=True)
-        t = time.perf_counter()
-        report = load_bundle(bundle, store, resolver=IdentityResolver())
-        load_s = time.perf_counter() - t
+        load_s = 0.0
+        if not (args.reuse_loaded and uri == os.environ.get("NEO4J_URI")):
+            store.clear()
+            print("loading ...", flush=True)
+            t = time.perf_counter()
+            report = load_bundle(bundle, store, resolver=IdentityResolver())
+            load_s = time.perf_counter() - t
+            loaded = sum(f.loaded for f in report.files)
+            print(f"loaded {loaded:,} rows in {load_s:.0f} s", flush=True)
         stats = store.stats().nodes
-        print(f"loaded {sum(f.loaded for f in report.files):,} rows in {load_s:.0f} s", flush=True)
         export = run_export(uri)
         paths = run_paths(store, args.targets, args.seed)
         store.close()
@@ -193,8 +230,12 @@ def main() -> None:
         f"| target-list export | {export['seconds']:.1f} s "
         f"(rollup in Cypher {export['rollup_seconds']:.1f} s) | < 10 s |",
         f"| export peak RSS | {export['peak_rss_mb']:.0f} MB | < 2,048 MB |",
-        f"| influence paths p50 / p95 (whole answer) | {paths['total_ms']['p50']} / "
-        f"{paths['total_ms']['p95']} ms | p95 < 50 ms |",
+        f"| influence paths as served, p50 / p95 ({paths['targets']} targets, first one "
+        f"builds the graph: {paths['served_first_ms']} ms) | {paths['served_ms']['p50']} / "
+        f"{paths['served_ms']['p95']} ms | p95 < 50 ms |",
+        f"| of which data-version check p95 | {paths['data_version_check_ms']['p95']} ms | |",
+        f"| influence paths cold (no cache), p50 / p95 | {paths['cold_ms']['p50']} / "
+        f"{paths['cold_ms']['p95']} ms | |",
         f"| of which store round trip p95 | {paths['store_round_trip_ms']['p95']} ms | |",
         f"| of which path-graph build p95 | {paths['graph_build_ms']['p95']} ms | |",
         f"| of which path search p95 | {paths['path_search_ms']['p95']} ms | |",

@@ -400,6 +400,7 @@ def _serve(store: Store, host: str, port: int) -> None:
         store_name=state.settings.store.value,
         graphiql=state.settings.graphiql,
         api_token=token.get_secret_value() if token else None,
+        path_cache_size=state.settings.path_cache_size,
     )
     err.print(
         f"abmgraph serving the {state.settings.store.value} store on http://{host}:{port}/graphql"

@@ -552,6 +552,79 @@ class AccountView:
 
 
 @dataclass(frozen=True, slots=True)
+class PathPerson:
+    """A person as influence paths see them: who they report to and when they left."""
+
+    id: str
+    reports_to: str | None = None
+    left_at: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TouchMark:
+    """A touch as relationship strength sees it: who, with whom, which local day, how."""
+
+    member_id: str
+    person_id: str
+    day: date
+    type: TouchType
+    direction: Direction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PathSubgraph:
+    """What influence paths need of an account, and nothing more (one store round trip).
+
+    The *family* is the company and all its subsidiaries, recursively. ``people`` are the
+    family's people; ``relationships`` the ties with both ends among them; ``touches`` every
+    touch with them (any date: the as-of cut is the analytics' job); ``account_team`` the
+    member ids on the company's own account team.
+    """
+
+    company_id: str
+    people: list[PathPerson] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    touches: list[TouchMark] = field(default_factory=list)
+    account_team: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_views(cls, views: list[AccountView]) -> PathSubgraph:
+        """The path subgraph of a family given as account views (the account's first)."""
+        people = {p.id: p for v in views for p in v.people}
+        ties = {
+            record_id(r): r
+            for v in views
+            for r in v.relationships
+            if r.from_person_id in people and r.to_person_id in people
+        }
+        return cls(
+            company_id=views[0].company.id,
+            people=[PathPerson(p.id, p.reports_to, p.left_at) for p in people.values()],
+            relationships=list(ties.values()),
+            touches=[
+                TouchMark(t.member_id, t.person_id, t.occurred_at.date(), t.type, t.direction)
+                for v in views
+                for t in v.touches
+                if t.person_id in people
+            ],
+            account_team=sorted({a.member_id for a in views[0].account_team}),
+        )
+
+    def normalized(self) -> PathSubgraph:
+        """The same subgraph with every list in a canonical order (for comparing stores)."""
+        return dataclasses.replace(
+            self,
+            people=sorted(self.people, key=lambda p: p.id),
+            relationships=sorted(self.relationships, key=record_id),
+            touches=sorted(
+                self.touches,
+                key=lambda t: (t.member_id, t.person_id, t.day, t.type, t.direction or ""),
+            ),
+            account_team=sorted(self.account_team),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RoleHolding:
     """A buying role held by a current (not departed) person, and whether they are engaged."""
 

@@ -51,3 +51,6 @@ class Settings(BaseSettings):
     graphiql: bool = True
     #: When set, every endpoint but ``/healthz`` needs ``Authorization: Bearer <token>``.
     api_token: SecretStr | None = None
+    #: Accounts whose influence-path graphs the service keeps (reused while the data is
+    #: unchanged); 0 turns the cache off.
+    path_cache_size: int = Field(default=32, ge=0)

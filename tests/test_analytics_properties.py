@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import UTC, date, datetime, timedelta
+from unittest.mock import patch
 
+import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph_service.analytics import paths as paths_module
 from graph_service.analytics.engagement import person_engagement, touch_strength
 from graph_service.analytics.paths import influence_paths, path_graph
 from graph_service.analytics.portfolio import Tier, quintile_scores, tiers
@@ -17,6 +21,7 @@ from graph_service.domain import (
     Company,
     Deal,
     Direction,
+    PathSubgraph,
     Person,
     Relationship,
     RelationshipType,
@@ -126,7 +131,7 @@ def test_every_path_is_simple_and_as_strong_as_its_hops(data: tuple, k: int) -> 
     view = AccountView(
         company=Company(id="c", name="C"), people=people, relationships=rels, touches=ts
     )
-    g = path_graph([view], AS_OF)
+    g = path_graph(PathSubgraph.from_views([view]), AS_OF)
     paths = influence_paths(g, f"p{n - 1}", k=k, max_hops=4)
     assert len(paths) <= k
     strengths = [p.strength for p in paths]
@@ -137,6 +142,85 @@ def test_every_path_is_simple_and_as_strong_as_its_hops(data: tuple, k: int) -> 
         assert p.person_ids[-1] == f"p{n - 1}" and len(p.hops) <= 4
         assert math.isclose(p.strength, math.prod(h.strength for h in p.hops))
         assert nodes[0] in {"m1", "m2"}
+
+
+def _small_path_graph(n: int, ties: list, touched: list):  # type: ignore[no-untyped-def,type-arg]
+    people = [Person(id=f"p{i}", company_id="c", full_name=f"P{i}") for i in range(n)]
+    rels = [
+        Relationship(
+            from_person_id=f"p{a}", to_person_id=f"p{b}", type=RelationshipType.KNOWS, strength=s
+        )
+        for a, b, s in ties
+        if a != b
+    ]
+    ts = [
+        Touch(
+            id=f"t{i}",
+            member_id=m,
+            person_id=f"p{p}",
+            type=TouchType.CALL,
+            occurred_at=datetime(2026, 6, 1, tzinfo=UTC),
+        )
+        for i, (m, p) in enumerate(touched)
+    ]
+    view = AccountView(
+        company=Company(id="c", name="C"), people=people, relationships=rels, touches=ts
+    )
+    return path_graph(PathSubgraph.from_views([view]), AS_OF)
+
+
+small_graphs = st.integers(3, 8).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.floats(0.05, 1.0)),
+            max_size=24,
+        ),
+        st.lists(
+            st.tuples(st.sampled_from(["m1", "m2", "m3"]), st.integers(0, n - 1)),
+            min_size=1,
+            max_size=8,
+        ),
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_graphs, st.integers(1, 5), st.integers(1, 5), st.sets(st.integers(0, 7), max_size=2))
+def test_the_paths_are_the_strongest_valid_ones_of_all_simple_paths(
+    data: tuple,  # type: ignore[type-arg]
+    k: int,
+    max_hops: int,
+    avoided: set[int],
+) -> None:
+    """Against brute force: every simple path from a member, within the hops, avoiding people."""
+    n, ties, touched = data
+    g = _small_path_graph(n, ties, touched)
+    target = f"p{n - 1}"
+    avoid = [f"p{i}" for i in avoided if i != n - 1]
+    paths = influence_paths(g, target, k=k, max_hops=max_hops, avoid_person_ids=avoid)
+    everything = sorted(
+        (
+            math.prod(g[u][v]["strength"] for u, v in itertools.pairwise(nodes))
+            for m in [x for x, d in g.nodes(data=True) if d["kind"] == "member"]
+            if f"p:{target}" in g
+            for nodes in nx.all_simple_paths(g, m, f"p:{target}", cutoff=max_hops)
+            if not {f"p:{a}" for a in avoid} & set(nodes)
+        ),
+        reverse=True,
+    )
+    assert [round(p.strength, 9) for p in paths] == [round(s, 9) for s in everything[:k]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_graphs, st.integers(1, 4))
+def test_the_fallback_search_finds_paths_as_strong(data: tuple, k: int) -> None:  # type: ignore[type-arg]
+    n, ties, touched = data
+    g = _small_path_graph(n, ties, touched)
+    best = influence_paths(g, f"p{n - 1}", k=k, max_hops=4)
+    with patch.object(paths_module, "EXPANSION_LIMIT", 0):
+        fallback = influence_paths(g, f"p{n - 1}", k=k, max_hops=4)
+    assert [round(p.strength, 9) for p in fallback] == [round(p.strength, 9) for p in best]
 
 
 @given(st.integers(0, 400))

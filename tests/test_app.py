@@ -65,3 +65,42 @@ def test_with_a_token_every_route_but_healthz_needs_it(tmp_path: Path) -> None:
         assert wrong.status_code == 401
         ok = c.post("/graphql", json=query, headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200 and ok.json()["data"]["accounts"]["totalCount"] == 3
+
+
+def test_influence_paths_see_a_write_made_after_the_graph_was_cached(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from graph_service.domain import Kind, Touch, TouchType
+
+    store = MemoryStore(tmp_path)
+    load(store)
+    query = {
+        "query": """{ influencePaths(accountId: "c1", targetPersonId: "p1", anyMember: true,
+        k: 1, asOf: "2026-11-01") { ... on InfluencePaths { paths { strength hops { toPersonId } }
+        } } }"""
+    }
+
+    def best(c: TestClient) -> dict:  # type: ignore[type-arg]
+        r = c.post("/graphql", json=query)
+        assert r.status_code == 200, r.text
+        path: dict = r.json()["data"]["influencePaths"]["paths"][0]  # type: ignore[type-arg]
+        return path
+
+    with TestClient(create_app(store, store_name="memory", path_cache_size=4)) as c:
+        before = best(c)
+        assert best(c) == before  # from the cache, the same answer
+        store.upsert(
+            Kind.TOUCHES,
+            [
+                Touch(
+                    id="t-new",
+                    member_id="m2",
+                    person_id="p1",
+                    type=TouchType.MEETING,
+                    occurred_at=datetime(2026, 10, 30, tzinfo=UTC),
+                )
+            ],
+        )
+        after = best(c)
+    assert after["hops"] == [{"toPersonId": "p1"}]  # now met directly, and recently
+    assert after["strength"] > before["strength"]

@@ -64,6 +64,7 @@ from graph_service.domain import (
     BuyingRole,
     Company,
     Deal,
+    PathSubgraph,
     Person,
     Role,
     TeamMember,
@@ -387,7 +388,7 @@ class _Builder:
             return
         if self.target not in self.everyone:
             raise NotFoundError("person at this account", self.target)
-        g = path_graph(self.views, self.as_of, self.params)
+        g = path_graph(PathSubgraph.from_views(list(self.views)), self.as_of, self.params)
         sources = sorted(self.team_role) or None
         self.paths = influence_paths(
             g,

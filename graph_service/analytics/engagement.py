@@ -33,7 +33,11 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.domain import Direction, Person, Touch
+from graph_service.domain import Direction, Person, Touch, TouchMark
+
+#: A full touch record or its compact form; strength and engagement read only day, type and
+#: direction.
+TouchLike = Touch | TouchMark
 
 DEFAULT = AnalyticsParams()
 
@@ -55,12 +59,12 @@ class Band(StrEnum):
     WEAK = "weak"
 
 
-def touch_day(touch: Touch) -> date:
+def touch_day(touch: TouchLike) -> date:
     """The local calendar day of a touch."""
-    return touch.occurred_at.date()
+    return touch.day if isinstance(touch, TouchMark) else touch.occurred_at.date()
 
 
-def counted(touches: Iterable[Touch], as_of: date) -> list[Touch]:
+def counted(touches: Iterable[TouchLike], as_of: date) -> list[TouchLike]:
     """The touches that happened on or before ``as_of``."""
     return [t for t in touches if touch_day(t) <= as_of]
 
@@ -93,7 +97,9 @@ def last_touch(person_id: str, touches: Iterable[Touch], as_of: date) -> date | 
     return max(days, default=None)
 
 
-def raw_score(touches: Iterable[Touch], as_of: date, params: AnalyticsParams = DEFAULT) -> float:
+def raw_score(
+    touches: Iterable[TouchLike], as_of: date, params: AnalyticsParams = DEFAULT
+) -> float:
     """The unbounded sum behind :func:`touch_strength` (0 when nothing counts)."""
     total = 0.0
     directions: set[Direction | None] = set()
@@ -110,7 +116,7 @@ def raw_score(touches: Iterable[Touch], as_of: date, params: AnalyticsParams = D
 
 
 def touch_strength(
-    touches: Iterable[Touch], as_of: date, params: AnalyticsParams = DEFAULT
+    touches: Iterable[TouchLike], as_of: date, params: AnalyticsParams = DEFAULT
 ) -> float:
     """Strength in [0, 1) of one member's touches with one person (0: no touch counts)."""
     return 1.0 - math.exp(-raw_score(touches, as_of, params))
@@ -141,7 +147,7 @@ class TouchSummary:
 def summarize(
     member_id: str,
     person_id: str,
-    touches: Iterable[Touch],
+    touches: Iterable[TouchLike],
     as_of: date,
     params: AnalyticsParams = DEFAULT,
 ) -> TouchSummary:

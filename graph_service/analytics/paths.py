@@ -16,8 +16,9 @@ shortest paths under the cost ``-log(strength)``.
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice, pairwise
@@ -27,13 +28,14 @@ import networkx as nx
 from graph_service.analytics.engagement import (
     DEFAULT,
     Engagement,
+    TouchLike,
     has_left,
     person_engagement,
     summarize,
     touch_strength,
 )
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.domain import AccountView, Person, Role, Seniority
+from graph_service.domain import AccountView, PathPerson, PathSubgraph, Person, Role, Seniority
 
 _SOURCE = "__source__"
 
@@ -70,50 +72,66 @@ class InfluencePath:
         return [h.to_id for h in self.hops]
 
 
-def path_graph(
-    views: Sequence[AccountView], as_of: date, params: AnalyticsParams = DEFAULT
-) -> nx.DiGraph:
-    """The weighted path graph of the given account views (an account and its subsidiaries)."""
-    g = nx.DiGraph()
-    people = {p.id: p for v in views for p in v.people if not has_left(p, as_of)}
-    for pid in people:
-        g.add_node(person_node(pid), kind="person", id=pid)
+def path_graph(sub: PathSubgraph, as_of: date, params: AnalyticsParams = DEFAULT) -> nx.DiGraph:
+    """The weighted path graph of an account family's path subgraph.
+
+    Nodes are ``p:<person id>`` (people who have not left) and ``m:<member id>`` (members with a
+    touch strength above zero to one of them); every edge carries ``strength``, ``cost``
+    (``-log(strength)``) and either ``reason`` (person ties) or ``touches`` (member hops).
+    """
+    people = {p.id: p for p in sub.people if not _left(p, as_of)}
+    ties: dict[tuple[str, str], tuple[float, str]] = {}
 
     def tie(a: str, b: str, strength: float, reason_ab: str, reason_ba: str) -> None:
         if a not in people or b not in people or a == b:
             return
-        for u, v, why in ((a, b, reason_ab), (b, a, reason_ba)):
-            nu, nv = person_node(u), person_node(v)
-            if not g.has_edge(nu, nv) or g[nu][nv]["strength"] < strength:
-                g.add_edge(nu, nv, strength=strength, reason=why)
+        for key, why in (((a, b), reason_ab), ((b, a), reason_ba)):
+            seen = ties.get(key)
+            if seen is None or seen[0] < strength:
+                ties[key] = (strength, why)
 
     for p in people.values():
         if p.reports_to:
             tie(p.id, p.reports_to, params.reports_to_strength, "reports to", "manages")
-    for v in views:
-        for r in v.relationships:
-            s = r.strength if r.strength is not None else params.tie_strengths[r.type]
-            if s <= 0:
-                continue
-            label = r.type.value.replace("_", " ")
-            back = {"influences": "is influenced by"}.get(label, label)
-            tie(r.from_person_id, r.to_person_id, s, label, back)
-    touches: dict[tuple[str, str], list] = {}  # type: ignore[type-arg]
-    for v in views:
-        for t in v.touches:
-            if t.person_id in people:
-                touches.setdefault((t.member_id, t.person_id), []).append(t)
+    for r in sub.relationships:
+        s = r.strength if r.strength is not None else params.tie_strengths[r.type]
+        if s <= 0:
+            continue
+        label = r.type.value.replace("_", " ")
+        back = {"influences": "is influenced by"}.get(label, label)
+        tie(r.from_person_id, r.to_person_id, s, label, back)
+    touches: dict[tuple[str, str], list[TouchLike]] = {}
+    for t in sub.touches:
+        if t.person_id in people:
+            touches.setdefault((t.member_id, t.person_id), []).append(t)
+
+    g = nx.DiGraph(as_of=as_of, params=params)
+    g.add_nodes_from((person_node(pid), {"kind": "person", "id": pid}) for pid in people)
+    g.add_edges_from(
+        (
+            person_node(a),
+            person_node(b),
+            {"strength": s, "cost": -math.log(s), "reason": why},
+        )
+        for (a, b), (s, why) in ties.items()
+    )
     for (mid, pid), ts in sorted(touches.items()):
         strength = touch_strength(ts, as_of, params)
         if strength > 0:
             # The reason in words is only worded for hops that end up on a returned path.
             g.add_node(member_node(mid), kind="member", id=mid)
-            g.add_edge(member_node(mid), person_node(pid), strength=strength, touches=ts)
-    g.graph["as_of"] = as_of
-    g.graph["params"] = params
-    for _, _, data in g.edges(data=True):
-        data["cost"] = -math.log(data["strength"])
+            g.add_edge(
+                member_node(mid),
+                person_node(pid),
+                strength=strength,
+                cost=-math.log(strength),
+                touches=ts,
+            )
     return g
+
+
+def _left(person: PathPerson, as_of: date) -> bool:
+    return person.left_at is not None and person.left_at <= as_of
 
 
 def influence_paths(
@@ -140,29 +158,122 @@ def influence_paths(
         members = [m for m in members if m in wanted]
     if not members:
         return []
-    # The super-source is added to ``g`` for the search and removed after it (cheaper than a
-    # copy of a large graph); avoided people are hidden by a view.
-    g.add_node(_SOURCE, kind="source", id=_SOURCE)
-    g.add_edges_from((_SOURCE, m, {"cost": 0.0, "strength": 1.0}) for m in members)
-    work = nx.restricted_view(g, avoid, []) if avoid else g
-    paths: list[InfluencePath] = []
+    found = _best_first(g, members, target, avoid, k, max_hops)
+    if found is None:
+        found = _yen(g, members, target, avoid, k, max_hops)
+    return [_path(g, nodes) for nodes in found]
+
+
+#: How many partial paths the best-first search may expand before it hands over to Yen's
+#: algorithm (only graphs with many near-free ties, e.g. cliques of strength-1 ties, get there).
+EXPANSION_LIMIT = 50_000
+
+
+def _best_first(
+    g: nx.DiGraph,
+    members: list[str],
+    target: str,
+    avoid: set[str],
+    k: int,
+    max_hops: int,
+) -> list[tuple[str, ...]] | None:
+    """The ``k`` cheapest simple paths of at most ``max_hops`` hops, by best-first search.
+
+    Partial paths are expanded in order of ``cost so far + h``, where ``h`` is the cheapest
+    cost from the last node to the target (one reverse Dijkstra): ``h`` never overestimates,
+    so complete paths come off the queue cheapest first and the first ``k`` are the answer
+    (ties: smaller node ids first). A partial path that can no longer reach the target within
+    ``max_hops`` (reverse hop distances, one breadth-first search) is dropped. ``None`` when
+    more than :data:`EXPANSION_LIMIT` partial paths were expanded.
+    """
+    back = (nx.restricted_view(g, avoid, []) if avoid else g).reverse(copy=False)
+    hops_left = _hop_distances(back, [target], max_hops)
+    # Over the nodes that can still reach the target in time only (an admissible ``h`` there).
+    h = nx.single_source_dijkstra_path_length(
+        back, target, weight=lambda _u, v, d: d["cost"] if v in hops_left else None
+    )
+    queue: list[tuple[float, tuple[str, ...]]] = [
+        (h[m], (m,)) for m in members if m in hops_left and m in h
+    ]
+    heapq.heapify(queue)
+    costs: dict[tuple[str, ...], float] = {path: 0.0 for _, path in queue}
+    adj = g.adj
+    found: list[tuple[str, ...]] = []
+    expanded = 0
+    while queue and len(found) < k:
+        _, path = heapq.heappop(queue)
+        u = path[-1]
+        if u == target:
+            found.append(path)
+            continue
+        expanded += 1
+        if expanded > EXPANSION_LIMIT:
+            return None
+        cost = costs.pop(path)
+        room = max_hops - len(path)  # hops still allowed after the next one
+        for v, data in adj[u].items():
+            if hops_left.get(v, max_hops + 1) > room or v in path:
+                continue
+            step = cost + data["cost"]
+            longer = (*path, v)
+            costs[longer] = step
+            heapq.heappush(queue, (step + h[v], longer))
+    return found
+
+
+def _yen(
+    g: nx.DiGraph,
+    members: list[str],
+    target: str,
+    avoid: set[str],
+    k: int,
+    max_hops: int,
+) -> list[tuple[str, ...]]:
+    """Yen's k shortest simple paths (networkx) on the nodes within ``max_hops`` of both ends,
+    skipping paths over ``max_hops`` (at most ``50 k`` candidates are looked at)."""
+    keep = _within_hops(g, members, target, avoid, max_hops)
+    work = nx.DiGraph()
+    adj = g.adj
+    work.add_weighted_edges_from(
+        ((u, v, d["cost"]) for u in keep for v, d in adj[u].items() if v in keep), weight="cost"
+    )
+    work.add_weighted_edges_from(((_SOURCE, m, 0.0) for m in members if m in keep), weight="cost")
+    found: list[tuple[str, ...]] = []
+    if _SOURCE not in work or target not in work:
+        return found
     try:
         candidates = nx.shortest_simple_paths(work, _SOURCE, target, weight="cost")
         for nodes in islice(candidates, 50 * k):
-            hops_nodes = nodes[1:]
-            if len(hops_nodes) - 1 > max_hops:
-                continue
-            paths.append(_path(g, hops_nodes))
-            if len(paths) == k:
-                break
+            if len(nodes) - 2 <= max_hops:
+                found.append(tuple(nodes[1:]))
+                if len(found) == k:
+                    break
     except nx.NetworkXNoPath:
         pass
-    finally:
-        g.remove_node(_SOURCE)
-    return paths
+    return found
 
 
-def _path(g: nx.DiGraph, nodes: list[str]) -> InfluencePath:
+def _within_hops(
+    g: nx.DiGraph, members: list[str], target: str, avoid: set[str], max_hops: int
+) -> set[str]:
+    """Nodes ``v`` (not avoided) with hops(member -> v) + hops(v -> target) <= ``max_hops``."""
+    allowed = nx.restricted_view(g, avoid, []) if avoid else g
+    from_members = _hop_distances(allowed, members, max_hops)
+    to_target = _hop_distances(allowed.reverse(copy=False), [target], max_hops)
+    return {v for v, d in from_members.items() if v in to_target and d + to_target[v] <= max_hops}
+
+
+def _hop_distances(g: nx.DiGraph, sources: list[str], cutoff: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for depth, layer in enumerate(nx.bfs_layers(g, sources)):
+        if depth > cutoff:
+            break
+        for v in layer:
+            out[v] = depth
+    return out
+
+
+def _path(g: nx.DiGraph, nodes: tuple[str, ...]) -> InfluencePath:
     hops = []
     strength = 1.0
     for u, v in pairwise(nodes):

@@ -13,6 +13,8 @@ from datetime import date
 from graph_service.analytics.coverage import CoverageReport, coverage
 from graph_service.analytics.engagement import DEFAULT
 from graph_service.analytics.params import AnalyticsParams
+from graph_service.analytics.path_cache import AccountPathGraph, PathGraphCache
+from graph_service.analytics.path_cache import fetch as fetch_path_graph
 from graph_service.analytics.paths import (
     InfluencePath,
     Introducer,
@@ -20,7 +22,6 @@ from graph_service.analytics.paths import (
     influence_paths,
     introducers,
     next_best_touches,
-    path_graph,
 )
 from graph_service.analytics.portfolio import (
     Rfm,
@@ -90,39 +91,59 @@ def influence(
     any_member: bool = False,
     avoid_person_ids: Sequence[str] = (),
     params: AnalyticsParams = DEFAULT,
+    cache: PathGraphCache | None = None,
 ) -> InfluenceAnswer:
     """Influence paths over the account's family (the account and its subsidiaries).
 
     Paths start from ``from_member_ids`` when given, from every member who touched the family
-    when ``any_member``, and otherwise from the account team.
+    when ``any_member``, and otherwise from the account team. With a ``cache``, the account's
+    path graph is reused while the store's data is unchanged.
     """
-    views = family_views(store, account_id)
-    if not any(p.id == target_person_id for v in views for p in v.people):
+    entry = _path_graph(store, account_id, as_of, params, cache)
+    if target_person_id not in entry.person_ids:
         raise NotFoundError("person at this account", target_person_id)
-    g = path_graph(views, as_of, params)
     if from_member_ids is not None:
         sources: list[str] | None = list(from_member_ids)
     elif any_member:
         sources = None
     else:
-        sources = sorted({a.member_id for a in views[0].account_team})
-    paths = influence_paths(
-        g,
-        target_person_id,
-        from_member_ids=sources,
-        avoid_person_ids=avoid_person_ids,
-        k=k or params.k_paths,
-        max_hops=max_hops or params.max_hops,
-    )
+        sources = entry.account_team
+    with entry.lock:
+        paths = influence_paths(
+            entry.graph,
+            target_person_id,
+            from_member_ids=sources,
+            avoid_person_ids=avoid_person_ids,
+            k=k or params.k_paths,
+            max_hops=max_hops or params.max_hops,
+        )
     return InfluenceAnswer(target_person_id, paths, introducers(paths))
 
 
 def next_best(
-    store: Store, account_id: str, as_of: date, params: AnalyticsParams = DEFAULT
+    store: Store,
+    account_id: str,
+    as_of: date,
+    params: AnalyticsParams = DEFAULT,
+    cache: PathGraphCache | None = None,
 ) -> list[NextBestTouch]:
     """For each missing or cold required role, whom to reach and the warmest first step."""
-    views = family_views(store, account_id)
-    return next_best_touches(views[0], path_graph(views, as_of, params), as_of, params)
+    view = account_view(store, account_id)
+    entry = _path_graph(store, account_id, as_of, params, cache)
+    with entry.lock:
+        return next_best_touches(view, entry.graph, as_of, params)
+
+
+def _path_graph(
+    store: Store,
+    account_id: str,
+    as_of: date,
+    params: AnalyticsParams,
+    cache: PathGraphCache | None,
+) -> AccountPathGraph:
+    if cache is None:
+        return fetch_path_graph(store, account_id, as_of, params)
+    return cache.get(store, account_id, as_of, params)
 
 
 def wallet_share(

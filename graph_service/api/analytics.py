@@ -17,6 +17,7 @@ from strawberry.types import Info
 from graph_service.analytics import queries
 from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCoverage
 from graph_service.analytics.engagement import Engagement
+from graph_service.analytics.path_cache import PathGraphCache
 from graph_service.analytics.paths import InfluencePath
 from graph_service.analytics.portfolio import Segment, Tier, ltv_share_analysis
 from graph_service.analytics.wallet import Share
@@ -35,6 +36,11 @@ AS_OF = "As-of date (default: today). Only data on or before it counts."
 def _store(info: Info[Any, Any]) -> Store:
     store: Store = info.context["store"]
     return store
+
+
+def _path_cache(info: Info[Any, Any]) -> PathGraphCache | None:
+    cache: PathGraphCache | None = info.context.get("path_cache")
+    return cache
 
 
 def _as_of(value: date | None) -> date:
@@ -507,6 +513,7 @@ class AnalyticsQuery:
                 from_member_ids=[str(m) for m in from_member_ids] if from_member_ids else None,
                 any_member=any_member,
                 avoid_person_ids=[str(p) for p in avoid_person_ids or []],
+                cache=_path_cache(info),
             )
         except NotFoundError as exc:
             return NotFound(id=strawberry.ID(exc.id), message=str(exc))
@@ -535,7 +542,9 @@ class AnalyticsQuery:
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
     ) -> NextBestTouchesResult:
         try:
-            found = queries.next_best(_store(info), str(account_id), _as_of(as_of))
+            found = queries.next_best(
+                _store(info), str(account_id), _as_of(as_of), cache=_path_cache(info)
+            )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
         return NextBestTouches(

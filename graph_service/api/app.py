@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
 from graph_service.api.schema import schema
 from graph_service.api.viz_routes import viz_routes
 from graph_service.errors import StoreUnavailableError
@@ -24,14 +25,15 @@ from graph_service.store.base import Store
 
 
 class _GraphQL(GraphQL[dict[str, Any], None]):
-    def __init__(self, store: Store, *, graphiql: bool) -> None:
+    def __init__(self, store: Store, *, graphiql: bool, path_cache: PathGraphCache) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self._store = store
+        self._path_cache = path_cache
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> dict[str, Any]:
-        return {"store": self._store, "request": request}
+        return {"store": self._store, "path_cache": self._path_cache, "request": request}
 
 
 class BearerTokenMiddleware:
@@ -61,9 +63,19 @@ class BearerTokenMiddleware:
 
 
 def create_app(
-    store: Store, *, store_name: str, graphiql: bool = True, api_token: str | None = None
+    store: Store,
+    *,
+    store_name: str,
+    graphiql: bool = True,
+    api_token: str | None = None,
+    path_cache_size: int = DEFAULT_SIZE,
 ) -> Starlette:
-    """The service over an open ``store``; the app closes it on shutdown."""
+    """The service over an open ``store``; the app closes it on shutdown.
+
+    ``path_cache_size`` accounts' path graphs are kept for influence paths and next best
+    touches (see :mod:`graph_service.analytics.path_cache`; 0 turns the cache off).
+    """
+    path_cache = PathGraphCache(path_cache_size)
 
     async def healthz(_: Request) -> JSONResponse:
         try:
@@ -89,7 +101,7 @@ def create_app(
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
-            Route("/graphql", _GraphQL(store, graphiql=graphiql)),
+            Route("/graphql", _GraphQL(store, graphiql=graphiql, path_cache=path_cache)),
             *viz_routes(store),
         ],
         middleware=middleware,

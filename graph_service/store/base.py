@@ -26,6 +26,7 @@ from graph_service.domain import (
     AccountView,
     GraphStats,
     Kind,
+    PathSubgraph,
     Record,
     ResolutionRecords,
 )
@@ -71,6 +72,17 @@ class Store(Protocol):
 
     def account(self, company_id: str) -> AccountView | None:
         """The account's subgraph in one round trip, or ``None`` if there is no such company."""
+        ...
+
+    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
+        """What influence paths need of the account's family, in one round trip.
+
+        ``None`` if there is no such company; see :class:`~graph_service.domain.PathSubgraph`.
+        """
+        ...
+
+    def data_version(self) -> str:
+        """A token that changes with every committed write (caches of answers compare it)."""
         ...
 
     def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:

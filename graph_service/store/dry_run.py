@@ -12,6 +12,7 @@ from graph_service.domain import (
     AccountView,
     GraphStats,
     Kind,
+    PathSubgraph,
     Record,
     ResolutionRecords,
 )
@@ -48,6 +49,12 @@ class DryRunStore:
 
     def account(self, company_id: str) -> AccountView | None:
         return self.inner.account(company_id)
+
+    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
+        return self.inner.path_subgraph(company_id)
+
+    def data_version(self) -> str:
+        return self.inner.data_version()
 
     def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
         return self.inner.accounts(first=first, after=after, where=where)

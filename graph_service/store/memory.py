@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import uuid
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from graph_service.domain import (
     GraphStats,
     Kind,
     NextAction,
+    PathSubgraph,
     Person,
     Record,
     Relationship,
@@ -139,6 +141,8 @@ class MemoryStore:
         self._lock: filelock.BaseFileLock | None = None
         self._journal: Any = None
         self._generation = 0
+        self._instance = uuid.uuid4().hex
+        self._writes = 0
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._records: dict[Kind, dict[str, Record]] = {k: {} for k in Kind}
         self._aliases: dict[Kind, dict[str, str]] = {k: {} for k in _MERGED_KINDS}
@@ -267,6 +271,7 @@ class MemoryStore:
         self._journal.flush()
         os.fsync(self._journal.fileno())
         self._apply(kind, records)
+        self._writes += 1
 
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         have = self._records[kind]
@@ -292,6 +297,7 @@ class MemoryStore:
         self._journal.flush()
         os.fsync(self._journal.fileno())
         self._merge(kind, survivor_id, merged)
+        self._writes += 1
 
     def stats(self) -> GraphStats:
         nodes = Counter(label for _, label in self._graph.nodes(data="label"))
@@ -404,6 +410,24 @@ class MemoryStore:
             next_actions=_typed(actions, NextAction),
             wallet=_typed(self._sources(key, "OF", Kind.WALLET), WalletEstimate),
         )
+
+    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
+        view = self.account(company_id)
+        if view is None:
+            return None
+        views, seen, i = [view], {company_id}, 0
+        while i < len(views):
+            for sub in views[i].subsidiaries:
+                if sub.id not in seen:
+                    seen.add(sub.id)
+                    sub_view = self.account(sub.id)
+                    if sub_view is not None:
+                        views.append(sub_view)
+            i += 1
+        return PathSubgraph.from_views(views)
+
+    def data_version(self) -> str:
+        return f"{self._instance}:{self._writes}"
 
     def portfolio_facts(
         self, as_of: date, *, engagement_days: int, spend_window_days: int

@@ -8,6 +8,7 @@ company is its ``WORKS_AT`` relationship, and reads put the ids back into the re
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,9 +29,12 @@ from graph_service.domain import (
     Company,
     Deal,
     DealContact,
+    Direction,
     GraphStats,
     Kind,
     NextAction,
+    PathPerson,
+    PathSubgraph,
     Person,
     Record,
     Relationship,
@@ -40,6 +44,8 @@ from graph_service.domain import (
     RoleHolding,
     TeamMember,
     Touch,
+    TouchMark,
+    TouchType,
     WalletEstimate,
     from_row,
     record_id,
@@ -253,7 +259,8 @@ EXISTING_IDS: dict[Kind, LiteralString] = {
 }
 
 NODE_COUNTS: LiteralString = """
-MATCH (n) UNWIND labels(n) AS label
+MATCH (n) WHERE NOT n:GraphVersion
+UNWIND labels(n) AS label
 RETURN label, count(*) AS n
 """
 
@@ -341,6 +348,47 @@ RETURN
   COLLECT { MATCH (w:WalletEstimate)-[:OF]->(c)
             OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
             RETURN w {.*, company_id: c.id, bu_id: b.id} } AS wallet
+"""
+
+PATH_SUBGRAPH: LiteralString = """
+MATCH (c:Company {id: $company_id})
+WHERE c.name IS NOT NULL
+CALL (c) {
+  MATCH (co:Company)-[:SUBSIDIARY_OF*0..]->(c)
+  RETURN collect(DISTINCT co) AS family
+}
+CALL (family) {
+  UNWIND family AS co
+  MATCH (p:Person)-[:WORKS_AT]->(co)
+  OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
+  // Lists, not bare values: collect() drops nulls and would misalign the columns.
+  RETURN collect([p.id, m.id, p.left_at]) AS person_rows, collect(p) AS people
+}
+CALL (family, people) {
+  UNWIND people AS a
+  MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)-[:WORKS_AT]->(co)
+  WHERE co IN family
+  RETURN collect({from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
+                  strength: r.strength}) AS relationships
+}
+CALL (people) {
+  UNWIND people AS p
+  MATCH (m:TeamMember)<-[:BY]-(t:Touch)-[:WITH]->(p)
+  // The local day as a yyyymmdd number: temporal values cost far more to send and decode.
+  WITH m.id AS member_id, p.id AS person_id, t, t.occurred_at AS at
+  WITH member_id, person_id,
+       collect([at.year * 10000 + at.month * 100 + at.day, t.type, t.direction]) AS marks
+  RETURN collect([member_id, person_id, marks]) AS touches
+}
+RETURN person_rows, relationships, touches,
+       COLLECT { MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m.id } AS account_team
+"""
+
+DATA_VERSION: LiteralString = "MATCH (v:GraphVersion {id: 'graph'}) RETURN v.token AS token"
+
+BUMP_DATA_VERSION: LiteralString = """
+MERGE (v:GraphVersion {id: 'graph'})
+SET v.token = $token
 """
 
 PORTFOLIO_FACTS: LiteralString = """
@@ -673,9 +721,7 @@ class Neo4jStore:
         self.database = database
         try:
             # Schema-less warnings ("property does not exist yet") are noise for users.
-            self._driver = GraphDatabase.driver(
-                uri, auth=auth, notifications_min_severity="OFF"
-            )
+            self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         except ValueError as exc:
             raise StoreUnavailableError(f"invalid Neo4j URI {uri!r}: {exc}") from exc
 
@@ -691,9 +737,15 @@ class Neo4jStore:
         return records
 
     def _write(self, work: Callable[[ManagedTransaction], None]) -> None:
+        """Run ``work`` in one managed transaction that also moves the data version on."""
+
+        def versioned(tx: ManagedTransaction) -> None:
+            work(tx)
+            tx.run(BUMP_DATA_VERSION, token=uuid.uuid4().hex).consume()
+
         try:
             with self._driver.session(database=self.database) as session:
-                session.execute_write(work)
+                session.execute_write(versioned)
         except (ServiceUnavailable, AuthError) as exc:
             raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
 
@@ -828,6 +880,32 @@ class Neo4jStore:
             wallet=many("wallet", WalletEstimate),
         )
 
+    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
+        rows = self._read(PATH_SUBGRAPH, company_id=company_id)
+        if not rows:
+            return None
+        row = rows[0]
+        return PathSubgraph(
+            company_id=company_id,
+            people=[
+                PathPerson(pid, manager, _native(left)) for pid, manager, left in row["person_rows"]
+            ],
+            relationships=[_record(Relationship, r) for r in row["relationships"]],  # type: ignore[misc]
+            touches=_touch_marks(row["touches"]),
+            account_team=sorted(row["account_team"]),
+        )
+
+    def data_version(self) -> str:
+        # An auto-commit read: one round trip where a managed transaction takes three.
+        try:
+            with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                row = session.run(DATA_VERSION).single()
+        except (ServiceUnavailable, AuthError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
+        return str(row["token"]) if row else ""
+
     def portfolio_facts(
         self, as_of: date, *, engagement_days: int, spend_window_days: int
     ) -> list[AccountFacts]:
@@ -848,11 +926,31 @@ class Neo4jStore:
         try:
             with self._driver.session(database=self.database) as session:
                 session.run(CLEAR_ALL).consume()
+            self._write(lambda tx: None)
         except (ServiceUnavailable, AuthError) as exc:
             raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
 
     def close(self) -> None:
         self._driver.close()
+
+
+_TOUCH_TYPES = {t.value: t for t in TouchType}
+_DIRECTIONS: dict[str | None, Direction | None] = {d.value: d for d in Direction}
+
+
+def _touch_marks(groups: list[list[Any]]) -> list[TouchMark]:
+    """Touch marks from ``[member_id, person_id, [[yyyymmdd, type, direction], ...]]`` rows."""
+    days: dict[int, date] = {}
+    out = []
+    for member_id, person_id, marks in groups:
+        for number, kind, direction in marks:
+            day = days.get(number)
+            if day is None:
+                day = days[number] = date(number // 10000, number // 100 % 100, number % 100)
+            out.append(
+                TouchMark(member_id, person_id, day, _TOUCH_TYPES[kind], _DIRECTIONS.get(direction))
+            )
+    return out
 
 
 def _facts(row: neo4j.Record) -> AccountFacts:

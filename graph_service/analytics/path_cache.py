@@ -1,0 +1,99 @@
+"""Path graphs of recently asked accounts, kept while the store's data is unchanged.
+
+An account team exploring one account asks for paths to many people in a row; building the
+account's path graph (one store round trip, then the strengths of every member's touches) costs
+far more than a search on it. :class:`PathGraphCache` keeps the graphs of the last ``size``
+(account, as-of date, parameters) asked, and hands one back only while
+:meth:`~graph_service.store.base.Store.data_version` is what it was when the graph was built: any
+committed write through abmgraph (a load, a merge, a clear) moves the version on, so an answer
+from the cache is always the answer a fresh build would give. Checking the version is one small
+read.
+
+Searches on a cached graph hold its lock (the search adds and removes a temporary source node),
+so concurrent requests for one account take turns and requests for different accounts don't
+wait for each other.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+
+import networkx as nx
+
+from graph_service.analytics.params import AnalyticsParams
+from graph_service.analytics.paths import path_graph
+from graph_service.domain import PathSubgraph
+from graph_service.errors import NotFoundError
+from graph_service.store.base import Store
+
+#: How many account path graphs a cache keeps by default.
+DEFAULT_SIZE = 32
+
+
+@dataclass(slots=True)
+class AccountPathGraph:
+    """An account family's path graph and what answers beside it need."""
+
+    graph: nx.DiGraph
+    person_ids: frozenset[str]
+    account_team: list[str]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def build(sub: PathSubgraph, as_of: date, params: AnalyticsParams) -> AccountPathGraph:
+    """The path graph of a path subgraph, uncached."""
+    return AccountPathGraph(
+        graph=path_graph(sub, as_of, params),
+        person_ids=frozenset(p.id for p in sub.people),
+        account_team=list(sub.account_team),
+    )
+
+
+def fetch(store: Store, account_id: str, as_of: date, params: AnalyticsParams) -> AccountPathGraph:
+    """Fetch the account's path subgraph and build its graph, or :class:`NotFoundError`."""
+    sub = store.path_subgraph(account_id)
+    if sub is None:
+        raise NotFoundError("account", account_id)
+    return build(sub, as_of, params)
+
+
+class PathGraphCache:
+    """The path graphs of the last ``size`` accounts asked (least recently used goes first)."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, date, str], tuple[str, AccountPathGraph]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(
+        self, store: Store, account_id: str, as_of: date, params: AnalyticsParams
+    ) -> AccountPathGraph:
+        """The account's path graph, from the cache while the store's data is unchanged."""
+        version = store.data_version()
+        key = (account_id, as_of, repr(params))
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and found[0] == version:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found[1]
+            self.misses += 1
+        entry = fetch(store, account_id, as_of, params)
+        with self._lock:
+            if self.size > 0:
+                self._entries[key] = (version, entry)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

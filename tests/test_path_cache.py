@@ -1,0 +1,108 @@
+"""The path-graph cache: reused while the data is unchanged, rebuilt after any write."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from graph_service.analytics import queries
+from graph_service.analytics.params import AnalyticsParams
+from graph_service.analytics.path_cache import PathGraphCache
+from graph_service.domain import Kind, Touch, TouchType
+from graph_service.errors import NotFoundError
+from graph_service.store.base import Store
+from tests.fixtures import load
+
+AS_OF = date(2026, 11, 1)
+
+
+def strongest(store: Store, cache: PathGraphCache, target: str = "p1") -> float:
+    answer = queries.influence(store, "c1", target, AS_OF, any_member=True, cache=cache)
+    return answer.paths[0].strength
+
+
+def test_a_second_question_on_the_account_reuses_its_graph(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache()
+    first = strongest(store, cache, "p1")
+    again = strongest(store, cache, "p3")
+    assert (cache.misses, cache.hits) == (1, 1)
+    assert first == strongest(store, cache, "p1")
+    assert again > 0
+
+
+def test_answers_from_the_cache_equal_answers_without_it(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache()
+    for target in ("p1", "p2", "p3", "p4"):
+        for _ in range(2):
+            cached = queries.influence(store, "c1", target, AS_OF, any_member=True, cache=cache)
+            fresh = queries.influence(store, "c1", target, AS_OF, any_member=True)
+            assert cached == fresh
+    assert cache.misses == 1
+
+
+def test_a_write_makes_the_next_question_see_it(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache()
+    before = strongest(store, cache, "p1")
+    store.upsert(
+        Kind.TOUCHES,
+        [
+            Touch(
+                id="t-new",
+                member_id="m2",
+                person_id="p1",
+                type=TouchType.MEETING,
+                occurred_at=datetime(2026, 10, 30, tzinfo=UTC),
+            )
+        ],
+    )
+    after = strongest(store, cache, "p1")
+    assert cache.misses == 2
+    assert after > before
+
+
+def test_another_as_of_date_or_parameters_is_another_graph(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache()
+    strongest(store, cache)
+    queries.influence(store, "c1", "p1", date(2026, 12, 1), any_member=True, cache=cache)
+    queries.influence(
+        store,
+        "c1",
+        "p1",
+        AS_OF,
+        any_member=True,
+        params=AnalyticsParams(half_life_days=30),
+        cache=cache,
+    )
+    assert (cache.misses, cache.hits) == (3, 0)
+
+
+def test_the_least_recently_used_account_goes_first(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache(size=1)
+    queries.next_best(store, "c1", AS_OF, cache=cache)
+    queries.next_best(store, "c2", AS_OF, cache=cache)
+    queries.next_best(store, "c1", AS_OF, cache=cache)
+    assert (cache.misses, cache.hits) == (3, 0)
+
+
+def test_size_zero_keeps_nothing(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache(size=0)
+    strongest(store, cache)
+    strongest(store, cache)
+    assert (cache.misses, cache.hits) == (2, 0)
+
+
+def test_an_unknown_account_is_not_found_and_not_kept(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache()
+    with pytest.raises(NotFoundError):
+        queries.influence(store, "nope", "p1", AS_OF, cache=cache)
+    with pytest.raises(NotFoundError):
+        queries.influence(store, "c1", "nobody", AS_OF, cache=cache)
+    assert cache.misses == 2
