@@ -25,7 +25,12 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
         if settings.neo4j_user:
             password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
             auth = (settings.neo4j_user, password)
-        return Neo4jStore(settings.neo4j_uri, auth=auth, database=settings.neo4j_database)
+        return Neo4jStore(
+            settings.neo4j_uri,
+            auth=auth,
+            database=settings.neo4j_database,
+            rollup_workers=settings.rollup_workers,
+        )
     from graph_service.store.memory import MemoryStore
 
     return MemoryStore(settings.data_dir, read_only=read_only)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, LiteralString
@@ -126,6 +127,8 @@ UPSERT_TOUCHES: LiteralString = """
 UNWIND $rows AS row
 MERGE (n:Touch {id: row.id})
 SET n += row.props, n.occurred_at = datetime(row.occurred_at)
+// The local calendar day, kept beside the timestamp for the rollups' window counts.
+SET n.day = date(n.occurred_at)
 WITH n, row
 CALL (n) { OPTIONAL MATCH (n)-[old:BY|WITH|ABOUT]->() DELETE old }
 WITH n, row
@@ -391,9 +394,22 @@ MERGE (v:GraphVersion {id: 'graph'})
 SET v.token = $token
 """
 
-PORTFOLIO_FACTS: LiteralString = """
+#: Portfolio rollups run in chunks of at least this many companies, this many side by side.
+ROLLUP_CHUNK = 500
+DEFAULT_ROLLUP_WORKERS = 4
+
+COMPANY_IDS: LiteralString = """
 MATCH (c:Company)
 WHERE c.name IS NOT NULL
+RETURN c.id AS id
+ORDER BY id
+"""
+
+#: One row per company of ``$ids``; touch days are the stored ``day`` (the local calendar day,
+#: set on write) where present.
+PORTFOLIO_FACTS: LiteralString = """
+MATCH (c:Company)
+WHERE c.id IN $ids AND c.name IS NOT NULL
 OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
 CALL (c) {
   OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
@@ -407,7 +423,7 @@ CALL (c) {
 CALL (c) {
   // One pass over the account's touches of the last two engagement windows.
   OPTIONAL MATCH (t:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
-  WITH date(t.occurred_at) AS day
+  WITH coalesce(t.day, date(t.occurred_at)) AS day
   RETURN count(CASE WHEN $recent_start < day <= $as_of THEN 1 END) AS touches_recent,
          count(CASE WHEN $prior_start < day <= $recent_start THEN 1 END) AS touches_prior
 }
@@ -438,7 +454,8 @@ RETURN
             MATCH (p)-[r:HAS_ROLE]->()
             RETURN {role: r.role, person_id: p.id,
                     engaged: EXISTS { MATCH (t:Touch)-[:WITH]->(p)
-                                      WHERE $recent_start < date(t.occurred_at) <= $as_of }}
+                                      WHERE $recent_start < coalesce(t.day, date(t.occurred_at))
+                                                              <= $as_of }}
           } AS roles,
   COLLECT { MATCH (a:NextAction)-[:FOR]->(c)
             WHERE a.status IS NULL OR a.status <> 'done'
@@ -716,9 +733,11 @@ class Neo4jStore:
         *,
         auth: tuple[str, str] | None = None,
         database: str = "neo4j",
+        rollup_workers: int = DEFAULT_ROLLUP_WORKERS,
     ) -> None:
         self.uri = uri
         self.database = database
+        self.rollup_workers = rollup_workers
         try:
             # Schema-less warnings ("property does not exist yet") are noise for users.
             self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
@@ -909,14 +928,28 @@ class Neo4jStore:
     def portfolio_facts(
         self, as_of: date, *, engagement_days: int, spend_window_days: int
     ) -> list[AccountFacts]:
-        rows = self._read(
-            PORTFOLIO_FACTS,
-            as_of=as_of,
-            spend_start=as_of - timedelta(days=spend_window_days),
-            recent_start=as_of - timedelta(days=engagement_days),
-            prior_start=as_of - timedelta(days=2 * engagement_days),
-        )
-        return [_facts(row) for row in rows]
+        """Rolled up in Cypher, in chunks of companies run side by side (``rollup_workers``).
+
+        The chunks are separate read transactions: a write committed while they run may show in
+        some chunks and not in others.
+        """
+        ids = [r["id"] for r in self._read(COMPANY_IDS)]
+        size = max(ROLLUP_CHUNK, -(-len(ids) // (4 * self.rollup_workers)))
+        chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+        params = {
+            "as_of": as_of,
+            "spend_start": as_of - timedelta(days=spend_window_days),
+            "recent_start": as_of - timedelta(days=engagement_days),
+            "prior_start": as_of - timedelta(days=2 * engagement_days),
+        }
+
+        def rollup(chunk: list[str]) -> list[AccountFacts]:
+            return [_facts(row) for row in self._read(PORTFOLIO_FACTS, ids=chunk, **params)]
+
+        if self.rollup_workers <= 1 or len(chunks) <= 1:
+            return [f for chunk in chunks for f in rollup(chunk)]
+        with ThreadPoolExecutor(self.rollup_workers, thread_name_prefix="rollup") as pool:
+            return [f for part in pool.map(rollup, chunks) for f in part]
 
     def ping(self) -> None:
         self._read(PING)
