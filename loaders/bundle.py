@@ -12,6 +12,7 @@ company or person onto the record it duplicates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -184,11 +185,44 @@ _NOUNS: dict[Kind, str] = {
 }
 
 
-class _KnownIds:
-    """Ids known to exist, per kind: accepted by this load, or found in the store (cached)."""
+class _Writer:
+    """Writes batches on one background thread, one batch in flight, in the order given.
+
+    While a batch is written the loader reads and checks the next one, so reading and writing
+    overlap. :meth:`submit` first waits for the batch in flight (re-raising its error), and so
+    does :meth:`drain`, which the loader calls before it reads the store and at the end of
+    every file: reads see every write before them, and a file's writes are all done (durable)
+    before the next file starts.
+    """
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="abmgraph-writer")
+        self._in_flight: Future[None] | None = None
+
+    def submit(self, kind: Kind, records: list[Record]) -> None:
+        self.drain()
+        if records:
+            self._in_flight = self._pool.submit(self._store.upsert, kind, records)
+
+    def drain(self) -> None:
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            in_flight.result()
+
+    def close(self) -> None:
+        try:
+            self.drain()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+class _KnownIds:
+    """Ids known to exist, per kind: accepted by this load, or found in the store (cached)."""
+
+    def __init__(self, store: Store, writer: _Writer) -> None:
+        self._store = store
+        self._writer = writer
         self._known: dict[Kind, set[str]] = {k: set() for k in Kind}
 
     def add(self, kind: Kind, ids: set[str]) -> None:
@@ -201,6 +235,7 @@ class _KnownIds:
     def missing(self, kind: Kind, ids: set[str]) -> set[str]:
         unknown = ids - self._known[kind]
         if unknown:
+            self._writer.drain()
             found = self._store.existing_ids(kind, unknown)
             self._known[kind] |= found
             unknown -= found
@@ -345,30 +380,49 @@ def load_tables(
 
         resolver = EntityResolver(store)
     report = LoadReport(source=source)
-    known = _KnownIds(store)
+    writer = _Writer(store)
+    known = _KnownIds(store, writer)
     store.ensure_schema()
-    for table in tables:
-        observer.file_started(table.name)
-        file_report = FileReport(file=table.name)
-        first_reject = len(report.rejects)
-        try:
-            _load_table(table, store, known, batch_size, file_report, report, observer, resolver)
-        except InputFileError as exc:
-            file_report.error = str(exc)
-        if table.source_columns:
-            names = table.source_columns
-            report.rejects[first_reject:] = [
-                replace(r, field=names.get(r.field, r.field)) for r in report.rejects[first_reject:]
-            ]
-        report.files.append(file_report)
-        observer.file_finished(file_report)
+    try:
+        for table in tables:
+            _load_file(table, writer, known, batch_size, report, observer, resolver)
+    finally:
+        writer.close()
     report.merges = resolver.finish()
     return report
 
 
+def _load_file(
+    table: SourceTable,
+    writer: _Writer,
+    known: _KnownIds,
+    batch_size: int,
+    report: LoadReport,
+    observer: LoadObserver,
+    resolver: Resolver,
+) -> None:
+    observer.file_started(table.name)
+    file_report = FileReport(file=table.name)
+    first_reject = len(report.rejects)
+    try:
+        try:
+            _load_table(table, writer, known, batch_size, file_report, report, observer, resolver)
+        finally:
+            writer.drain()
+    except InputFileError as exc:
+        file_report.error = str(exc)
+    if table.source_columns:
+        names = table.source_columns
+        report.rejects[first_reject:] = [
+            replace(r, field=names.get(r.field, r.field)) for r in report.rejects[first_reject:]
+        ]
+    report.files.append(file_report)
+    observer.file_finished(file_report)
+
+
 def _load_table(
     table: SourceTable,
-    store: Store,
+    writer: _Writer,
     known: _KnownIds,
     batch_size: int,
     file_report: FileReport,
@@ -412,7 +466,7 @@ def _load_table(
             if forward:
                 written.add(record.id)
             records.append(mapped)
-        store.upsert(kind, records)
+        writer.submit(kind, records)
         if id_column is not None:
             known.add(kind, {r.id for r in records})
         file_report.loaded += len(records)
