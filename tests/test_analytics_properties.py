@@ -110,28 +110,7 @@ def test_adding_won_spend_never_lowers_share_of_wallet(
 )
 def test_every_path_is_simple_and_as_strong_as_its_hops(data: tuple, k: int) -> None:  # type: ignore[type-arg]
     n, ties, touched = data
-    people = [Person(id=f"p{i}", company_id="c", full_name=f"P{i}") for i in range(n)]
-    rels = [
-        Relationship(
-            from_person_id=f"p{a}", to_person_id=f"p{b}", type=RelationshipType.KNOWS, strength=s
-        )
-        for a, b, s in ties
-        if a != b
-    ]
-    ts = [
-        Touch(
-            id=f"t{i}",
-            member_id=m,
-            person_id=f"p{p}",
-            type=TouchType.CALL,
-            occurred_at=datetime(2026, 6, 1, tzinfo=UTC),
-        )
-        for i, (m, p) in enumerate(touched)
-    ]
-    view = AccountView(
-        company=Company(id="c", name="C"), people=people, relationships=rels, touches=ts
-    )
-    g = path_graph(PathSubgraph.from_views([view]), AS_OF)
+    g = _small_path_graph(n, ties, touched)
     paths = influence_paths(g, f"p{n - 1}", k=k, max_hops=4)
     assert len(paths) <= k
     strengths = [p.strength for p in paths]

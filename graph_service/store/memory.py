@@ -412,19 +412,11 @@ class MemoryStore:
         )
 
     def path_subgraph(self, company_id: str) -> PathSubgraph | None:
-        view = self.account(company_id)
-        if view is None:
+        from graph_service.analytics.queries import family_views
+
+        if not isinstance(self._records[Kind.COMPANIES].get(company_id), Company):
             return None
-        views, seen, i = [view], {company_id}, 0
-        while i < len(views):
-            for sub in views[i].subsidiaries:
-                if sub.id not in seen:
-                    seen.add(sub.id)
-                    sub_view = self.account(sub.id)
-                    if sub_view is not None:
-                        views.append(sub_view)
-            i += 1
-        return PathSubgraph.from_views(views)
+        return PathSubgraph.from_views(family_views(self, company_id))
 
     def data_version(self) -> str:
         return f"{self._instance}:{self._writes}"
