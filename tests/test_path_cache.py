@@ -106,3 +106,20 @@ def test_an_unknown_account_is_not_found_and_not_kept(store: Store) -> None:
     with pytest.raises(NotFoundError):
         queries.influence(store, "c1", "nobody", AS_OF, cache=cache)
     assert cache.misses == 2
+
+
+def test_threads_sharing_a_cached_graph_get_the_answers_one_thread_gets(store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    load(store)
+    targets = ["p1", "p2", "p3", "p4"] * 10
+    alone = {t: queries.influence(store, "c1", t, AS_OF, any_member=True) for t in set(targets)}
+    cache = PathGraphCache()
+    with ThreadPoolExecutor(8) as pool:
+        shared = list(
+            pool.map(
+                lambda t: queries.influence(store, "c1", t, AS_OF, any_member=True, cache=cache),
+                targets,
+            )
+        )
+    assert [a == alone[t] for a, t in zip(shared, targets, strict=True)] == [True] * len(targets)

@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.domain import Direction, Person, Touch, TouchMark
+from graph_service.domain import Direction, PathPerson, Person, Touch, TouchMark
 
 #: A full touch record or its compact form; strength and engagement read only day, type and
 #: direction.
@@ -69,7 +69,7 @@ def counted(touches: Iterable[TouchLike], as_of: date) -> list[TouchLike]:
     return [t for t in touches if touch_day(t) <= as_of]
 
 
-def has_left(person: Person, as_of: date) -> bool:
+def has_left(person: Person | PathPerson, as_of: date) -> bool:
     """Whether the person left the company on or before ``as_of``."""
     return person.left_at is not None and person.left_at <= as_of
 

@@ -9,23 +9,20 @@ committed write through abmgraph (a load, a merge, a clear) moves the version on
 from the cache is always the answer a fresh build would give. Checking the version is one small
 read.
 
-Searches on a cached graph hold its lock (the search adds and removes a temporary source node),
-so concurrent requests for one account take turns and requests for different accounts don't
-wait for each other.
+Searches only read a cached graph, so concurrent requests share it without a lock.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.paths import path_graph
-from graph_service.domain import PathSubgraph
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
 
@@ -40,16 +37,6 @@ class AccountPathGraph:
     graph: nx.DiGraph
     person_ids: frozenset[str]
     account_team: list[str]
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def build(sub: PathSubgraph, as_of: date, params: AnalyticsParams) -> AccountPathGraph:
-    """The path graph of a path subgraph, uncached."""
-    return AccountPathGraph(
-        graph=path_graph(sub, as_of, params),
-        person_ids=frozenset(p.id for p in sub.people),
-        account_team=list(sub.account_team),
-    )
 
 
 def fetch(store: Store, account_id: str, as_of: date, params: AnalyticsParams) -> AccountPathGraph:
@@ -57,7 +44,11 @@ def fetch(store: Store, account_id: str, as_of: date, params: AnalyticsParams) -
     sub = store.path_subgraph(account_id)
     if sub is None:
         raise NotFoundError("account", account_id)
-    return build(sub, as_of, params)
+    return AccountPathGraph(
+        graph=path_graph(sub, as_of, params),
+        person_ids=frozenset(p.id for p in sub.people),
+        account_team=list(sub.account_team),
+    )
 
 
 class PathGraphCache:
@@ -93,7 +84,3 @@ class PathGraphCache:
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
         return entry
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()

@@ -10,8 +10,9 @@ touched them) has these edges, each with a strength in (0, 1]:
   ties, the strongest counts.
 
 People who have left are never a hop. A path's **strength** is the product of its hops'
-strengths; the k strongest simple paths (k = 3, at most 6 hops) are found with networkx as the
-shortest paths under the cost ``-log(strength)``.
+strengths; the k strongest simple paths (k = 3, at most 6 hops) are the k cheapest under the
+cost ``-log(strength)``, found by a hop-bounded best-first search (:func:`influence_paths`).
+Searches only read the path graph, so threads may share one.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from graph_service.analytics.engagement import (
     touch_strength,
 )
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.domain import AccountView, PathPerson, PathSubgraph, Person, Role, Seniority
+from graph_service.domain import AccountView, PathSubgraph, Person, Role, Seniority
 
 _SOURCE = "__source__"
 
@@ -79,7 +80,7 @@ def path_graph(sub: PathSubgraph, as_of: date, params: AnalyticsParams = DEFAULT
     touch strength above zero to one of them); every edge carries ``strength``, ``cost``
     (``-log(strength)``) and either ``reason`` (person ties) or ``touches`` (member hops).
     """
-    people = {p.id: p for p in sub.people if not _left(p, as_of)}
+    people = {p.id: p for p in sub.people if not has_left(p, as_of)}
     ties: dict[tuple[str, str], tuple[float, str]] = {}
 
     def tie(a: str, b: str, strength: float, reason_ab: str, reason_ba: str) -> None:
@@ -128,10 +129,6 @@ def path_graph(sub: PathSubgraph, as_of: date, params: AnalyticsParams = DEFAULT
                 touches=ts,
             )
     return g
-
-
-def _left(person: PathPerson, as_of: date) -> bool:
-    return person.left_at is not None and person.left_at <= as_of
 
 
 def influence_paths(

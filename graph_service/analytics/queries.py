@@ -108,15 +108,14 @@ def influence(
         sources = None
     else:
         sources = entry.account_team
-    with entry.lock:
-        paths = influence_paths(
-            entry.graph,
-            target_person_id,
-            from_member_ids=sources,
-            avoid_person_ids=avoid_person_ids,
-            k=k or params.k_paths,
-            max_hops=max_hops or params.max_hops,
-        )
+    paths = influence_paths(
+        entry.graph,
+        target_person_id,
+        from_member_ids=sources,
+        avoid_person_ids=avoid_person_ids,
+        k=k or params.k_paths,
+        max_hops=max_hops or params.max_hops,
+    )
     return InfluenceAnswer(target_person_id, paths, introducers(paths))
 
 
@@ -130,8 +129,7 @@ def next_best(
     """For each missing or cold required role, whom to reach and the warmest first step."""
     view = account_view(store, account_id)
     entry = _path_graph(store, account_id, as_of, params, cache)
-    with entry.lock:
-        return next_best_touches(view, entry.graph, as_of, params)
+    return next_best_touches(view, entry.graph, as_of, params)
 
 
 def _path_graph(
