@@ -24,10 +24,11 @@ Graph shape (labels and relationship types; see ``docs/model.md``)::
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeAlias, get_type_hints
+from typing import Any, ClassVar, TypeAlias, cast, get_type_hints
 
 
 class OrgType(StrEnum):
@@ -402,15 +403,6 @@ def record_id(record: Record) -> str:
     return record.id
 
 
-_HINTS: dict[type[Record], dict[str, Any]] = {}
-
-
-def _hints(cls: type[Record]) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = get_type_hints(cls)
-    return _HINTS[cls]
-
-
 def to_row(record: Record) -> dict[str, Any]:
     """The record as a flat dict of its fields (enum members as their string values).
 
@@ -440,34 +432,60 @@ def from_row(cls: type[Record], row: dict[str, Any]) -> Record:
     ...                 "close_date": "2026-01-31"}).close_date
     datetime.date(2026, 1, 31)
     """
-    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in row:
-            continue
-        kwargs[f.name] = _coerce(hints[f.name], row[f.name])
+    for name, convert in _converters(cls):
+        if name in row:
+            value = row[name]
+            kwargs[name] = None if value is None else convert(value)
     return cls(**kwargs)
 
 
-def _coerce(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    types = getattr(hint, "__args__", (hint,))
-    for t in types:
-        if t is type(None):
-            continue
+_CONVERTERS: dict[type[Record], list[tuple[str, Callable[[Any], Any]]]] = {}
+
+
+def _converters(cls: type[Record]) -> list[tuple[str, Callable[[Any], Any]]]:
+    """Each field of ``cls`` with the function that turns a row value into the field's type."""
+    if cls not in _CONVERTERS:
+        hints = get_type_hints(cls)
+        _CONVERTERS[cls] = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls)]
+    return _CONVERTERS[cls]
+
+
+def _to_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _to_enum(enum: type[StrEnum]) -> Callable[[Any], Any]:
+    members = {m.value: m for m in enum}
+
+    def convert(value: Any) -> Any:
+        member = members.get(value)
+        return member if member is not None else enum(value)
+
+    return convert
+
+
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """The conversion for the first of the hint's types that needs one (else the value as is)."""
+    for t in getattr(hint, "__args__", (hint,)):
         if t is datetime:
-            return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+            return _to_datetime
         if t is date:
-            if isinstance(value, datetime):
-                return value.date()
-            return value if isinstance(value, date) else date.fromisoformat(value)
+            return _to_date
         if isinstance(t, type) and issubclass(t, StrEnum):
-            return t(value)
-        if t is float:
-            return float(value)
-        if t is int:
-            return int(value)
+            return _to_enum(t)
+        if t is float or t is int:
+            return cast(Callable[[Any], Any], t)
+    return _identity
+
+
+def _identity(value: Any) -> Any:
     return value
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import Any, LiteralString, cast
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
@@ -136,6 +136,50 @@ CALL (n, row) { MATCH (m:TeamMember {id: row.member_id}) CREATE (n)-[:BY]->(m) }
 CALL (n, row) { MATCH (p:Person {id: row.person_id}) CREATE (n)-[:WITH]->(p) }
 CALL (n, row) { MATCH (d:Deal {id: row.deal_id}) CREATE (n)-[:ABOUT]->(d) }
 """
+
+#: A person's touch days, one per touch (``day``, else the timestamp's local day), in order.
+TOUCH_DAYS_OF_P: LiteralString = """COLLECT {
+  MATCH (t:Touch)-[:WITH]->(p)
+  WITH coalesce(t.day, date(t.occurred_at)) AS day ORDER BY day
+  RETURN day
+}"""
+
+#: People the touches ``$ids`` are with now (before an upsert may move them to someone else).
+TOUCHED_PEOPLE: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Touch {id: id})-[:WITH]->(p:Person)
+RETURN DISTINCT p.id AS id
+"""
+
+#: The per-person touch summary the portfolio rollup reads instead of every touch: refreshed in
+#: the transaction of every touch write and person merge that can change it.
+REFRESH_TOUCH_DAYS: LiteralString = (
+    """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+SET p.touch_days = """
+    + TOUCH_DAYS_OF_P
+)
+
+REFRESH_SURVIVOR_TOUCH_DAYS: LiteralString = (
+    """
+MATCH (p:Person {id: $survivor})
+SET p.touch_days = """
+    + TOUCH_DAYS_OF_P
+)
+
+#: Fills in the touch days of people written before they were kept (run by ``ensure_schema``).
+BACKFILL_TOUCH_DAYS: LiteralString = (
+    """
+MATCH (p:Person)
+WHERE p.touch_days IS NULL AND EXISTS { MATCH (p)<-[:WITH]-(:Touch) }
+CALL (p) {
+  SET p.touch_days = """
+    + TOUCH_DAYS_OF_P
+    + """
+} IN TRANSACTIONS OF 10000 ROWS
+"""
+)
 
 UPSERT_NEXT_ACTIONS: LiteralString = """
 UNWIND $rows AS row
@@ -306,7 +350,8 @@ RETURN
   COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
             OPTIONAL MATCH (p)-[:IN_UNIT]->(b)
             OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
-            RETURN p {.*, company_id: c.id, bu_id: b.id, reports_to: m.id} } AS people,
+            RETURN p {.*, touch_days: null,
+                      company_id: c.id, bu_id: b.id, reports_to: m.id} } AS people,
   COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
             MATCH (p)-[r:HAS_ROLE]->(scope)
             RETURN {person_id: p.id, role: r.role, since: r.since,
@@ -394,76 +439,83 @@ MERGE (v:GraphVersion {id: 'graph'})
 SET v.token = $token
 """
 
-#: Portfolio rollups run in chunks of at least this many companies, this many side by side.
-ROLLUP_CHUNK = 500
+#: The portfolio rollup's queries run this many side by side by default (``rollup_workers``).
 DEFAULT_ROLLUP_WORKERS = 4
 
-COMPANY_IDS: LiteralString = """
+# -- portfolio rollup ---------------------------------------------------------------------------
+#
+# One rollup per company, assembled in Python from one scan per kind of fact, each grouped by
+# company in Cypher where that makes fewer rows. Each scan returns one record holding a list
+# of rows: streaming many small records costs more than the scan itself; dates travel as ISO
+# text (the driver's temporal values cost ~20 us each to decode). The scans run side by side
+# (``rollup_workers``).
+
+ROLLUP_COMPANIES: LiteralString = """
 MATCH (c:Company)
 WHERE c.name IS NOT NULL
-RETURN c.id AS id
-ORDER BY id
+OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
+RETURN collect([
+  c {.*, parent_company_id: parent.id},
+  COLLECT { MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m.id }
+]) AS rows
 """
 
-#: One row per company of ``$ids``; touch days are the stored ``day`` (the local calendar day,
-#: set on write) where present.
-PORTFOLIO_FACTS: LiteralString = """
-MATCH (c:Company)
-WHERE c.id IN $ids AND c.name IS NOT NULL
-OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
-CALL (c) {
-  OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
-  WHERE d.stage = 'won' AND d.close_date <= $as_of
-  RETURN sum(coalesce(d.amount, 0.0)) AS won_all_spend, count(d) AS won_all_count,
-         max(d.close_date) AS last_won,
-         sum(CASE WHEN d.close_date > $spend_start THEN coalesce(d.amount, 0.0) ELSE 0.0 END)
-           AS won_window_spend,
-         count(CASE WHEN d.close_date > $spend_start THEN d END) AS won_window_count
-}
-CALL (c) {
-  // One pass over the account's touches of the last two engagement windows.
-  OPTIONAL MATCH (t:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
-  WITH coalesce(t.day, date(t.occurred_at)) AS day
-  RETURN count(CASE WHEN $recent_start < day <= $as_of THEN 1 END) AS touches_recent,
-         count(CASE WHEN $prior_start < day <= $recent_start THEN 1 END) AS touches_prior
-}
-RETURN
-  c {.*, parent_company_id: parent.id} AS company,
-  COLLECT { MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m.id } AS owner_ids,
-  won_all_spend, won_all_count, last_won, won_window_spend, won_window_count,
-  COUNT { MATCH (d:Deal)-[:FOR]->(c)
-          WHERE NOT d.stage IN ['won', 'lost']
-            AND (d.created_date IS NULL OR d.created_date <= $as_of) } AS open_deals,
-  COLLECT { MATCH (d:Deal)-[:FOR]->(c)
-            WHERE d.stage = 'won' AND $spend_start < d.close_date <= $as_of
-            WITH coalesce(d.category, '') AS key, sum(coalesce(d.amount, 0.0)) AS amount
-            RETURN {key: key, amount: amount} }
-    AS spend_by_category,
-  COLLECT { MATCH (d:Deal)-[:FOR]->(c)
-            WHERE d.stage = 'won' AND $spend_start < d.close_date <= $as_of
-            WITH coalesce(d.channel, '') AS key, sum(coalesce(d.amount, 0.0)) AS amount
-            RETURN {key: key, amount: amount} }
-    AS spend_by_channel,
-  COLLECT { MATCH (w:WalletEstimate)-[:OF]->(c)
-            WHERE w.as_of <= $as_of
-            OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
-            RETURN w {.*, company_id: c.id, bu_id: b.id} } AS wallet,
-  touches_recent, touches_prior,
-  COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
-            WHERE p.left_at IS NULL OR p.left_at > $as_of
-            MATCH (p)-[r:HAS_ROLE]->()
-            RETURN {role: r.role, person_id: p.id,
-                    engaged: EXISTS { MATCH (t:Touch)-[:WITH]->(p)
-                                      WHERE $recent_start < coalesce(t.day, date(t.occurred_at))
-                                                              <= $as_of }}
-          } AS roles,
-  COLLECT { MATCH (a:NextAction)-[:FOR]->(c)
-            WHERE a.status IS NULL OR a.status <> 'done'
-            OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
-            OPTIONAL MATCH (a)-[:WITH]->(p)
-            RETURN a {.*, company_id: c.id, member_id: m.id, person_id: p.id}
-            ORDER BY a.due_date, a.id LIMIT 1 } AS next_action
-ORDER BY company.id
+#: Won deals closed by ``$as_of`` and deals open on it, grouped by company, kind, spend window,
+#: category and channel (Python adds the groups up).
+ROLLUP_DEALS: LiteralString = """
+MATCH (d:Deal)-[:FOR]->(c:Company)
+WHERE (d.stage = 'won' AND d.close_date <= $as_of)
+   OR (NOT d.stage IN ['won', 'lost'] AND (d.created_date IS NULL OR d.created_date <= $as_of))
+WITH c.id AS id, d.stage = 'won' AS won, d.close_date > $spend_start AS in_window,
+     coalesce(d.category, '') AS category, coalesce(d.channel, '') AS channel, d
+WITH id, won, in_window, category, channel,
+     sum(coalesce(d.amount, 0.0)) AS amount, count(d) AS n, max(d.close_date) AS last_won
+RETURN collect([id, won, in_window, category, channel, amount, n, toString(last_won)]) AS rows
+"""
+
+#: Touches of the last two engagement windows by company, counted on each person's
+#: ``touch_days`` (kept on write, see ``REFRESH_TOUCH_DAYS``); a person without it (written
+#: before it existed) has their touches read. ``engaged`` are the people touched recently.
+ROLLUP_TOUCHES: LiteralString = (
+    """
+MATCH (p:Person)-[:WORKS_AT]->(c:Company)
+WITH c, p, CASE WHEN p.touch_days IS NOT NULL THEN p.touch_days ELSE """
+    + TOUCH_DAYS_OF_P
+    + """ END AS days
+WITH c, p, size([d IN days WHERE $recent_start < d <= $as_of]) AS recent,
+     size([d IN days WHERE $prior_start < d <= $recent_start]) AS prior
+WHERE recent > 0 OR prior > 0
+WITH c.id AS id, sum(recent) AS recent, sum(prior) AS prior,
+     collect(CASE WHEN recent > 0 THEN p.id END) AS engaged
+RETURN collect([id, recent, prior, engaged]) AS rows
+"""
+)
+
+#: Buying roles (and champions) of people still at the company on ``$as_of``.
+ROLLUP_ROLES: LiteralString = """
+MATCH (p:Person)-[r:HAS_ROLE]->()
+WHERE p.left_at IS NULL OR p.left_at > $as_of
+MATCH (p)-[:WORKS_AT]->(c:Company)
+RETURN collect([c.id, r.role, p.id]) AS rows
+"""
+
+ROLLUP_WALLET: LiteralString = """
+MATCH (w:WalletEstimate)-[:OF]->(c:Company)
+WHERE w.as_of <= $as_of
+OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
+RETURN collect(w {.*, as_of: toString(w.as_of), company_id: c.id, bu_id: b.id}) AS rows
+"""
+
+#: Each company's earliest-due action not marked done.
+ROLLUP_NEXT_ACTIONS: LiteralString = """
+MATCH (a:NextAction)-[:FOR]->(c:Company)
+WHERE a.status IS NULL OR a.status <> 'done'
+WITH c, a ORDER BY a.due_date, a.id
+WITH c, head(collect(a)) AS a
+OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
+OPTIONAL MATCH (a)-[:WITH]->(p)
+RETURN collect(a {.*, due_date: toString(a.due_date),
+                  company_id: c.id, member_id: m.id, person_id: p.id}) AS rows
 """
 
 # -- entity resolution -------------------------------------------------------------------------
@@ -487,7 +539,7 @@ MATCH (n:Person) WHERE n.full_name IS NOT NULL
 OPTIONAL MATCH (n)-[:WORKS_AT]->(c)
 OPTIONAL MATCH (n)-[:IN_UNIT]->(b)
 OPTIONAL MATCH (n)-[:REPORTS_TO]->(m)
-RETURN n {.*, company_id: c.id, bu_id: b.id, reports_to: m.id} AS props
+RETURN n {.*, touch_days: null, company_id: c.id, bu_id: b.id, reports_to: m.id} AS props
 ORDER BY n.id
 """
 
@@ -695,6 +747,7 @@ _MERGES: dict[Kind, tuple[LiteralString, tuple[LiteralString, ...]]] = {
             MOVE_KNOWS_OUT,
             MOVE_KNOWS_IN,
             FOLD_PERSON,
+            REFRESH_SURVIVOR_TOUCH_DAYS,
         ),
     ),
 }
@@ -771,8 +824,16 @@ class Neo4jStore:
     # -- Store protocol ------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
+        """Constraints and indexes, then touch summaries missing from an older writer's data."""
         for statement in load_constraints():
             self._run_schema(statement)
+        try:
+            with self._driver.session(database=self.database) as session:
+                filled = session.run(BACKFILL_TOUCH_DAYS).consume().counters.properties_set
+        except (ServiceUnavailable, AuthError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
+        if filled:
+            self._write(lambda tx: None)
 
     def _run_schema(self, statement: str) -> None:
         try:
@@ -791,7 +852,10 @@ class Neo4jStore:
             # One row per id, the later one winning (a batch may repeat an id).
             by_id = {row["id"]: row for row in (_node_row(r, links, text) for r in records)}
             rows = list(by_id.values())
-            self._write(lambda tx: _run(tx, query, rows))
+            if kind is Kind.TOUCHES:
+                self._write(lambda tx: _write_touches(tx, rows))
+            else:
+                self._write(lambda tx: _run(tx, query, rows))
         elif kind is Kind.BUYING_ROLES:
             roles = [r for r in records if isinstance(r, BuyingRole)]
             company = [_edge_row(r) for r in roles if r.bu_id is None]
@@ -928,28 +992,36 @@ class Neo4jStore:
     def portfolio_facts(
         self, as_of: date, *, engagement_days: int, spend_window_days: int
     ) -> list[AccountFacts]:
-        """Rolled up in Cypher, in chunks of companies run side by side (``rollup_workers``).
+        """Rolled up in Cypher, one scan per kind of fact, side by side (``rollup_workers``).
 
-        The chunks are separate read transactions: a write committed while they run may show in
-        some chunks and not in others.
+        The scans are separate read transactions: a write committed while they run may show in
+        some of them and not in others.
         """
-        ids = [r["id"] for r in self._read(COMPANY_IDS)]
-        size = max(ROLLUP_CHUNK, -(-len(ids) // (4 * self.rollup_workers)))
-        chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
         params = {
             "as_of": as_of,
             "spend_start": as_of - timedelta(days=spend_window_days),
             "recent_start": as_of - timedelta(days=engagement_days),
             "prior_start": as_of - timedelta(days=2 * engagement_days),
         }
+        scans = (
+            ROLLUP_COMPANIES,
+            ROLLUP_DEALS,
+            ROLLUP_TOUCHES,
+            ROLLUP_ROLES,
+            ROLLUP_WALLET,
+            ROLLUP_NEXT_ACTIONS,
+        )
 
-        def rollup(chunk: list[str]) -> list[AccountFacts]:
-            return [_facts(row) for row in self._read(PORTFOLIO_FACTS, ids=chunk, **params)]
+        def scan(query: LiteralString) -> list[Any]:
+            rows: list[Any] = self._read(query, **params)[0]["rows"]
+            return rows
 
-        if self.rollup_workers <= 1 or len(chunks) <= 1:
-            return [f for chunk in chunks for f in rollup(chunk)]
-        with ThreadPoolExecutor(self.rollup_workers, thread_name_prefix="rollup") as pool:
-            return [f for part in pool.map(rollup, chunks) for f in part]
+        if self.rollup_workers <= 1:
+            results = [scan(q) for q in scans]
+        else:
+            with ThreadPoolExecutor(self.rollup_workers, thread_name_prefix="rollup") as pool:
+                results = list(pool.map(scan, scans))
+        return _assemble_facts(*results)
 
     def ping(self) -> None:
         self._read(PING)
@@ -968,6 +1040,7 @@ class Neo4jStore:
 
 
 _TOUCH_TYPES = {t.value: t for t in TouchType}
+_ROLES = {r.value: r for r in Role}
 _DIRECTIONS: dict[str | None, Direction | None] = {d.value: d for d in Direction}
 
 
@@ -986,33 +1059,81 @@ def _touch_marks(groups: list[list[Any]]) -> list[TouchMark]:
     return out
 
 
-def _facts(row: neo4j.Record) -> AccountFacts:
-    company = _record(Company, row["company"])
-    actions = [_record(NextAction, a) for a in row["next_action"]]
-    return AccountFacts(
-        company=company,  # type: ignore[arg-type]
-        owner_ids=sorted(row["owner_ids"]),
-        won_window_spend=float(row["won_window_spend"]),
-        won_window_count=int(row["won_window_count"]),
-        won_all_spend=float(row["won_all_spend"]),
-        won_all_count=int(row["won_all_count"]),
-        last_won=_native(row["last_won"]),
-        open_deals=int(row["open_deals"]),
-        spend_by_category={x["key"]: float(x["amount"]) for x in row["spend_by_category"]},
-        spend_by_channel={x["key"]: float(x["amount"]) for x in row["spend_by_channel"]},
-        wallet=[_record(WalletEstimate, w) for w in row["wallet"]],  # type: ignore[misc]
-        touches_recent=int(row["touches_recent"]),
-        touches_prior=int(row["touches_prior"]),
-        roles=[
-            RoleHolding(Role(r["role"]), r["person_id"], bool(r["engaged"])) for r in row["roles"]
-        ],
-        next_action=actions[0] if actions else None,  # type: ignore[arg-type]
-    )
+def _assemble_facts(
+    companies: list[Any],
+    deals: list[Any],
+    touches: list[Any],
+    roles: list[Any],
+    wallet: list[Any],
+    actions: list[Any],
+) -> list[AccountFacts]:
+    """One :class:`AccountFacts` per company, in id order, from the rows of the rollup scans."""
+    facts: dict[str, dict[str, Any]] = {}
+    for props, owner_ids in companies:
+        company = cast(Company, _record(Company, props))
+        facts[company.id] = {
+            "company": company,
+            "owner_ids": sorted(owner_ids),
+            "won_window_spend": 0.0,
+            "won_window_count": 0,
+            "won_all_spend": 0.0,
+            "won_all_count": 0,
+            "last_won": None,
+            "open_deals": 0,
+            "spend_by_category": {},
+            "spend_by_channel": {},
+            "wallet": [],
+            "touches_recent": 0,
+            "touches_prior": 0,
+            "roles": [],
+            "next_action": None,
+        }
+    for cid, won, in_window, category, channel, amount, n, last_won in deals:
+        if (f := facts.get(cid)) is None:
+            continue
+        if not won:
+            f["open_deals"] += n
+            continue
+        last = date.fromisoformat(last_won)
+        f["won_all_spend"] += amount
+        f["won_all_count"] += n
+        f["last_won"] = last if f["last_won"] is None else max(f["last_won"], last)
+        if in_window:
+            f["won_window_spend"] += amount
+            f["won_window_count"] += n
+            by_category, by_channel = f["spend_by_category"], f["spend_by_channel"]
+            by_category[category] = by_category.get(category, 0.0) + amount
+            by_channel[channel] = by_channel.get(channel, 0.0) + amount
+    engaged: set[tuple[str, str]] = set()
+    for cid, recent, prior, people in touches:
+        if (f := facts.get(cid)) is not None:
+            f["touches_recent"], f["touches_prior"] = recent, prior
+            engaged.update((cid, pid) for pid in people)
+    for cid, role, pid in roles:
+        if (f := facts.get(cid)) is not None:
+            f["roles"].append(RoleHolding(_ROLES[role], pid, (cid, pid) in engaged))
+    for props in wallet:
+        estimate = cast(WalletEstimate, _record(WalletEstimate, props))
+        if (f := facts.get(estimate.company_id)) is not None:
+            f["wallet"].append(estimate)
+    for props in actions:
+        action = cast(NextAction, _record(NextAction, props))
+        if (f := facts.get(action.company_id)) is not None:
+            f["next_action"] = action
+    return [AccountFacts(**facts[cid]) for cid in sorted(facts)]
 
 
 def _run(tx: ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]]) -> None:
     if rows:
         tx.run(query, rows=rows).consume()
+
+
+def _write_touches(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
+    """Upsert touches, then refresh the touch days of everyone they were or now are with."""
+    before = tx.run(TOUCHED_PEOPLE, ids=[row["id"] for row in rows]).value("id")
+    _run(tx, UPSERT_TOUCHES, rows)
+    people = set(before) | {row["person_id"] for row in rows if row["person_id"] is not None}
+    tx.run(REFRESH_TOUCH_DAYS, ids=sorted(people)).consume()
 
 
 def _node_row(record: Record, links: tuple[str, ...], text: tuple[str, ...] = ()) -> dict[str, Any]:

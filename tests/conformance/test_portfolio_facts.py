@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from graph_service.domain import Role
-from graph_service.store import neo4j as neo4j_module
+from graph_service.domain import Kind, Role
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from loaders.bundle import load_bundle
 from tests.conftest import DEMO_BUNDLE, neo4j_store
-from tests.fixtures import load
+from tests.fixtures import ACME, load
 
 AS_OF = date(2026, 11, 1)
 
@@ -58,6 +58,44 @@ def test_rollup_ignores_what_happens_after_the_as_of_date(store: Store) -> None:
     assert early.wallet == []  # both estimates are dated later
 
 
+def _engaged(store: Store) -> dict[tuple[Role, str], bool]:
+    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    return {(r.role, r.person_id): r.engaged for r in acme.roles}
+
+
+def test_a_touch_moved_to_someone_else_moves_engagement_with_it(store: Store) -> None:
+    """Re-upserting t1 (Bob's recent meeting) as Ann's: Ann is engaged, Bob no longer."""
+    load(store)
+    t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
+    store.upsert(Kind.TOUCHES, [replace(t1, person_id="p1")])
+    assert _engaged(store) == {
+        (Role.DECIDER, "p1"): True,
+        (Role.CHAMPION, "p2"): False,
+        (Role.INFLUENCER, "p2"): False,
+    }
+
+
+def test_a_touch_moved_out_of_the_window_stops_counting(store: Store) -> None:
+    load(store)
+    t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
+    store.upsert(Kind.TOUCHES, [replace(t1, occurred_at=t1.occurred_at - timedelta(days=120))])
+    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    # 2026-06-03 is in the prior window (180 to 90 days before Nov 1), not the recent one.
+    assert (acme.touches_recent, acme.touches_prior) == (0, 1)
+    assert not any(r.engaged for r in acme.roles)
+
+
+def test_a_merged_person_brings_their_touches_to_the_survivor(store: Store) -> None:
+    """Bob (engaged) folded into Ann: Ann holds Bob's roles and his recent touch."""
+    load(store)
+    store.merge_into(Kind.PEOPLE, "p1", ["p2"])
+    assert _engaged(store) == {
+        (Role.DECIDER, "p1"): True,
+        (Role.CHAMPION, "p1"): True,
+        (Role.INFLUENCER, "p1"): True,
+    }
+
+
 @pytest.mark.neo4j
 def test_both_stores_roll_up_the_demo_portfolio_identically(tmp_path: Path, neo4j_uri: str) -> None:
     memory = MemoryStore(tmp_path / "data")
@@ -73,36 +111,49 @@ def test_both_stores_roll_up_the_demo_portfolio_identically(tmp_path: Path, neo4
 
 
 @pytest.mark.neo4j
-def test_a_rollup_in_chunks_side_by_side_equals_the_embedded_one(
-    tmp_path: Path, neo4j_uri: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Chunks of 1 company, 3 at a time: same rows, same order as one pass in Python."""
-    monkeypatch.setattr(neo4j_module, "ROLLUP_CHUNK", 1)
-    memory = MemoryStore(tmp_path / "data")
+def test_the_rollup_scans_side_by_side_equal_one_at_a_time(neo4j_uri: str) -> None:
+    """Same rows in the same (id) order with 1 worker and with 6 (one per scan)."""
     neo = neo4j_store(neo4j_uri)
-    neo.rollup_workers = 3
     try:
-        for s in (memory, neo):
-            load_bundle(DEMO_BUNDLE, s)
-        chunked = neo.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
-        assert len(chunked) > 3  # more chunks than workers
-        assert [f.company.id for f in chunked] == sorted(f.company.id for f in chunked)
-        assert facts(memory) == facts(neo)
+        load_bundle(DEMO_BUNDLE, neo)
+        rows = {}
+        for workers in (1, 6):
+            neo.rollup_workers = workers
+            rows[workers] = neo.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
+        assert [f.company.id for f in rows[6]] == sorted(f.company.id for f in rows[6])
+        assert [f.normalized() for f in rows[1]] == [f.normalized() for f in rows[6]]
     finally:
-        memory.close()
         neo.close()
 
 
 @pytest.mark.neo4j
-def test_touches_written_before_the_stored_day_still_count(neo4j_uri: str) -> None:
-    """A touch without the stored ``day`` (written by hand, or by an older writer) counts by
-    its timestamp's local day."""
+def test_touches_written_before_the_stored_summaries_still_count(neo4j_uri: str) -> None:
+    """A touch without the stored ``day`` and a person without ``touch_days`` (written by hand,
+    or by an older writer) count by the touches' timestamps' local days."""
     neo = neo4j_store(neo4j_uri)
     try:
         load(neo)
         before = facts(neo)
         with neo._driver.session(database=neo.database) as session:
             session.run("MATCH (t:Touch) REMOVE t.day").consume()
+            session.run("MATCH (p:Person) REMOVE p.touch_days").consume()
         assert facts(neo) == before
+    finally:
+        neo.close()
+
+
+@pytest.mark.neo4j
+def test_ensure_schema_fills_in_touch_days_missing_from_older_data(neo4j_uri: str) -> None:
+    neo = neo4j_store(neo4j_uri)
+    try:
+        load(neo)
+        before, version = facts(neo), neo.data_version()
+        query = "MATCH (p:Person) WHERE p.touch_days IS NOT NULL RETURN p.id AS id ORDER BY id"
+        with neo._driver.session(database=neo.database) as session:
+            session.run("MATCH (p:Person) REMOVE p.touch_days").consume()
+            neo.ensure_schema()
+            assert session.run(query).value("id") == ["p1", "p2", "p4"]  # the touched people
+        assert facts(neo) == before
+        assert neo.data_version() != version
     finally:
         neo.close()
