@@ -54,5 +54,5 @@ class Settings(BaseSettings):
     #: Accounts whose influence-path graphs the service keeps (reused while the data is
     #: unchanged); 0 turns the cache off.
     path_cache_size: int = Field(default=32, ge=0)
-    #: Portfolio rollups on Neo4j run in chunks of companies, this many at once.
+    #: Portfolio rollups on Neo4j run one scan per kind of fact, this many at once.
     rollup_workers: int = Field(default=4, ge=1)

@@ -191,12 +191,12 @@ def portfolio_wallets(
                 f.company.id, share(f.won_window_spend, sum(wallet.values()))
             )
             continue
-        predicted = model.predict(f.company) if model else None
-        if predicted is not None and model is not None:
+        inputs = model.features(f.company) if model else None
+        if inputs is not None and model is not None:
             out[f.company.id] = AccountWallet(
                 f.company.id,
-                share(f.won_window_spend, predicted, modeled=True),
-                model.features(f.company),
+                share(f.won_window_spend, model.predict_features(inputs), modeled=True),
+                inputs,
             )
         else:
             out[f.company.id] = AccountWallet(f.company.id, share(f.won_window_spend, None))
@@ -295,10 +295,13 @@ def account_coverage_score(f: AccountFacts, params: AnalyticsParams = DEFAULT) -
     """The coverage score from a rollup's role holdings (engaged 1, cold 0.5, missing 0)."""
     if not params.required_roles:
         return 0.0
-    total = 0.0
-    for role in params.required_roles:
-        held = [r for r in f.roles if r.role is role]
-        total += 1.0 if any(r.engaged for r in held) else 0.5 if held else 0.0
+    engaged: dict[Role, bool] = {}  # role -> held by someone engaged
+    for r in f.roles:
+        engaged[r.role] = engaged.get(r.role, False) or r.engaged
+    total = sum(
+        0.0 if role not in engaged else 1.0 if engaged[role] else 0.5
+        for role in params.required_roles
+    )
     return total / len(params.required_roles)
 
 

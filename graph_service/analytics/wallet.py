@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -81,8 +81,10 @@ def latest_estimates(wallet: Iterable[WalletEstimate], as_of: date) -> list[Wall
     return sorted(best.values(), key=lambda w: (w.company_id, w.bu_id or "", w.category))
 
 
-def wallet_by_category(estimates: Iterable[WalletEstimate]) -> dict[str, float]:
+def wallet_by_category(estimates: Collection[WalletEstimate]) -> dict[str, float]:
     """One company's wallet per category from its latest estimates (see module definitions)."""
+    if not estimates:  # most accounts of a portfolio have none
+        return {}
     company: dict[str, float] = {}
     units: dict[str, float] = defaultdict(float)
     for w in estimates:
@@ -173,7 +175,7 @@ def share_of_wallet(
         by_channel[d.channel or UNCATEGORIZED] += amount
     wallet_cat: dict[str, float] = defaultdict(float)
     for cid in ids:
-        for cat, amount in wallet_by_category(w for w in latest if w.company_id == cid).items():
+        for cat, amount in wallet_by_category([w for w in latest if w.company_id == cid]).items():
             wallet_cat[cat] += amount
     wallet_unit: dict[str, float] = defaultdict(float)
     for w in latest:
@@ -243,8 +245,10 @@ class WalletModel:
     def predict(self, company: Company) -> float | None:
         """The modeled wallet of ``company`` (never below zero), or None without inputs."""
         row = self.features(company)
-        if row is None:
-            return None
+        return None if row is None else self.predict_features(row)
+
+    def predict_features(self, row: dict[str, float]) -> float:
+        """The modeled wallet for the model's inputs ``row`` (never below zero)."""
         value = self.intercept + sum(self.coefficients[k] * v for k, v in row.items())
         return max(value, 0.0)
 
