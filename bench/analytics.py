@@ -37,6 +37,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from results_io import save_results  # noqa: E402
+
 from graph_service.analytics import queries  # noqa: E402
 from graph_service.analytics.path_cache import PathGraphCache  # noqa: E402
 from graph_service.analytics.paths import influence_paths, path_graph  # noqa: E402
@@ -44,7 +46,6 @@ from graph_service.store.neo4j import Neo4jStore  # noqa: E402
 from loaders.bundle import IdentityResolver, load_bundle  # noqa: E402
 from loaders.generate import generate_bundle  # noqa: E402
 
-RESULTS = REPO / "bench" / "results"
 AS_OF = date(2026, 11, 20)
 BIG = "c-000001"
 
@@ -216,9 +217,6 @@ def main() -> None:
         "influence_paths": paths,
         "targets": {"export_seconds": 10, "export_peak_mb": 2048, "paths_p95_ms": 50},
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"analytics-{stamp}.json").write_text(json.dumps(result, indent=2))
     md = [
         f"# Analytics benchmark ({result['when']})",
         "",
@@ -240,8 +238,7 @@ def main() -> None:
         f"| of which path-graph build p95 | {paths['graph_build_ms']['p95']} ms | |",
         f"| of which path search p95 | {paths['path_search_ms']['p95']} ms | |",
     ]
-    (RESULTS / f"analytics-{stamp}.md").write_text("\n".join(md) + "\n")
-    print("\n".join(md))
+    save_results("analytics", result, "\n".join(md))
 
 
 if __name__ == "__main__":

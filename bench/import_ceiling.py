@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import shutil
 import subprocess
@@ -35,10 +34,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from results_io import save_results  # noqa: E402
+
 from graph_service.neo4j_embedded import build_classpath, default_cache_dir  # noqa: E402
 from loaders.generate import generate_bundle  # noqa: E402
-
-RESULTS = REPO / "bench" / "results"
 
 Row = dict[str, str]
 Emit = Callable[[Row], list[str]]
@@ -205,9 +204,6 @@ def main() -> None:
         "touch_rows_per_s_convert_and_import": round(touches / (convert_s + import_s)),
         "phases": phases.splitlines(),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"import_ceiling-{stamp}.json").write_text(json.dumps(result, indent=2))
     md = [
         f"# Neo4j's offline importer on this machine ({result['when']}, {result['cpus']} CPUs)",
         "",
@@ -219,8 +215,7 @@ def main() -> None:
         f"| importer (JVM start included) | {import_s:.1f} | {touches / import_s:,.0f} |",
         f"| both | {convert_s + import_s:.1f} | {touches / (convert_s + import_s):,.0f} |",
     ]
-    (RESULTS / f"import_ceiling-{stamp}.md").write_text("\n".join(md) + "\n")
-    print("\n".join(md))
+    save_results("import_ceiling", result, "\n".join(md))
 
 
 if __name__ == "__main__":

@@ -41,10 +41,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from results_io import save_results  # noqa: E402
+
 from graph_service.settings import Settings  # noqa: E402
 from loaders.report import FileReport  # noqa: E402
 
-RESULTS = REPO / "bench" / "results"
 MAVEN_CRM = REPO.parent / "shared" / "datasets" / "maven-crm"
 TARGET_RATIO = 20.0
 TARGET_TOUCHES_PER_S = 50_000.0
@@ -394,13 +395,8 @@ def main() -> None:
             },
         },
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"load_throughput-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
-    text = markdown(meta, runs, ratio, touch_rate)
-    (RESULTS / f"load_throughput-{stamp}.md").write_text(text)
-    print(text)
-    print(f"written: {RESULTS / f'load_throughput-{stamp}.json'} and .md", file=sys.stderr)
+    path = save_results("load_throughput", result, markdown(meta, runs, ratio, touch_rate))
+    print(f"written: {path} and .md", file=sys.stderr)
 
 
 if __name__ == "__main__":
