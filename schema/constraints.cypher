@@ -15,3 +15,4 @@ CREATE INDEX company_country IF NOT EXISTS FOR (n:Company) ON (n.country);
 CREATE INDEX person_email IF NOT EXISTS FOR (n:Person) ON (n.email);
 CREATE INDEX deal_stage IF NOT EXISTS FOR (n:Deal) ON (n.stage);
 CREATE INDEX touch_occurred_at IF NOT EXISTS FOR (n:Touch) ON (n.occurred_at);
+CREATE INDEX person_last_touch_day IF NOT EXISTS FOR (n:Person) ON (n.last_touch_day);

@@ -151,14 +151,19 @@ MATCH (:Touch {id: id})-[:WITH]->(p:Person)
 RETURN DISTINCT p.id AS id
 """
 
-#: The per-person touch summary the portfolio rollup reads instead of every touch: refreshed in
-#: the transaction of every touch write and person merge that can change it.
+#: The per-person touch summary the portfolio rollup reads instead of every touch: the days of
+#: all the person's touches in order, and the last of them (indexed, so the rollup visits only
+#: people touched lately). Refreshed in the transaction of every touch write and person merge
+#: that can change it.
 REFRESH_TOUCH_DAYS: LiteralString = (
     """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
 SET p.touch_days = """
     + TOUCH_DAYS_OF_P
+    + """
+SET p.last_touch_day = p.touch_days[-1]
+"""
 )
 
 REFRESH_SURVIVOR_TOUCH_DAYS: LiteralString = (
@@ -166,20 +171,38 @@ REFRESH_SURVIVOR_TOUCH_DAYS: LiteralString = (
 MATCH (p:Person {id: $survivor})
 SET p.touch_days = """
     + TOUCH_DAYS_OF_P
+    + """
+SET p.last_touch_day = p.touch_days[-1]
+"""
 )
 
-#: Fills in the touch days of people written before they were kept (run by ``ensure_schema``).
+#: Fills in the touch summaries of people written before they were kept (``ensure_schema``).
 BACKFILL_TOUCH_DAYS: LiteralString = (
     """
 MATCH (p:Person)
-WHERE p.touch_days IS NULL AND EXISTS { MATCH (p)<-[:WITH]-(:Touch) }
+WHERE (p.touch_days IS NULL OR p.last_touch_day IS NULL)
+  AND EXISTS { MATCH (p)<-[:WITH]-(:Touch) }
 CALL (p) {
   SET p.touch_days = """
     + TOUCH_DAYS_OF_P
     + """
+  SET p.last_touch_day = p.touch_days[-1]
 } IN TRANSACTIONS OF 10000 ROWS
 """
 )
+
+#: Whether every person's touch summary is known to be kept: set by ``ensure_schema`` once the
+#: backfill has run (every abmgraph write keeps them from then on); a database written by an
+#: older abmgraph lacks it until its next load.
+TOUCH_SUMMARIES_KEPT: LiteralString = """
+MATCH (v:GraphVersion {id: 'graph'})
+RETURN coalesce(v.touch_summaries, false) AS kept
+"""
+
+MARK_TOUCH_SUMMARIES_KEPT: LiteralString = """
+MERGE (v:GraphVersion {id: 'graph'})
+SET v.touch_summaries = true
+"""
 
 UPSERT_NEXT_ACTIONS: LiteralString = """
 UNWIND $rows AS row
@@ -473,10 +496,24 @@ WITH id, won, in_window, category, channel,
 RETURN collect([id, won, in_window, category, channel, amount, n, toString(last_won)]) AS rows
 """
 
-#: Touches of the last two engagement windows by company, counted on each person's
-#: ``touch_days`` (kept on write, see ``REFRESH_TOUCH_DAYS``); a person without it (written
-#: before it existed) has their touches read. ``engaged`` are the people touched recently.
-ROLLUP_TOUCHES: LiteralString = (
+#: Touches of the last two engagement windows by company, counted on the touch summaries of
+#: the people touched since ``$prior_start`` (found through the ``last_touch_day`` index);
+#: ``engaged`` are the people touched in the recent window.
+ROLLUP_TOUCHES: LiteralString = """
+MATCH (p:Person)
+WHERE p.last_touch_day > $prior_start
+MATCH (p)-[:WORKS_AT]->(c:Company)
+WITH c, p, size([d IN p.touch_days WHERE $recent_start < d <= $as_of]) AS recent,
+     size([d IN p.touch_days WHERE $prior_start < d <= $recent_start]) AS prior
+WHERE recent > 0 OR prior > 0
+WITH c.id AS id, sum(recent) AS recent, sum(prior) AS prior,
+     collect(CASE WHEN recent > 0 THEN p.id END) AS engaged
+RETURN collect([id, recent, prior, engaged]) AS rows
+"""
+
+#: The same where summaries may be missing (a database an older abmgraph wrote, before its
+#: next load): every person, their touches read where they have no summary.
+ROLLUP_TOUCHES_ALL_PEOPLE: LiteralString = (
     """
 MATCH (p:Person)-[:WORKS_AT]->(c:Company)
 WITH c, p, CASE WHEN p.touch_days IS NOT NULL THEN p.touch_days ELSE """
@@ -832,8 +869,16 @@ class Neo4jStore:
                 filled = session.run(BACKFILL_TOUCH_DAYS).consume().counters.properties_set
         except (ServiceUnavailable, AuthError) as exc:
             raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
-        if filled:
-            self._write(lambda tx: None)
+        if filled or not self._touch_summaries_kept():
+
+            def mark(tx: ManagedTransaction) -> None:
+                tx.run(MARK_TOUCH_SUMMARIES_KEPT).consume()
+
+            self._write(mark)
+
+    def _touch_summaries_kept(self) -> bool:
+        rows = self._read(TOUCH_SUMMARIES_KEPT)
+        return bool(rows and rows[0]["kept"])
 
     def _run_schema(self, statement: str) -> None:
         try:
@@ -1006,7 +1051,7 @@ class Neo4jStore:
         scans = (
             ROLLUP_COMPANIES,
             ROLLUP_DEALS,
-            ROLLUP_TOUCHES,
+            ROLLUP_TOUCHES if self._touch_summaries_kept() else ROLLUP_TOUCHES_ALL_PEOPLE,
             ROLLUP_ROLES,
             ROLLUP_WALLET,
             ROLLUP_NEXT_ACTIONS,
@@ -1067,10 +1112,14 @@ def _assemble_facts(
     wallet: list[Any],
     actions: list[Any],
 ) -> list[AccountFacts]:
-    """One :class:`AccountFacts` per company, in id order, from the rows of the rollup scans."""
+    """One :class:`AccountFacts` per company, in id order, from the rows of the rollup scans.
+
+    The scans send no temporal values (dates as ISO text), so their maps become records
+    directly.
+    """
     facts: dict[str, dict[str, Any]] = {}
     for props, owner_ids in companies:
-        company = cast(Company, _record(Company, props))
+        company = cast(Company, from_row(Company, props))
         facts[company.id] = {
             "company": company,
             "owner_ids": sorted(owner_ids),
@@ -1113,11 +1162,11 @@ def _assemble_facts(
         if (f := facts.get(cid)) is not None:
             f["roles"].append(RoleHolding(_ROLES[role], pid, (cid, pid) in engaged))
     for props in wallet:
-        estimate = cast(WalletEstimate, _record(WalletEstimate, props))
+        estimate = cast(WalletEstimate, from_row(WalletEstimate, props))
         if (f := facts.get(estimate.company_id)) is not None:
             f["wallet"].append(estimate)
     for props in actions:
-        action = cast(NextAction, _record(NextAction, props))
+        action = cast(NextAction, from_row(NextAction, props))
         if (f := facts.get(action.company_id)) is not None:
             f["next_action"] = action
     return [AccountFacts(**facts[cid]) for cid in sorted(facts)]

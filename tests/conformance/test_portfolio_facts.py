@@ -126,34 +126,70 @@ def test_the_rollup_scans_side_by_side_equal_one_at_a_time(neo4j_uri: str) -> No
         neo.close()
 
 
+#: What a database an older abmgraph wrote looks like: no touch days, no touch summaries, and
+#: no mark that summaries are kept.
+AS_AN_OLDER_WRITER_LEFT_IT = (
+    "MATCH (t:Touch) REMOVE t.day",
+    "MATCH (p:Person) REMOVE p.touch_days, p.last_touch_day",
+    "MATCH (v:GraphVersion) REMOVE v.touch_summaries",
+)
+
+
 @pytest.mark.neo4j
 def test_touches_written_before_the_stored_summaries_still_count(neo4j_uri: str) -> None:
-    """A touch without the stored ``day`` and a person without ``touch_days`` (written by hand,
-    or by an older writer) count by the touches' timestamps' local days."""
+    """Touches without the stored ``day``, people without touch summaries (written by hand, or
+    by an older writer) count by the touches' timestamps' local days."""
     neo = neo4j_store(neo4j_uri)
     try:
         load(neo)
         before = facts(neo)
         with neo._driver.session(database=neo.database) as session:
-            session.run("MATCH (t:Touch) REMOVE t.day").consume()
-            session.run("MATCH (p:Person) REMOVE p.touch_days").consume()
+            for statement in AS_AN_OLDER_WRITER_LEFT_IT:
+                session.run(statement).consume()
         assert facts(neo) == before
     finally:
         neo.close()
 
 
 @pytest.mark.neo4j
-def test_ensure_schema_fills_in_touch_days_missing_from_older_data(neo4j_uri: str) -> None:
+def test_ensure_schema_fills_in_touch_summaries_missing_from_older_data(neo4j_uri: str) -> None:
     neo = neo4j_store(neo4j_uri)
     try:
         load(neo)
         before, version = facts(neo), neo.data_version()
-        query = "MATCH (p:Person) WHERE p.touch_days IS NOT NULL RETURN p.id AS id ORDER BY id"
+        summaries = (
+            "MATCH (p:Person) WHERE p.touch_days IS NOT NULL "
+            "RETURN p.id AS id, p.last_touch_day AS last ORDER BY id"
+        )
         with neo._driver.session(database=neo.database) as session:
-            session.run("MATCH (p:Person) REMOVE p.touch_days").consume()
+            for statement in AS_AN_OLDER_WRITER_LEFT_IT:
+                session.run(statement).consume()
             neo.ensure_schema()
-            assert session.run(query).value("id") == ["p1", "p2", "p4"]  # the touched people
+            got = [(r["id"], r["last"].to_native()) for r in session.run(summaries)]
+        # The touched people, each with their last touch's local day.
+        assert got == [
+            ("p1", date(2026, 2, 1)),
+            ("p2", date(2026, 10, 1)),
+            ("p4", date(2026, 5, 5)),
+        ]
+        assert neo._touch_summaries_kept()
         assert facts(neo) == before
         assert neo.data_version() != version
+    finally:
+        neo.close()
+
+
+@pytest.mark.neo4j
+def test_the_rollup_reads_the_same_with_and_without_kept_summaries(neo4j_uri: str) -> None:
+    """Through the ``last_touch_day`` index, or over every person: the same demo portfolio."""
+    neo = neo4j_store(neo4j_uri)
+    try:
+        load_bundle(DEMO_BUNDLE, neo)
+        assert neo._touch_summaries_kept()
+        kept = {as_of: facts(neo, as_of) for as_of in (AS_OF, date(2026, 11, 20))}
+        with neo._driver.session(database=neo.database) as session:
+            session.run("MATCH (v:GraphVersion) REMOVE v.touch_summaries").consume()
+        assert not neo._touch_summaries_kept()
+        assert {as_of: facts(neo, as_of) for as_of in kept} == kept
     finally:
         neo.close()
