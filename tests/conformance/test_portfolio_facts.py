@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,11 +12,22 @@ import pytest
 from graph_service.domain import Kind, Role
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
+from graph_service.store.neo4j import Neo4jStore
 from loaders.bundle import load_bundle
 from tests.conftest import DEMO_BUNDLE, neo4j_store
 from tests.fixtures import ACME, load
 
 AS_OF = date(2026, 11, 1)
+
+
+@pytest.fixture
+def neo(neo4j_uri: str) -> Iterator[Neo4jStore]:
+    """An emptied Neo4j store."""
+    store = neo4j_store(neo4j_uri)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def facts(store: Store, as_of: date = AS_OF) -> dict[str, object]:
@@ -85,6 +97,32 @@ def test_a_touch_moved_out_of_the_window_stops_counting(store: Store) -> None:
     assert not any(r.engaged for r in acme.roles)
 
 
+def test_a_new_touch_engages_its_person(store: Store) -> None:
+    load(store)
+    t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
+    store.upsert(Kind.TOUCHES, [replace(t1, id="t9", person_id="p1")])
+    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    assert acme.touches_recent == 2
+    assert _engaged(store)[(Role.DECIDER, "p1")] is True
+
+
+def test_a_batch_moving_a_touch_and_adding_one_to_the_same_person_counts_each_once(
+    store: Store,
+) -> None:
+    """t1 moved to Ann and a new t9 with Ann, in one batch: two recent touches, not three."""
+    load(store)
+    t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
+    t9 = replace(t1, id="t9", person_id="p1", occurred_at=t1.occurred_at + timedelta(days=19))
+    store.upsert(Kind.TOUCHES, [replace(t1, person_id="p1"), t9])
+    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    assert (acme.touches_recent, acme.touches_prior) == (2, 0)
+    assert _engaged(store) == {
+        (Role.DECIDER, "p1"): True,
+        (Role.CHAMPION, "p2"): False,
+        (Role.INFLUENCER, "p2"): False,
+    }
+
+
 def test_a_merged_person_brings_their_touches_to_the_survivor(store: Store) -> None:
     """Bob (engaged) folded into Ann: Ann holds Bob's roles and his recent touch."""
     load(store)
@@ -111,19 +149,15 @@ def test_both_stores_roll_up_the_demo_portfolio_identically(tmp_path: Path, neo4
 
 
 @pytest.mark.neo4j
-def test_the_rollup_scans_side_by_side_equal_one_at_a_time(neo4j_uri: str) -> None:
+def test_the_rollup_scans_side_by_side_equal_one_at_a_time(neo: Neo4jStore) -> None:
     """Same rows in the same (id) order with 1 worker and with 6 (one per scan)."""
-    neo = neo4j_store(neo4j_uri)
-    try:
-        load_bundle(DEMO_BUNDLE, neo)
-        rows = {}
-        for workers in (1, 6):
-            neo.rollup_workers = workers
-            rows[workers] = neo.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
-        assert [f.company.id for f in rows[6]] == sorted(f.company.id for f in rows[6])
-        assert [f.normalized() for f in rows[1]] == [f.normalized() for f in rows[6]]
-    finally:
-        neo.close()
+    load_bundle(DEMO_BUNDLE, neo)
+    rows = {}
+    for workers in (1, 6):
+        neo.rollup_workers = workers
+        rows[workers] = neo.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
+    assert [f.company.id for f in rows[6]] == sorted(f.company.id for f in rows[6])
+    assert [f.normalized() for f in rows[1]] == [f.normalized() for f in rows[6]]
 
 
 #: What a database an older abmgraph wrote looks like: no touch days, no touch summaries, and
@@ -136,60 +170,73 @@ AS_AN_OLDER_WRITER_LEFT_IT = (
 
 
 @pytest.mark.neo4j
-def test_touches_written_before_the_stored_summaries_still_count(neo4j_uri: str) -> None:
+def test_touches_written_before_the_stored_summaries_still_count(neo: Neo4jStore) -> None:
     """Touches without the stored ``day``, people without touch summaries (written by hand, or
     by an older writer) count by the touches' timestamps' local days."""
-    neo = neo4j_store(neo4j_uri)
-    try:
-        load(neo)
-        before = facts(neo)
-        with neo._driver.session(database=neo.database) as session:
-            for statement in AS_AN_OLDER_WRITER_LEFT_IT:
-                session.run(statement).consume()
-        assert facts(neo) == before
-    finally:
-        neo.close()
+    load(neo)
+    before = facts(neo)
+    with neo._driver.session(database=neo.database) as session:
+        for statement in AS_AN_OLDER_WRITER_LEFT_IT:
+            session.run(statement).consume()
+    assert facts(neo) == before
 
 
 @pytest.mark.neo4j
-def test_ensure_schema_fills_in_touch_summaries_missing_from_older_data(neo4j_uri: str) -> None:
-    neo = neo4j_store(neo4j_uri)
-    try:
-        load(neo)
-        before, version = facts(neo), neo.data_version()
-        summaries = (
-            "MATCH (p:Person) WHERE p.touch_days IS NOT NULL "
-            "RETURN p.id AS id, p.last_touch_day AS last ORDER BY id"
-        )
-        with neo._driver.session(database=neo.database) as session:
-            for statement in AS_AN_OLDER_WRITER_LEFT_IT:
-                session.run(statement).consume()
-            neo.ensure_schema()
-            got = [(r["id"], r["last"].to_native()) for r in session.run(summaries)]
-        # The touched people, each with their last touch's local day.
-        assert got == [
-            ("p1", date(2026, 2, 1)),
-            ("p2", date(2026, 10, 1)),
-            ("p4", date(2026, 5, 5)),
-        ]
-        assert neo._touch_summaries_kept()
-        assert facts(neo) == before
-        assert neo.data_version() != version
-    finally:
-        neo.close()
+def test_ensure_schema_fills_in_touch_summaries_missing_from_older_data(neo: Neo4jStore) -> None:
+    load(neo)
+    before, version = facts(neo), neo.data_version()
+    summaries = (
+        "MATCH (p:Person) WHERE p.touch_days IS NOT NULL "
+        "RETURN p.id AS id, p.last_touch_day AS last ORDER BY id"
+    )
+    with neo._driver.session(database=neo.database) as session:
+        for statement in AS_AN_OLDER_WRITER_LEFT_IT:
+            session.run(statement).consume()
+        neo.ensure_schema()
+        got = [(r["id"], r["last"].to_native()) for r in session.run(summaries)]
+    # The touched people, each with their last touch's local day.
+    assert got == [
+        ("p1", date(2026, 2, 1)),
+        ("p2", date(2026, 10, 1)),
+        ("p4", date(2026, 5, 5)),
+    ]
+    assert neo._touch_summaries_kept()
+    assert facts(neo) == before
+    assert neo.data_version() != version
 
 
 @pytest.mark.neo4j
-def test_the_rollup_reads_the_same_with_and_without_kept_summaries(neo4j_uri: str) -> None:
+def test_the_rollup_reads_the_same_with_and_without_kept_summaries(neo: Neo4jStore) -> None:
     """Through the ``last_touch_day`` index, or over every person: the same demo portfolio."""
-    neo = neo4j_store(neo4j_uri)
-    try:
-        load_bundle(DEMO_BUNDLE, neo)
-        assert neo._touch_summaries_kept()
-        kept = {as_of: facts(neo, as_of) for as_of in (AS_OF, date(2026, 11, 20))}
-        with neo._driver.session(database=neo.database) as session:
-            session.run("MATCH (v:GraphVersion) REMOVE v.touch_summaries").consume()
-        assert not neo._touch_summaries_kept()
-        assert {as_of: facts(neo, as_of) for as_of in kept} == kept
-    finally:
-        neo.close()
+    load_bundle(DEMO_BUNDLE, neo)
+    assert neo._touch_summaries_kept()
+    kept = {as_of: facts(neo, as_of) for as_of in (AS_OF, date(2026, 11, 20))}
+    with neo._driver.session(database=neo.database) as session:
+        session.run("MATCH (v:GraphVersion) REMOVE v.touch_summaries").consume()
+    assert not neo._touch_summaries_kept()
+    assert {as_of: facts(neo, as_of) for as_of in kept} == kept
+
+
+@pytest.mark.neo4j
+def test_touch_summaries_hold_each_touch_day_once_however_touches_arrive(neo: Neo4jStore) -> None:
+    """Re-running a batch changes nothing; a new touch adds its day; a moved one moves it."""
+    load(neo)
+    touches = ACME[Kind.TOUCHES]
+    neo.upsert(Kind.TOUCHES, touches)  # the same rows again
+    t1 = next(t for t in touches if t.id == "t1")
+    neo.upsert(Kind.TOUCHES, [replace(t1, id="t9", person_id="p1")])
+    neo.upsert(Kind.TOUCHES, [replace(t1, person_id="p4")])
+    query = (
+        "MATCH (p:Person) WHERE p.touch_days IS NOT NULL "
+        "RETURN p.id AS id, p.touch_days AS days, p.last_touch_day AS last ORDER BY id"
+    )
+    with neo._driver.session(database=neo.database) as session:
+        got = {
+            r["id"]: (sorted(d.to_native() for d in r["days"]), r["last"] and r["last"].to_native())
+            for r in session.run(query)
+        }
+    assert got == {
+        "p1": ([date(2026, 2, 1), date(2026, 10, 1)], date(2026, 10, 1)),
+        "p2": ([], None),
+        "p4": ([date(2026, 5, 5), date(2026, 10, 1)], date(2026, 10, 1)),
+    }
