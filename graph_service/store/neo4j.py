@@ -137,32 +137,18 @@ CALL (n, row) { MATCH (p:Person {id: row.person_id}) CREATE (n)-[:WITH]->(p) }
 CALL (n, row) { MATCH (d:Deal {id: row.deal_id}) CREATE (n)-[:ABOUT]->(d) }
 """
 
-#: A person's touch days, one per touch (``day``, else the timestamp's local day).
+#: A person's touch days, one per touch (``day``, else the timestamp's local day), in order.
 TOUCH_DAYS_OF_P: LiteralString = """COLLECT {
   MATCH (t:Touch)-[:WITH]->(p)
   WITH coalesce(t.day, date(t.occurred_at)) AS day ORDER BY day
   RETURN day
 }"""
 
-#: Which of the touches ``$ids`` exist, and whom they are with now (before an upsert may move
-#: them to someone else).
-EXISTING_TOUCHES: LiteralString = """
+#: People the touches ``$ids`` are with now (before an upsert may move them to someone else).
+TOUCHED_PEOPLE: LiteralString = """
 UNWIND $ids AS id
-MATCH (t:Touch {id: id})
-OPTIONAL MATCH (t)-[:WITH]->(p:Person)
-RETURN t.id AS id, p.id AS person_id
-"""
-
-#: New touches ``$ids`` added to their people's summaries (where summaries are kept, a new
-#: touch only adds its day: the people's other touches need not be read).
-ADD_TOUCH_DAYS: LiteralString = """
-UNWIND $ids AS id
-MATCH (t:Touch {id: id})-[:WITH]->(p:Person)
-WITH p, collect(t.day) AS days
-WITH p, coalesce(p.touch_days, []) + days AS all_days,
-     reduce(m = p.last_touch_day, d IN days | CASE WHEN m IS NULL OR d > m THEN d ELSE m END)
-       AS last
-SET p.touch_days = all_days, p.last_touch_day = last
+MATCH (:Touch {id: id})-[:WITH]->(p:Person)
+RETURN DISTINCT p.id AS id
 """
 
 #: The per-person touch summary the portfolio rollup reads instead of every touch: the days of
@@ -1192,27 +1178,11 @@ def _run(tx: ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]
 
 
 def _write_touches(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
-    """Upsert touches and keep their people's touch summaries.
-
-    Everyone a touch that already existed was or now is with has their summary recomputed
-    from their touches. Where summaries are kept (see ``TOUCH_SUMMARIES_KEPT``), the people
-    only new touches are with just get those touches' days added; elsewhere they are
-    recomputed too. Summaries hold days in no particular order.
-    """
-    existing = {
-        r["id"]: r["person_id"] for r in tx.run(EXISTING_TOUCHES, ids=[r["id"] for r in rows])
-    }
+    """Upsert touches, then refresh the touch days of everyone they were or now are with."""
+    before = tx.run(TOUCHED_PEOPLE, ids=[row["id"] for row in rows]).value("id")
     _run(tx, UPSERT_TOUCHES, rows)
-    recompute = {p for p in existing.values() if p is not None}
-    recompute |= {r["person_id"] for r in rows if r["id"] in existing}
-    new = [r for r in rows if r["id"] not in existing and r["person_id"] is not None]
-    kept = tx.run(TOUCH_SUMMARIES_KEPT).single()
-    if kept is not None and kept["kept"]:
-        added = [r["id"] for r in new if r["person_id"] not in recompute]
-        tx.run(ADD_TOUCH_DAYS, ids=added).consume()
-    else:
-        recompute |= {r["person_id"] for r in new}
-    tx.run(REFRESH_TOUCH_DAYS, ids=sorted(recompute)).consume()
+    people = set(before) | {row["person_id"] for row in rows if row["person_id"] is not None}
+    tx.run(REFRESH_TOUCH_DAYS, ids=sorted(people)).consume()
 
 
 def _node_row(record: Record, links: tuple[str, ...], text: tuple[str, ...] = ()) -> dict[str, Any]:
