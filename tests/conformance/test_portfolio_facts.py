@@ -70,6 +70,14 @@ def test_rollup_ignores_what_happens_after_the_as_of_date(store: Store) -> None:
     assert early.wallet == []  # both estimates are dated later
 
 
+#: Ann (decider) engaged, Bob (champion and influencer) not: t1 moved from Bob to Ann.
+ANN_ENGAGED_BOB_NOT = {
+    (Role.DECIDER, "p1"): True,
+    (Role.CHAMPION, "p2"): False,
+    (Role.INFLUENCER, "p2"): False,
+}
+
+
 def _engaged(store: Store) -> dict[tuple[Role, str], bool]:
     acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
     return {(r.role, r.person_id): r.engaged for r in acme.roles}
@@ -80,11 +88,7 @@ def test_a_touch_moved_to_someone_else_moves_engagement_with_it(store: Store) ->
     load(store)
     t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
     store.upsert(Kind.TOUCHES, [replace(t1, person_id="p1")])
-    assert _engaged(store) == {
-        (Role.DECIDER, "p1"): True,
-        (Role.CHAMPION, "p2"): False,
-        (Role.INFLUENCER, "p2"): False,
-    }
+    assert _engaged(store) == ANN_ENGAGED_BOB_NOT
 
 
 def test_a_touch_moved_out_of_the_window_stops_counting(store: Store) -> None:
@@ -116,11 +120,7 @@ def test_a_batch_moving_a_touch_and_adding_one_to_the_same_person_counts_each_on
     store.upsert(Kind.TOUCHES, [replace(t1, person_id="p1"), t9])
     acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
     assert (acme.touches_recent, acme.touches_prior) == (2, 0)
-    assert _engaged(store) == {
-        (Role.DECIDER, "p1"): True,
-        (Role.CHAMPION, "p2"): False,
-        (Role.INFLUENCER, "p2"): False,
-    }
+    assert _engaged(store) == ANN_ENGAGED_BOB_NOT
 
 
 def test_a_merged_person_brings_their_touches_to_the_survivor(store: Store) -> None:
