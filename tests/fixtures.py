@@ -231,3 +231,16 @@ def load(store: Store, graph: dict[Kind, list[Record]] = ACME) -> None:
     for kind in Kind:
         if graph.get(kind):
             store.upsert(kind, graph[kind])
+
+
+def a_touch(
+    touch_id: str,
+    person_id: str,
+    occurred_at: datetime,
+    type_: TouchType = TouchType.MEETING,
+    member_id: str = "m2",
+) -> Touch:
+    """One more touch for a test to write after loading a fixture."""
+    return Touch(
+        id=touch_id, member_id=member_id, person_id=person_id, type=type_, occurred_at=occurred_at
+    )

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from graph_service.api.app import create_app
 from graph_service.store.memory import MemoryStore
-from tests.fixtures import load
+from tests.fixtures import a_touch, load
 
 
 def client(tmp_path: Path) -> TestClient:
@@ -70,7 +70,7 @@ def test_with_a_token_every_route_but_healthz_needs_it(tmp_path: Path) -> None:
 def test_influence_paths_see_a_write_made_after_the_graph_was_cached(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from graph_service.domain import Kind, Touch, TouchType
+    from graph_service.domain import Kind
 
     store = MemoryStore(tmp_path)
     load(store)
@@ -91,15 +91,7 @@ def test_influence_paths_see_a_write_made_after_the_graph_was_cached(tmp_path: P
         assert best(c) == before  # from the cache, the same answer
         store.upsert(
             Kind.TOUCHES,
-            [
-                Touch(
-                    id="t-new",
-                    member_id="m2",
-                    person_id="p1",
-                    type=TouchType.MEETING,
-                    occurred_at=datetime(2026, 10, 30, tzinfo=UTC),
-                )
-            ],
+            [a_touch("t-new", "p1", datetime(2026, 10, 30, tzinfo=UTC))],
         )
         after = best(c)
     assert after["hops"] == [{"toPersonId": "p1"}]  # now met directly, and recently

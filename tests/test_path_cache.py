@@ -9,10 +9,10 @@ import pytest
 from graph_service.analytics import queries
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import PathGraphCache
-from graph_service.domain import Kind, Touch, TouchType
+from graph_service.domain import Kind
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
-from tests.fixtures import load
+from tests.fixtures import a_touch, load
 
 AS_OF = date(2026, 11, 1)
 
@@ -49,15 +49,7 @@ def test_a_write_makes_the_next_question_see_it(store: Store) -> None:
     before = strongest(store, cache, "p1")
     store.upsert(
         Kind.TOUCHES,
-        [
-            Touch(
-                id="t-new",
-                member_id="m2",
-                person_id="p1",
-                type=TouchType.MEETING,
-                occurred_at=datetime(2026, 10, 30, tzinfo=UTC),
-            )
-        ],
+        [a_touch("t-new", "p1", datetime(2026, 10, 30, tzinfo=UTC))],
     )
     after = strongest(store, cache, "p1")
     assert cache.misses == 2

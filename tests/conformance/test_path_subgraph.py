@@ -12,12 +12,11 @@ from graph_service.domain import (
     PathSubgraph,
     Person,
     RelationshipType,
-    Touch,
     TouchMark,
     TouchType,
 )
 from graph_service.store.base import Store
-from tests.fixtures import load
+from tests.fixtures import a_touch, load
 
 
 def test_the_family_s_people_ties_touches_and_team(store: Store) -> None:
@@ -87,15 +86,7 @@ def test_the_data_version_moves_with_every_write_and_only_then(store: Store) -> 
     assert store.data_version() == before
     store.upsert(
         Kind.TOUCHES,
-        [
-            Touch(
-                id="t9",
-                member_id="m2",
-                person_id="p3",
-                type=TouchType.CALL,
-                occurred_at=datetime(2026, 10, 20, tzinfo=UTC),
-            )
-        ],
+        [a_touch("t9", "p3", datetime(2026, 10, 20, tzinfo=UTC), TouchType.CALL)],
     )
     after_upsert = store.data_version()
     assert after_upsert != before
