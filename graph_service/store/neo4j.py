@@ -861,20 +861,21 @@ class Neo4jStore:
     # -- Store protocol ------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        """Constraints and indexes, then touch summaries missing from an older writer's data."""
+        """Constraints and indexes, then (once) touch summaries an older writer left out."""
         for statement in load_constraints():
             self._run_schema(statement)
+        if self._touch_summaries_kept():
+            return
         try:
             with self._driver.session(database=self.database) as session:
-                filled = session.run(BACKFILL_TOUCH_DAYS).consume().counters.properties_set
+                session.run(BACKFILL_TOUCH_DAYS).consume()
         except (ServiceUnavailable, AuthError) as exc:
             raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
-        if filled or not self._touch_summaries_kept():
 
-            def mark(tx: ManagedTransaction) -> None:
-                tx.run(MARK_TOUCH_SUMMARIES_KEPT).consume()
+        def mark(tx: ManagedTransaction) -> None:
+            tx.run(MARK_TOUCH_SUMMARIES_KEPT).consume()
 
-            self._write(mark)
+        self._write(mark)
 
     def _touch_summaries_kept(self) -> bool:
         rows = self._read(TOUCH_SUMMARIES_KEPT)
