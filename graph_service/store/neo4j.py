@@ -151,14 +151,11 @@ MATCH (:Touch {id: id})-[:WITH]->(p:Person)
 RETURN DISTINCT p.id AS id
 """
 
-#: The per-person touch summary the portfolio rollup reads instead of every touch: the days of
-#: all the person's touches in order, and the last of them (indexed, so the rollup visits only
-#: people touched lately). Refreshed in the transaction of every touch write and person merge
-#: that can change it.
-REFRESH_TOUCH_DAYS: LiteralString = (
+#: The per-person touch summary the portfolio rollup reads instead of every touch, set on
+#: ``p``: the days of all the person's touches in order, and the last of them (indexed, so the
+#: rollup visits only people touched lately).
+SET_TOUCH_SUMMARY_OF_P: LiteralString = (
     """
-UNWIND $ids AS id
-MATCH (p:Person {id: id})
 SET p.touch_days = """
     + TOUCH_DAYS_OF_P
     + """
@@ -166,14 +163,12 @@ SET p.last_touch_day = p.touch_days[-1]
 """
 )
 
-REFRESH_SURVIVOR_TOUCH_DAYS: LiteralString = (
+#: Refreshed in the transaction of every touch write and person merge that can change it.
+REFRESH_TOUCH_DAYS: LiteralString = (
     """
-MATCH (p:Person {id: $survivor})
-SET p.touch_days = """
-    + TOUCH_DAYS_OF_P
-    + """
-SET p.last_touch_day = p.touch_days[-1]
-"""
+UNWIND $ids AS id
+MATCH (p:Person {id: id})"""
+    + SET_TOUCH_SUMMARY_OF_P
 )
 
 #: Fills in the touch summaries of people written before they were kept (``ensure_schema``).
@@ -182,12 +177,9 @@ BACKFILL_TOUCH_DAYS: LiteralString = (
 MATCH (p:Person)
 WHERE (p.touch_days IS NULL OR p.last_touch_day IS NULL)
   AND EXISTS { MATCH (p)<-[:WITH]-(:Touch) }
-CALL (p) {
-  SET p.touch_days = """
-    + TOUCH_DAYS_OF_P
-    + """
-  SET p.last_touch_day = p.touch_days[-1]
-} IN TRANSACTIONS OF 10000 ROWS
+CALL (p) {"""
+    + SET_TOUCH_SUMMARY_OF_P
+    + """} IN TRANSACTIONS OF 10000 ROWS
 """
 )
 
@@ -784,7 +776,6 @@ _MERGES: dict[Kind, tuple[LiteralString, tuple[LiteralString, ...]]] = {
             MOVE_KNOWS_OUT,
             MOVE_KNOWS_IN,
             FOLD_PERSON,
-            REFRESH_SURVIVOR_TOUCH_DAYS,
         ),
     ),
 }
@@ -958,6 +949,8 @@ class Neo4jStore:
             for merged_id in merged:
                 for query in queries:
                     tx.run(query, survivor=survivor_id, merged=merged_id).consume()
+            if kind is Kind.PEOPLE:  # the survivor now has the merged people's touches
+                tx.run(REFRESH_TOUCH_DAYS, ids=[survivor_id]).consume()
 
         self._write(work)
 
