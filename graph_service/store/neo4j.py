@@ -8,8 +8,10 @@ company is its ``WORKS_AT`` relationship, and reads put the ids back into the re
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
@@ -49,6 +51,7 @@ from graph_service.domain import (
     TouchType,
     WalletEstimate,
     from_row,
+    from_values,
     record_id,
     to_row,
 )
@@ -465,14 +468,25 @@ DEFAULT_ROLLUP_WORKERS = 4
 # text (the driver's temporal values cost ~20 us each to decode). The scans run side by side
 # (``rollup_workers``).
 
+#: Companies as their field values in :class:`Company` order (the parent comes from
+#: ``ROLLUP_PARENTS``): a list per company costs less to send and rebuild than a map.
 ROLLUP_COMPANIES: LiteralString = """
 MATCH (c:Company)
 WHERE c.name IS NOT NULL
-OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
-RETURN collect([
-  c {.*, parent_company_id: parent.id},
-  COLLECT { MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m.id }
-]) AS rows
+RETURN collect([c.id, c.name, c.domain, c.industry, c.employees, c.annual_revenue, c.country,
+                null, c.corporate_number]) AS rows
+"""
+
+#: Parent links and account teams are read from their relationships, not from each company:
+#: a company's own relationships are many (its people, deals, units), its links few.
+ROLLUP_PARENTS: LiteralString = """
+MATCH (c:Company)-[:SUBSIDIARY_OF]->(parent:Company)
+RETURN collect([c.id, parent.id]) AS rows
+"""
+
+ROLLUP_ACCOUNT_TEAMS: LiteralString = """
+MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c:Company)
+RETURN collect([c.id, m.id]) AS rows
 """
 
 #: Won deals closed by ``$as_of`` and deals open on it, grouped by company, kind, spend window,
@@ -528,14 +542,17 @@ MATCH (p)-[:WORKS_AT]->(c:Company)
 RETURN collect([c.id, r.role, p.id]) AS rows
 """
 
+#: Estimates as their field values in :class:`WalletEstimate` order.
 ROLLUP_WALLET: LiteralString = """
 MATCH (w:WalletEstimate)-[:OF]->(c:Company)
 WHERE w.as_of <= $as_of
 OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
-RETURN collect(w {.*, as_of: toString(w.as_of), company_id: c.id, bu_id: b.id}) AS rows
+RETURN collect([c.id, w.category, w.amount, toString(w.as_of), b.id, w.source, w.vendor_rank,
+                w.vendor_count]) AS rows
 """
 
-#: Each company's earliest-due action not marked done.
+#: Each company's earliest-due action not marked done, as its field values in
+#: :class:`NextAction` order.
 ROLLUP_NEXT_ACTIONS: LiteralString = """
 MATCH (a:NextAction)-[:FOR]->(c:Company)
 WHERE a.status IS NULL OR a.status <> 'done'
@@ -543,8 +560,7 @@ WITH c, a ORDER BY a.due_date, a.id
 WITH c, head(collect(a)) AS a
 OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
 OPTIONAL MATCH (a)-[:WITH]->(p)
-RETURN collect(a {.*, due_date: toString(a.due_date),
-                  company_id: c.id, member_id: m.id, person_id: p.id}) AS rows
+RETURN collect([a.id, c.id, m.id, toString(a.due_date), a.description, p.id, a.status]) AS rows
 """
 
 # -- entity resolution -------------------------------------------------------------------------
@@ -1042,25 +1058,33 @@ class Neo4jStore:
             "recent_start": as_of - timedelta(days=engagement_days),
             "prior_start": as_of - timedelta(days=2 * engagement_days),
         }
-        scans = (
-            ROLLUP_COMPANIES,
-            ROLLUP_DEALS,
-            ROLLUP_TOUCHES if self._touch_summaries_kept() else ROLLUP_TOUCHES_ALL_PEOPLE,
-            ROLLUP_ROLES,
-            ROLLUP_WALLET,
-            ROLLUP_NEXT_ACTIONS,
-        )
+        # The longest scans first, so that the short ones fill in beside them.
+        scans = {
+            "roles": ROLLUP_ROLES,
+            "touches": (
+                ROLLUP_TOUCHES if self._touch_summaries_kept() else ROLLUP_TOUCHES_ALL_PEOPLE
+            ),
+            "deals": ROLLUP_DEALS,
+            "wallet": ROLLUP_WALLET,
+            "companies": ROLLUP_COMPANIES,
+            "teams": ROLLUP_ACCOUNT_TEAMS,
+            "actions": ROLLUP_NEXT_ACTIONS,
+            "parents": ROLLUP_PARENTS,
+        }
 
         def scan(query: LiteralString) -> list[Any]:
             rows: list[Any] = self._read(query, **params)[0]["rows"]
             return rows
 
-        if self.rollup_workers <= 1:
-            results = [scan(q) for q in scans]
-        else:
-            with ThreadPoolExecutor(self.rollup_workers, thread_name_prefix="rollup") as pool:
-                results = list(pool.map(scan, scans))
-        return _assemble_facts(*results)
+        # Rebuilding a few hundred thousand small lists would otherwise set off many full
+        # garbage collections, none of which can free anything until the rollup is done.
+        with _gc_paused():
+            if self.rollup_workers <= 1:
+                results = [scan(q) for q in scans.values()]
+            else:
+                with ThreadPoolExecutor(self.rollup_workers, thread_name_prefix="rollup") as pool:
+                    results = list(pool.map(scan, scans.values()))
+            return _assemble_facts(**dict(zip(scans, results, strict=True)))
 
     def ping(self) -> None:
         self._read(PING)
@@ -1098,8 +1122,23 @@ def _touch_marks(groups: list[list[Any]]) -> list[TouchMark]:
     return out
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Automatic garbage collection off inside the block (as it was before, after it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _assemble_facts(
+    *,
     companies: list[Any],
+    parents: list[Any],
+    teams: list[Any],
     deals: list[Any],
     touches: list[Any],
     roles: list[Any],
@@ -1108,15 +1147,20 @@ def _assemble_facts(
 ) -> list[AccountFacts]:
     """One :class:`AccountFacts` per company, in id order, from the rows of the rollup scans.
 
-    The scans send no temporal values (dates as ISO text), so their maps become records
-    directly.
+    The scans send records as their field values in declaration order, with dates as ISO
+    text.
     """
+    parent_of = dict(parents)
+    owners: dict[str, list[str]] = {}
+    for cid, member_id in teams:
+        owners.setdefault(cid, []).append(member_id)
     facts: dict[str, dict[str, Any]] = {}
-    for props, owner_ids in companies:
-        company = cast(Company, from_row(Company, props))
+    for values in companies:
+        values[7] = parent_of.get(values[0])
+        company = cast(Company, from_values(Company, values))
         facts[company.id] = {
             "company": company,
-            "owner_ids": sorted(owner_ids),
+            "owner_ids": sorted(owners.get(company.id, ())),
             "won_window_spend": 0.0,
             "won_window_count": 0,
             "won_all_spend": 0.0,
@@ -1155,14 +1199,12 @@ def _assemble_facts(
     for cid, role, pid in roles:
         if (f := facts.get(cid)) is not None:
             f["roles"].append(RoleHolding(_ROLES[role], pid, (cid, pid) in engaged))
-    for props in wallet:
-        estimate = cast(WalletEstimate, from_row(WalletEstimate, props))
-        if (f := facts.get(estimate.company_id)) is not None:
-            f["wallet"].append(estimate)
-    for props in actions:
-        action = cast(NextAction, from_row(NextAction, props))
-        if (f := facts.get(action.company_id)) is not None:
-            f["next_action"] = action
+    for values in wallet:
+        if (f := facts.get(values[0])) is not None:
+            f["wallet"].append(from_values(WalletEstimate, values))
+    for values in actions:
+        if (f := facts.get(values[1])) is not None:
+            f["next_action"] = from_values(NextAction, values)
     return [AccountFacts(**facts[cid]) for cid in sorted(facts)]
 
 
