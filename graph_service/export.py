@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -43,34 +44,33 @@ COLUMNS = [
 
 def targets_frame(targets: list[Target]) -> pd.DataFrame:
     """The export's rows: numbers stay numbers, missing values stay empty."""
-    rows = []
-    for t in targets:
-        reasons = [*t.reasons, "", "", ""][:3]
-        rows.append(
-            {
-                "rank": t.rank,
-                "account_id": t.account_id,
-                "name": t.name,
-                "tier": t.tier.value,
-                "score": round(t.score, 4),
-                "reason_1": reasons[0],
-                "reason_2": reasons[1],
-                "reason_3": reasons[2],
-                "whitespace": t.whitespace,
-                "share_of_wallet": t.share_of_wallet,
-                "wallet_modeled": t.wallet_modeled,
-                "coverage": t.coverage,
-                "champion": t.champion.value,
-                "segment": t.segment.value,
-                "industry": t.industry,
-                "country": t.country,
-                "owners": ", ".join(t.owner_ids),
-                "next_action": t.next_action,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+    reasons = [[*t.reasons, "", "", ""][:3] for t in targets]
+    columns: dict[str, list[Any]] = {
+        "rank": [t.rank for t in targets],
+        "account_id": [t.account_id for t in targets],
+        "name": [t.name for t in targets],
+        "tier": [t.tier.value for t in targets],
+        "score": [round(t.score, 4) for t in targets],
+        "reason_1": [r[0] for r in reasons],
+        "reason_2": [r[1] for r in reasons],
+        "reason_3": [r[2] for r in reasons],
+        "whitespace": [t.whitespace for t in targets],
+        "share_of_wallet": [t.share_of_wallet for t in targets],
+        "wallet_modeled": [t.wallet_modeled for t in targets],
+        "coverage": [t.coverage for t in targets],
+        "champion": [t.champion.value for t in targets],
+        "segment": [t.segment.value for t in targets],
+        "industry": [t.industry for t in targets],
+        "country": [t.country for t in targets],
+        "owners": [", ".join(t.owner_ids) for t in targets],
+        "next_action": [t.next_action for t in targets],
+    }
+    assert list(columns) == COLUMNS
+    frame = pd.DataFrame(columns)
     for col in ("whitespace", "share_of_wallet", "coverage", "score"):
         frame[col] = frame[col].astype("float64")
+    frame["rank"] = frame["rank"].astype("int64")
+    frame["wallet_modeled"] = frame["wallet_modeled"].astype("bool")
     return frame
 
 

@@ -185,18 +185,18 @@ def portfolio_wallets(
     model = fit_wallet_model([f.company for f in facts], spend, params.wallet_quantile)
     out = {}
     for f in facts:
-        wallet = wallet_by_category(latest_estimates(f.wallet, as_of))
+        wallet = wallet_by_category(latest_estimates(f.wallet, as_of)) if f.wallet else None
         if wallet:
             out[f.company.id] = AccountWallet(
                 f.company.id, share(f.won_window_spend, sum(wallet.values()))
             )
             continue
-        inputs = model.features(f.company) if model else None
-        if inputs is not None and model is not None:
+        modeled = model.predict(f.company) if model else None
+        if modeled is not None and model is not None:
             out[f.company.id] = AccountWallet(
                 f.company.id,
-                share(f.won_window_spend, model.predict_features(inputs), modeled=True),
-                inputs,
+                share(f.won_window_spend, modeled, modeled=True),
+                model.features(f.company),
             )
         else:
             out[f.company.id] = AccountWallet(f.company.id, share(f.won_window_spend, None))
@@ -448,23 +448,23 @@ def _reasons(
     params: AnalyticsParams,
 ) -> list[str]:
     """The top three components by weighted contribution, in words."""
-    words = {
-        "whitespace": (
-            f"whitespace {w.whitespace:,.0f}{' (modeled wallet)' if w.modeled else ''}, "
-            f"share of wallet {w.share:.0%}"
-            if w.whitespace is not None and w.share is not None
-            else "wallet unknown"
-        ),
-        "momentum": (
-            f"{f.touches_recent} touches in the last {params.engagement_days} days "
-            f"vs {f.touches_prior} before"
-        ),
-        "coverage": f"buying-group coverage {comps['coverage']:.0%}",
-        "rfm": (
-            f"{r.segment.value.replace('_', ' ')} customer (RFM {r.r}-{r.f}-{r.m})"
-            if r.r is not None
-            else "no purchase yet"
-        ),
-    }
+
+    def words(k: str) -> str:
+        if k == "whitespace":
+            if w.whitespace is None or w.share is None:
+                return "wallet unknown"
+            modeled = " (modeled wallet)" if w.modeled else ""
+            return f"whitespace {w.whitespace:,.0f}{modeled}, share of wallet {w.share:.0%}"
+        if k == "momentum":
+            return (
+                f"{f.touches_recent} touches in the last {params.engagement_days} days "
+                f"vs {f.touches_prior} before"
+            )
+        if k == "coverage":
+            return f"buying-group coverage {comps['coverage']:.0%}"
+        if r.r is None:
+            return "no purchase yet"
+        return f"{r.segment.value.replace('_', ' ')} customer (RFM {r.r}-{r.f}-{r.m})"
+
     ranked = sorted(comps, key=lambda k: (-weights.get(k, 0.0) * comps[k], k))
-    return [words[k] for k in ranked[:3] if weights.get(k, 0.0) > 0]
+    return [words(k) for k in ranked[:3] if weights.get(k, 0.0) > 0]

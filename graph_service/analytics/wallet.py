@@ -78,6 +78,8 @@ def latest_estimates(wallet: Iterable[WalletEstimate], as_of: date) -> list[Wall
         key = (w.company_id, w.bu_id, w.category)
         if key not in best or w.as_of > best[key].as_of:
             best[key] = w
+    if len(best) < 2:
+        return list(best.values())
     return sorted(best.values(), key=lambda w: (w.company_id, w.bu_id or "", w.category))
 
 
@@ -230,6 +232,12 @@ class WalletModel:
     industries: list[str]
     trained_on: int
 
+    industry_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = tuple(f"industry={ind}" for ind in self.industries)
+        object.__setattr__(self, "industry_keys", keys)
+
     def features(self, company: Company) -> dict[str, float] | None:
         """The model's inputs for a company, or None when a firmographic is missing."""
         if not company.annual_revenue or not company.employees:
@@ -238,18 +246,26 @@ class WalletModel:
             "log_annual_revenue": math.log(company.annual_revenue),
             "log_employees": math.log(company.employees),
         }
-        for ind in self.industries:
-            row[f"industry={ind}"] = 1.0 if (company.industry or "") == ind else 0.0
+        row.update(dict.fromkeys(self.industry_keys, 0.0))
+        own = f"industry={company.industry or ''}"
+        if own in row:
+            row[own] = 1.0
         return row
 
     def predict(self, company: Company) -> float | None:
-        """The modeled wallet of ``company`` (never below zero), or None without inputs."""
-        row = self.features(company)
-        return None if row is None else self.predict_features(row)
+        """The modeled wallet of ``company`` (never below zero), or None without inputs.
 
-    def predict_features(self, row: dict[str, float]) -> float:
-        """The modeled wallet for the model's inputs ``row`` (never below zero)."""
-        value = self.intercept + sum(self.coefficients[k] * v for k, v in row.items())
+        Equal to the intercept plus each coefficient times its input in :meth:`features`
+        (only the company's own industry indicator is not zero).
+        """
+        if not company.annual_revenue or not company.employees:
+            return None
+        c = self.coefficients
+        value = self.intercept + (
+            c["log_annual_revenue"] * math.log(company.annual_revenue)
+            + c["log_employees"] * math.log(company.employees)
+            + c.get(f"industry={company.industry or ''}", 0.0)
+        )
         return max(value, 0.0)
 
 
