@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from graph_service.analytics.portfolio import Target
+from graph_service.bulk import gc_paused
 
 
 class ExportFormat(StrEnum):
@@ -42,6 +43,7 @@ COLUMNS = [
 ]
 
 
+@gc_paused()
 def targets_frame(targets: list[Target]) -> pd.DataFrame:
     """The export's rows: numbers stay numbers, missing values stay empty."""
     reasons = [[*t.reasons, "", "", ""][:3] for t in targets]

@@ -55,6 +55,7 @@ from graph_service.analytics.wallet import (
     share,
     wallet_by_category,
 )
+from graph_service.bulk import gc_paused
 from graph_service.domain import AccountFacts, Role
 
 
@@ -375,6 +376,7 @@ def tiers(n: int, shares: tuple[float, float, float]) -> list[Tier]:
     ]
 
 
+@gc_paused()
 def target_list(
     facts: Sequence[AccountFacts],
     as_of: date,

@@ -8,11 +8,9 @@ company is its ``WORKS_AT`` relationship, and reads put the ids back into the re
 
 from __future__ import annotations
 
-import gc
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, LiteralString, cast
@@ -21,6 +19,7 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
+from graph_service.bulk import gc_paused
 from graph_service.domain import (
     AccountFacts,
     AccountFilter,
@@ -91,6 +90,7 @@ WITH n, row
 CALL (n) { OPTIONAL MATCH (n)-[old:WORKS_AT|IN_UNIT|REPORTS_TO]->() DELETE old }
 OPTIONAL MATCH (c:Company {id: row.company_id})
 OPTIONAL MATCH (b:BusinessUnit {id: row.bu_id})
+SET n.employer_id = c.id
 FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (n)-[:WORKS_AT]->(c))
 FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | MERGE (n)-[:IN_UNIT]->(b))
 FOREACH (mid IN CASE WHEN row.reports_to IS NULL THEN [] ELSE [row.reports_to] END |
@@ -186,17 +186,30 @@ CALL (p) {"""
 """
 )
 
-#: Whether every person's touch summary is known to be kept: set by ``ensure_schema`` once the
-#: backfill has run (every abmgraph write keeps them from then on); a database written by an
-#: older abmgraph lacks it until its next load.
-TOUCH_SUMMARIES_KEPT: LiteralString = """
-MATCH (v:GraphVersion {id: 'graph'})
-RETURN coalesce(v.touch_summaries, false) AS kept
+#: Fills in the employer ids of people written before they were kept (``ensure_schema``).
+BACKFILL_EMPLOYER_IDS: LiteralString = """
+MATCH (p:Person)-[:WORKS_AT]->(c:Company)
+WHERE p.employer_id IS NULL OR p.employer_id <> c.id
+CALL (p, c) { SET p.employer_id = c.id } IN TRANSACTIONS OF 10000 ROWS
 """
 
-MARK_TOUCH_SUMMARIES_KEPT: LiteralString = """
+#: What each person keeps for the portfolio rollup, by version: 1 the touch summary
+#: (``touch_days``, ``last_touch_day``), 2 also ``employer_id`` (the id of the company they
+#: work at, beside the ``WORKS_AT`` relationship: a person has many relationships, so
+#: finding that one costs more than reading a property).
+PERSON_SUMMARIES_VERSION = 2
+
+#: Whether every person's summaries are known to be kept: ``ensure_schema`` sets the version
+#: on the version node once its backfills have run (every abmgraph write keeps them from then
+#: on); a database written by an older abmgraph lacks it until its next load.
+PERSON_SUMMARIES_KEPT: LiteralString = """
+MATCH (v:GraphVersion {id: 'graph'})
+RETURN coalesce(v.person_summaries, 0) >= $version AS kept
+"""
+
+MARK_PERSON_SUMMARIES_KEPT: LiteralString = """
 MERGE (v:GraphVersion {id: 'graph'})
-SET v.touch_summaries = true
+SET v.person_summaries = $version
 """
 
 UPSERT_NEXT_ACTIONS: LiteralString = """
@@ -502,24 +515,25 @@ WITH id, won, in_window, category, channel,
 RETURN collect([id, won, in_window, category, channel, amount, n, toString(last_won)]) AS rows
 """
 
-#: Touches of the last two engagement windows by company, counted on the touch summaries of
-#: the people touched since ``$prior_start`` (found through the ``last_touch_day`` index);
+#: Touches of the last two engagement windows by company, counted on the person summaries
+#: of the people touched since ``$prior_start`` (found through the ``last_touch_day`` index);
 #: ``engaged`` are the people touched in the recent window.
 ROLLUP_TOUCHES: LiteralString = """
 MATCH (p:Person)
 WHERE p.last_touch_day > $prior_start
-MATCH (p)-[:WORKS_AT]->(c:Company)
-WITH c, p, size([d IN p.touch_days WHERE $recent_start < d <= $as_of]) AS recent,
+WITH p.employer_id AS id, p.id AS person_id,
+     size([d IN p.touch_days WHERE $recent_start < d <= $as_of]) AS recent,
      size([d IN p.touch_days WHERE $prior_start < d <= $recent_start]) AS prior
 WHERE recent > 0 OR prior > 0
-WITH c.id AS id, sum(recent) AS recent, sum(prior) AS prior,
-     collect(CASE WHEN recent > 0 THEN p.id END) AS engaged
+WITH id, sum(recent) AS recent, sum(prior) AS prior,
+     collect(CASE WHEN recent > 0 THEN person_id END) AS engaged
 RETURN collect([id, recent, prior, engaged]) AS rows
 """
 
 #: The same where summaries may be missing (a database an older abmgraph wrote, before its
-#: next load): every person, their touches read where they have no summary.
-ROLLUP_TOUCHES_ALL_PEOPLE: LiteralString = (
+#: next load): every person and their company through ``WORKS_AT``, their touches read where
+#: they have no touch summary.
+ROLLUP_TOUCHES_BY_RELATIONSHIPS: LiteralString = (
     """
 MATCH (p:Person)-[:WORKS_AT]->(c:Company)
 WITH c, p, CASE WHEN p.touch_days IS NOT NULL THEN p.touch_days ELSE """
@@ -534,8 +548,16 @@ RETURN collect([id, recent, prior, engaged]) AS rows
 """
 )
 
-#: Buying roles (and champions) of people still at the company on ``$as_of``.
+#: Buying roles (and champions) of people still at the company on ``$as_of``, by the
+#: employer id the person keeps.
 ROLLUP_ROLES: LiteralString = """
+MATCH (p:Person)-[r:HAS_ROLE]->()
+WHERE p.left_at IS NULL OR p.left_at > $as_of
+RETURN collect([p.employer_id, r.role, p.id]) AS rows
+"""
+
+#: The same where employer ids may be missing, through ``WORKS_AT``.
+ROLLUP_ROLES_BY_RELATIONSHIPS: LiteralString = """
 MATCH (p:Person)-[r:HAS_ROLE]->()
 WHERE p.left_at IS NULL OR p.left_at > $as_of
 MATCH (p)-[:WORKS_AT]->(c:Company)
@@ -584,7 +606,8 @@ MATCH (n:Person) WHERE n.full_name IS NOT NULL
 OPTIONAL MATCH (n)-[:WORKS_AT]->(c)
 OPTIONAL MATCH (n)-[:IN_UNIT]->(b)
 OPTIONAL MATCH (n)-[:REPORTS_TO]->(m)
-RETURN n {.*, touch_days: null, company_id: c.id, bu_id: b.id, reports_to: m.id} AS props
+RETURN n {.*, touch_days: null, employer_id: null, company_id: c.id, bu_id: b.id,
+          reports_to: m.id} AS props
 ORDER BY n.id
 """
 
@@ -624,6 +647,7 @@ DELETE r
 MOVE_EMPLOYEES: LiteralString = """
 MATCH (s:Company {id: $survivor}), (:Company {id: $merged})<-[r:WORKS_AT]-(x:Person)
 MERGE (x)-[:WORKS_AT]->(s)
+SET x.employer_id = s.id
 DELETE r
 """
 
@@ -868,24 +892,25 @@ class Neo4jStore:
     # -- Store protocol ------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        """Constraints and indexes, then (once) touch summaries an older writer left out."""
+        """Constraints and indexes, then (once) the person summaries an older writer left out."""
         for statement in load_constraints():
             self._run_schema(statement)
-        if self._touch_summaries_kept():
+        if self._person_summaries_kept():
             return
         try:
             with self._driver.session(database=self.database) as session:
                 session.run(BACKFILL_TOUCH_DAYS).consume()
+                session.run(BACKFILL_EMPLOYER_IDS).consume()
         except (ServiceUnavailable, AuthError) as exc:
             raise StoreUnavailableError(f"Neo4j at {self.uri}: {exc}") from exc
 
         def mark(tx: ManagedTransaction) -> None:
-            tx.run(MARK_TOUCH_SUMMARIES_KEPT).consume()
+            tx.run(MARK_PERSON_SUMMARIES_KEPT, version=PERSON_SUMMARIES_VERSION).consume()
 
         self._write(mark)
 
-    def _touch_summaries_kept(self) -> bool:
-        rows = self._read(TOUCH_SUMMARIES_KEPT)
+    def _person_summaries_kept(self) -> bool:
+        rows = self._read(PERSON_SUMMARIES_KEPT, version=PERSON_SUMMARIES_VERSION)
         return bool(rows and rows[0]["kept"])
 
     def _run_schema(self, statement: str) -> None:
@@ -1059,11 +1084,10 @@ class Neo4jStore:
             "prior_start": as_of - timedelta(days=2 * engagement_days),
         }
         # The longest scans first, so that the short ones fill in beside them.
+        kept = self._person_summaries_kept()
         scans = {
-            "roles": ROLLUP_ROLES,
-            "touches": (
-                ROLLUP_TOUCHES if self._touch_summaries_kept() else ROLLUP_TOUCHES_ALL_PEOPLE
-            ),
+            "roles": ROLLUP_ROLES if kept else ROLLUP_ROLES_BY_RELATIONSHIPS,
+            "touches": ROLLUP_TOUCHES if kept else ROLLUP_TOUCHES_BY_RELATIONSHIPS,
             "deals": ROLLUP_DEALS,
             "wallet": ROLLUP_WALLET,
             "companies": ROLLUP_COMPANIES,
@@ -1076,15 +1100,20 @@ class Neo4jStore:
             rows: list[Any] = self._read(query, **params)[0]["rows"]
             return rows
 
-        # Rebuilding a few hundred thousand small lists would otherwise set off many full
-        # garbage collections, none of which can free anything until the rollup is done.
-        with _gc_paused():
+        # Each scan's rows are taken in as it finishes, while the others still run. Rebuilding
+        # a few hundred thousand small lists would otherwise set off many full garbage
+        # collections, none of which can free anything until the rollup is done.
+        rollup = _Rollup()
+        with gc_paused():
             if self.rollup_workers <= 1:
-                results = [scan(q) for q in scans.values()]
+                for kind, query in scans.items():
+                    rollup.add(kind, scan(query))
             else:
                 with ThreadPoolExecutor(self.rollup_workers, thread_name_prefix="rollup") as pool:
-                    results = list(pool.map(scan, scans.values()))
-            return _assemble_facts(**dict(zip(scans, results, strict=True)))
+                    running = {pool.submit(scan, query): kind for kind, query in scans.items()}
+                    for done in as_completed(running):
+                        rollup.add(running[done], done.result())
+            return rollup.facts()
 
     def ping(self) -> None:
         self._read(PING)
@@ -1122,90 +1151,130 @@ def _touch_marks(groups: list[list[Any]]) -> list[TouchMark]:
     return out
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Automatic garbage collection off inside the block (as it was before, after it)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _assemble_facts(
-    *,
-    companies: list[Any],
-    parents: list[Any],
-    teams: list[Any],
-    deals: list[Any],
-    touches: list[Any],
-    roles: list[Any],
-    wallet: list[Any],
-    actions: list[Any],
-) -> list[AccountFacts]:
-    """One :class:`AccountFacts` per company, in id order, from the rows of the rollup scans.
+class _Rollup:
+    """The portfolio rollup built up from its scans' rows, each kind as soon as it arrives.
 
     The scans send records as their field values in declaration order, with dates as ISO
-    text.
+    text. :meth:`facts` joins the kinds by company id.
     """
-    parent_of = dict(parents)
-    owners: dict[str, list[str]] = {}
-    for cid, member_id in teams:
-        owners.setdefault(cid, []).append(member_id)
-    facts: dict[str, dict[str, Any]] = {}
-    for values in companies:
-        values[7] = parent_of.get(values[0])
-        company = cast(Company, from_values(Company, values))
-        facts[company.id] = {
-            "company": company,
-            "owner_ids": sorted(owners.get(company.id, ())),
+
+    def __init__(self) -> None:
+        self.companies: list[list[Any]] = []
+        self.parents: dict[str, str] = {}
+        self.owners: dict[str, list[str]] = {}
+        self.deals: dict[str, dict[str, Any]] = {}
+        self.touches: dict[str, tuple[int, int]] = {}
+        self.engaged: set[tuple[str, str]] | None = None
+        self.role_rows: list[list[Any]] | None = None
+        self.roles: dict[str, list[RoleHolding]] = {}
+        self.wallet: dict[str, list[WalletEstimate]] = {}
+        self.actions: dict[str, NextAction] = {}
+
+    def add(self, kind: str, rows: list[Any]) -> None:
+        """Take one scan's rows (``kind`` names the scan)."""
+        getattr(self, f"_add_{kind}")(rows)
+
+    def _add_companies(self, rows: list[list[Any]]) -> None:
+        self.companies = rows
+
+    def _add_parents(self, rows: list[list[str]]) -> None:
+        self.parents = dict(rows)
+
+    def _add_teams(self, rows: list[list[str]]) -> None:
+        for cid, member_id in rows:
+            self.owners.setdefault(cid, []).append(member_id)
+
+    def _add_deals(self, rows: list[list[Any]]) -> None:
+        for cid, won, in_window, category, channel, amount, n, last_won in rows:
+            d = self.deals.get(cid)
+            if d is None:
+                d = self.deals[cid] = {
+                    "won_window_spend": 0.0,
+                    "won_window_count": 0,
+                    "won_all_spend": 0.0,
+                    "won_all_count": 0,
+                    "last_won": None,
+                    "open_deals": 0,
+                    "spend_by_category": {},
+                    "spend_by_channel": {},
+                }
+            if not won:
+                d["open_deals"] += n
+                continue
+            last = date.fromisoformat(last_won)
+            d["won_all_spend"] += amount
+            d["won_all_count"] += n
+            d["last_won"] = last if d["last_won"] is None else max(d["last_won"], last)
+            if in_window:
+                d["won_window_spend"] += amount
+                d["won_window_count"] += n
+                by_category, by_channel = d["spend_by_category"], d["spend_by_channel"]
+                by_category[category] = by_category.get(category, 0.0) + amount
+                by_channel[channel] = by_channel.get(channel, 0.0) + amount
+
+    def _add_touches(self, rows: list[list[Any]]) -> None:
+        self.engaged = set()
+        for cid, recent, prior, people in rows:
+            self.touches[cid] = (recent, prior)
+            self.engaged.update((cid, pid) for pid in people)
+        self._hold_roles()
+
+    def _add_roles(self, rows: list[list[str]]) -> None:
+        self.role_rows = rows
+        self._hold_roles()
+
+    def _hold_roles(self) -> None:
+        """Roles become holdings once both they and the engaged people are in."""
+        if self.role_rows is None or self.engaged is None:
+            return
+        engaged, roles = self.engaged, self.roles
+        for cid, role, pid in self.role_rows:
+            holding = RoleHolding(_ROLES[role], pid, (cid, pid) in engaged)
+            if (held := roles.get(cid)) is None:
+                roles[cid] = [holding]
+            else:
+                held.append(holding)
+        self.role_rows = []
+
+    def _add_wallet(self, rows: list[list[Any]]) -> None:
+        for values in rows:
+            estimate = cast(WalletEstimate, from_values(WalletEstimate, values))
+            self.wallet.setdefault(estimate.company_id, []).append(estimate)
+
+    def _add_actions(self, rows: list[list[Any]]) -> None:
+        for values in rows:
+            action = cast(NextAction, from_values(NextAction, values))
+            self.actions[action.company_id] = action
+
+    def facts(self) -> list[AccountFacts]:
+        """One :class:`AccountFacts` per company, in id order."""
+        no_deals = {
             "won_window_spend": 0.0,
             "won_window_count": 0,
             "won_all_spend": 0.0,
             "won_all_count": 0,
             "last_won": None,
             "open_deals": 0,
-            "spend_by_category": {},
-            "spend_by_channel": {},
-            "wallet": [],
-            "touches_recent": 0,
-            "touches_prior": 0,
-            "roles": [],
-            "next_action": None,
         }
-    for cid, won, in_window, category, channel, amount, n, last_won in deals:
-        if (f := facts.get(cid)) is None:
-            continue
-        if not won:
-            f["open_deals"] += n
-            continue
-        last = date.fromisoformat(last_won)
-        f["won_all_spend"] += amount
-        f["won_all_count"] += n
-        f["last_won"] = last if f["last_won"] is None else max(f["last_won"], last)
-        if in_window:
-            f["won_window_spend"] += amount
-            f["won_window_count"] += n
-            by_category, by_channel = f["spend_by_category"], f["spend_by_channel"]
-            by_category[category] = by_category.get(category, 0.0) + amount
-            by_channel[channel] = by_channel.get(channel, 0.0) + amount
-    engaged: set[tuple[str, str]] = set()
-    for cid, recent, prior, people in touches:
-        if (f := facts.get(cid)) is not None:
-            f["touches_recent"], f["touches_prior"] = recent, prior
-            engaged.update((cid, pid) for pid in people)
-    for cid, role, pid in roles:
-        if (f := facts.get(cid)) is not None:
-            f["roles"].append(RoleHolding(_ROLES[role], pid, (cid, pid) in engaged))
-    for values in wallet:
-        if (f := facts.get(values[0])) is not None:
-            f["wallet"].append(from_values(WalletEstimate, values))
-    for values in actions:
-        if (f := facts.get(values[1])) is not None:
-            f["next_action"] = from_values(NextAction, values)
-    return [AccountFacts(**facts[cid]) for cid in sorted(facts)]
+        out = []
+        for values in sorted(self.companies, key=lambda v: v[0]):
+            cid = values[0]
+            values[7] = self.parents.get(cid)
+            deals = self.deals.get(cid)
+            recent, prior = self.touches.get(cid, (0, 0))
+            out.append(
+                AccountFacts(
+                    company=cast(Company, from_values(Company, values)),
+                    owner_ids=sorted(self.owners.get(cid, ())),
+                    **(deals or {**no_deals, "spend_by_category": {}, "spend_by_channel": {}}),
+                    wallet=self.wallet.get(cid, []),
+                    touches_recent=recent,
+                    touches_prior=prior,
+                    roles=self.roles.get(cid, []),
+                    next_action=self.actions.get(cid),
+                )
+            )
+        return out
 
 
 def _run(tx: ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]]) -> None:

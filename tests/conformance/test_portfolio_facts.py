@@ -134,6 +134,44 @@ def test_a_merged_person_brings_their_touches_to_the_survivor(store: Store) -> N
     }
 
 
+def _roles_by_account(store: Store) -> dict[str, set[tuple[Role, str, bool]]]:
+    return {
+        f.company.id: {(r.role, r.person_id, r.engaged) for r in f.roles}
+        for f in store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
+        if f.roles or f.touches_recent
+    }
+
+
+def test_a_person_who_moves_company_takes_their_roles_and_touches_along(store: Store) -> None:
+    """Bob (champion, influencer, touched lately) moves from Acme to Beta."""
+    load(store)
+    bob = next(p for p in ACME[Kind.PEOPLE] if p.id == "p2")
+    store.upsert(Kind.PEOPLE, [replace(bob, company_id="c3", bu_id=None, reports_to=None)])
+    assert _roles_by_account(store) == {
+        "c1": {(Role.DECIDER, "p1", False)},
+        "c3": {(Role.CHAMPION, "p2", True), (Role.INFLUENCER, "p2", True)},
+    }
+    beta = next(
+        f
+        for f in store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
+        if f.company.id == "c3"
+    )
+    assert beta.touches_recent == 1
+
+
+def test_the_people_of_a_merged_company_count_for_the_survivor(store: Store) -> None:
+    """Acme folded into Beta: Beta holds Acme's roles and touches."""
+    load(store)
+    store.merge_into(Kind.COMPANIES, "c3", ["c1"])
+    assert _roles_by_account(store) == {
+        "c3": {
+            (Role.DECIDER, "p1", False),
+            (Role.CHAMPION, "p2", True),
+            (Role.INFLUENCER, "p2", True),
+        },
+    }
+
+
 @pytest.mark.neo4j
 def test_both_stores_roll_up_the_demo_portfolio_identically(tmp_path: Path, neo4j_uri: str) -> None:
     memory = MemoryStore(tmp_path / "data")
@@ -160,12 +198,12 @@ def test_the_rollup_scans_side_by_side_equal_one_at_a_time(neo: Neo4jStore) -> N
     assert [f.normalized() for f in rows[1]] == [f.normalized() for f in rows[6]]
 
 
-#: What a database an older abmgraph wrote looks like: no touch days, no touch summaries, and
-#: no mark that summaries are kept.
+#: What a database an older abmgraph wrote looks like: no touch days, no person summaries
+#: (touch days, employer ids), and no mark that they are kept.
 AS_AN_OLDER_WRITER_LEFT_IT = (
     "MATCH (t:Touch) REMOVE t.day",
-    "MATCH (p:Person) REMOVE p.touch_days, p.last_touch_day",
-    "MATCH (v:GraphVersion) REMOVE v.touch_summaries",
+    "MATCH (p:Person) REMOVE p.touch_days, p.last_touch_day, p.employer_id",
+    "MATCH (v:GraphVersion) REMOVE v.person_summaries",
 )
 
 
@@ -182,7 +220,7 @@ def test_touches_written_before_the_stored_summaries_still_count(neo: Neo4jStore
 
 
 @pytest.mark.neo4j
-def test_ensure_schema_fills_in_touch_summaries_missing_from_older_data(neo: Neo4jStore) -> None:
+def test_ensure_schema_fills_in_person_summaries_missing_from_older_data(neo: Neo4jStore) -> None:
     load(neo)
     before, version = facts(neo), neo.data_version()
     summaries = (
@@ -194,13 +232,18 @@ def test_ensure_schema_fills_in_touch_summaries_missing_from_older_data(neo: Neo
             session.run(statement).consume()
         neo.ensure_schema()
         got = [(r["id"], r["last"].to_native()) for r in session.run(summaries)]
-    # The touched people, each with their last touch's local day.
+        employers = session.run(
+            "MATCH (p:Person) RETURN collect([p.id, p.employer_id]) AS ids"
+        ).single()
+    # The touched people, each with their last touch's local day; everyone's employer.
     assert got == [
         ("p1", date(2026, 2, 1)),
         ("p2", date(2026, 10, 1)),
         ("p4", date(2026, 5, 5)),
     ]
-    assert neo._touch_summaries_kept()
+    assert employers is not None
+    assert sorted(employers["ids"]) == [["p1", "c1"], ["p2", "c1"], ["p3", "c1"], ["p4", "c2"]]
+    assert neo._person_summaries_kept()
     assert facts(neo) == before
     assert neo.data_version() != version
 
@@ -209,11 +252,11 @@ def test_ensure_schema_fills_in_touch_summaries_missing_from_older_data(neo: Neo
 def test_the_rollup_reads_the_same_with_and_without_kept_summaries(neo: Neo4jStore) -> None:
     """Through the ``last_touch_day`` index, or over every person: the same demo portfolio."""
     load_bundle(DEMO_BUNDLE, neo)
-    assert neo._touch_summaries_kept()
+    assert neo._person_summaries_kept()
     kept = {as_of: facts(neo, as_of) for as_of in (AS_OF, date(2026, 11, 20))}
     with neo._driver.session(database=neo.database) as session:
-        session.run("MATCH (v:GraphVersion) REMOVE v.touch_summaries").consume()
-    assert not neo._touch_summaries_kept()
+        session.run("MATCH (v:GraphVersion) REMOVE v.person_summaries").consume()
+    assert not neo._person_summaries_kept()
     assert {as_of: facts(neo, as_of) for as_of in kept} == kept
 
 
