@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeAlias, cast, get_type_hints
+from typing import Any, ClassVar, NamedTuple, TypeAlias, cast, get_type_hints
 
 
 class OrgType(StrEnum):
@@ -440,21 +440,25 @@ def from_row(cls: type[Record], row: dict[str, Any]) -> Record:
     return cls(**kwargs)
 
 
-def from_values(cls: type[Record], values: Sequence[Any]) -> Record:
-    """Rebuild a record from one value per field, in the order the class declares its fields.
+def from_value_rows(cls: type[Record], rows: Sequence[Sequence[Any]]) -> list[Record]:
+    """Rebuild records from rows of one value per field, in the order the class declares them.
 
-    The same conversions as :func:`from_row`, without a key per value (for bulk reads).
+    The same conversions as :func:`from_row`, a column at a time and without a key per value
+    (for bulk reads). Rows may leave out trailing fields, all the same ones.
 
-    >>> from_values(Company, ["c1", "Acme", None, None, "120"]).employees
-    120
+    >>> [c.employees for c in from_value_rows(Company, [["c1", "A", None, None, "120"],
+    ...                                                 ["c2", "B", None, None, None]])]
+    [120, None]
     """
-    if len(values) > len(_converters(cls)):
-        raise ValueError(f"{cls.__name__} has {len(_converters(cls))} fields, got {len(values)}")
-    converted = list(values)
+    if not rows:
+        return []
+    columns = list(zip(*rows, strict=True))
+    if len(columns) > len(_converters(cls)):
+        raise ValueError(f"{cls.__name__} has {len(_converters(cls))} fields, got {len(columns)}")
     for i, convert in _value_converters(cls):
-        if i < len(converted) and (value := converted[i]) is not None:
-            converted[i] = convert(value)
-    return cls(*converted)
+        if i < len(columns):
+            columns[i] = tuple(None if v is None else convert(v) for v in columns[i])
+    return list(map(cls, *columns))
 
 
 _CONVERTERS: dict[type[Record], list[tuple[str, Callable[[Any], Any]]]] = {}
@@ -671,9 +675,11 @@ class PathSubgraph:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class RoleHolding:
-    """A buying role held by a current (not departed) person, and whether they are engaged."""
+class RoleHolding(NamedTuple):
+    """A buying role held by a current (not departed) person, and whether they are engaged.
+
+    A named tuple rather than a dataclass: a portfolio's rollup holds hundreds of thousands.
+    """
 
     role: Role
     person_id: str

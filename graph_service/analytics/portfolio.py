@@ -39,11 +39,13 @@ Default weights 0.4 / 0.2 / 0.2 / 0.2. **Tiers** over the ranked list: the first
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
 
 from graph_service.analytics.engagement import DEFAULT, Engagement
 from graph_service.analytics.params import AnalyticsParams
@@ -102,10 +104,13 @@ def quintile_scores(values: Sequence[float]) -> list[int]:
     >>> quintile_scores([7, 7, 7])
     [5, 5, 5]
     """
-    n = len(values)
-    ordered = sorted(values)
+    if not values:
+        return []
+    array = np.asarray(values, dtype=float)
     # rank = how many values are <= v (ties share the highest rank among them)
-    return [max(1, min(5, math.ceil(5 * bisect_right(ordered, v) / n))) for v in values]
+    ranks = np.searchsorted(np.sort(array), array, side="right")
+    scores: list[int] = np.clip(np.ceil(5 * ranks / len(array)), 1, 5).astype(int).tolist()
+    return scores
 
 
 def segment(r: int, f: int, won_ever: int) -> Segment:
@@ -292,13 +297,24 @@ def ltv_share_analysis(
     return LtvShareAnalysis(scored, slope, intercept, scale, outliers)
 
 
-def account_coverage_score(f: AccountFacts, params: AnalyticsParams = DEFAULT) -> float:
-    """The coverage score from a rollup's role holdings (engaged 1, cold 0.5, missing 0)."""
-    if not params.required_roles:
-        return 0.0
-    engaged: dict[Role, bool] = {}  # role -> held by someone engaged
+def held_roles(f: AccountFacts) -> dict[Role, bool]:
+    """Each role someone holds at the account, and whether someone engaged holds it."""
+    engaged: dict[Role, bool] = {}
     for r in f.roles:
         engaged[r.role] = engaged.get(r.role, False) or r.engaged
+    return engaged
+
+
+def account_coverage_score(
+    f: AccountFacts, params: AnalyticsParams = DEFAULT, held: dict[Role, bool] | None = None
+) -> float:
+    """The coverage score from a rollup's role holdings (engaged 1, cold 0.5, missing 0).
+
+    ``held`` is :func:`held_roles` of ``f`` where the caller has it already.
+    """
+    if not params.required_roles:
+        return 0.0
+    engaged = held_roles(f) if held is None else held
     total = sum(
         0.0 if role not in engaged else 1.0 if engaged[role] else 0.5
         for role in params.required_roles
@@ -306,12 +322,12 @@ def account_coverage_score(f: AccountFacts, params: AnalyticsParams = DEFAULT) -
     return total / len(params.required_roles)
 
 
-def champion_status(f: AccountFacts) -> Engagement:
-    """Engaged, cold or missing champion, from a rollup."""
-    held = [r for r in f.roles if r.role is Role.CHAMPION]
-    if any(r.engaged for r in held):
-        return Engagement.ENGAGED
-    return Engagement.COLD if held else Engagement.MISSING
+def champion_status(f: AccountFacts, held: dict[Role, bool] | None = None) -> Engagement:
+    """Engaged, cold or missing champion, from a rollup (``held`` as for coverage)."""
+    engaged = held_roles(f) if held is None else held
+    if Role.CHAMPION not in engaged:
+        return Engagement.MISSING
+    return Engagement.ENGAGED if engaged[Role.CHAMPION] else Engagement.COLD
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,11 +353,17 @@ class Target:
     next_action: str | None
 
 
-def _percentile(values: Mapping[str, float]) -> dict[str, float]:
-    """Percentile rank in [0, 1] (the lowest value 0 when all differ; all equal -> 1)."""
-    ordered = sorted(values.values())
-    n = len(ordered)
-    return {k: bisect_left(ordered, v) / (n - 1) if n > 1 else 1.0 for k, v in values.items()}
+def percentile_ranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Percentile rank in [0, 1]: how many values are below, over n - 1 (one value -> 1).
+
+    >>> percentile_ranks(np.array([30.0, 10.0, 20.0, 20.0])).tolist()
+    [1.0, 0.0, 0.3333333333333333, 0.3333333333333333]
+    """
+    n = len(values)
+    if n <= 1:
+        return np.ones(n)
+    ranks: npt.NDArray[np.float64] = np.searchsorted(np.sort(values), values, side="left") / (n - 1)
+    return ranks
 
 
 def momentum(recent: int, prior: int) -> float:
@@ -391,26 +413,54 @@ def target_list(
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ValueError("weights must be non-negative and not all zero")
     wallets, _ = portfolio_wallets(facts, as_of, params)
-    rfms = {r.account_id: r for r in rfm(facts, as_of)}
-    white = {f.company.id: wallets[f.company.id].share.whitespace or 0.0 for f in facts}
-    white_pct = _percentile(white)
-    rows = []
-    for f in facts:
-        cid = f.company.id
-        r = rfms[cid]
-        comps = {
-            "whitespace": white_pct[cid] if white[cid] > 0 else 0.0,
-            "momentum": momentum(f.touches_recent, f.touches_prior),
-            "coverage": account_coverage_score(f, params),
-            "rfm": ((r.r or 0) + (r.f or 0) + (r.m or 0)) / 15,
-        }
-        total = sum(weights.values())
-        score = sum(weights.get(k, 0.0) * v for k, v in comps.items()) / total
-        rows.append((f, comps, score))
-    rows.sort(key=lambda t: (-t[2], t[0].company.id))
+    rfms = rfm(facts, as_of)
+    n = len(facts)
+    held = {f.company.id: held_roles(f) for f in facts}
+    white = np.fromiter(
+        (wallets[f.company.id].share.whitespace or 0.0 for f in facts), dtype=float, count=n
+    )
+    recent = np.fromiter((f.touches_recent for f in facts), dtype=float, count=n)
+    prior = np.fromiter((f.touches_prior for f in facts), dtype=float, count=n)
+    touched = recent + prior
+    columns = {
+        "whitespace": np.where(white > 0, percentile_ranks(white), 0.0),
+        # momentum(), over every account at once
+        "momentum": np.where(
+            touched > 0, ((recent - prior) / np.where(touched > 0, touched, 1) + 1) / 2, 0.5
+        ),
+        "coverage": np.fromiter(
+            (account_coverage_score(f, params, held[f.company.id]) for f in facts),
+            dtype=float,
+            count=n,
+        ),
+        "rfm": np.fromiter(
+            (((r.r or 0) + (r.f or 0) + (r.m or 0)) / 15 for r in rfms), dtype=float, count=n
+        ),
+    }
+    total = sum(weights.values())
+    weighted = np.zeros(n)
+    for k, column in columns.items():  # in the order the components are listed
+        weighted = weighted + weights.get(k, 0.0) * column
+    scores: list[float] = (weighted / total).tolist()
+    names = list(columns)
+    comps_of = [
+        dict(zip(names, values, strict=True))
+        for values in zip(*(c.tolist() for c in columns.values()), strict=True)
+    ]
+    # The reasons: the three largest weighted components (ties by name) that carry weight.
+    by_name = sorted(names)
+    contributions = np.column_stack([weights.get(k, 0.0) * columns[k] for k in by_name])
+    firsts = np.argsort(-contributions, axis=1, kind="stable")[:, :3].tolist()
+    top = [[by_name[i] for i in first if weights.get(by_name[i], 0.0) > 0] for first in firsts]
+    rows = sorted(
+        zip(facts, comps_of, scores, rfms, top, strict=True),
+        key=lambda t: (-t[2], t[0].company.id),
+    )
     tier_of = tiers(len(rows), params.tier_shares)
     out = []
-    for rank, ((f, comps, score), tier) in enumerate(zip(rows, tier_of, strict=True), start=1):
+    for rank, ((f, comps, score, r, reasons), tier) in enumerate(
+        zip(rows, tier_of, strict=True), start=1
+    ):
         cid = f.company.id
         w = wallets[cid].share
         out.append(
@@ -423,14 +473,14 @@ def target_list(
                 score=score,
                 rank=rank,
                 tier=tier,
-                reasons=_reasons(f, comps, weights, w, rfms[cid], params),
+                reasons=[_reason(k, f, comps, w, r, params) for k in reasons],
                 components=comps,
                 whitespace=w.whitespace,
                 share_of_wallet=w.share,
                 wallet_modeled=w.modeled,
                 coverage=comps["coverage"],
-                champion=champion_status(f),
-                segment=rfms[cid].segment,
+                champion=champion_status(f, held[cid]),
+                segment=r.segment,
                 next_action=(
                     f"{f.next_action.due_date}: {f.next_action.description}"
                     if f.next_action
@@ -441,32 +491,22 @@ def target_list(
     return out
 
 
-def _reasons(
-    f: AccountFacts,
-    comps: dict[str, float],
-    weights: Mapping[str, float],
-    w: Share,
-    r: Rfm,
-    params: AnalyticsParams,
-) -> list[str]:
-    """The top three components by weighted contribution, in words."""
-
-    def words(k: str) -> str:
-        if k == "whitespace":
-            if w.whitespace is None or w.share is None:
-                return "wallet unknown"
-            modeled = " (modeled wallet)" if w.modeled else ""
-            return f"whitespace {w.whitespace:,.0f}{modeled}, share of wallet {w.share:.0%}"
-        if k == "momentum":
-            return (
-                f"{f.touches_recent} touches in the last {params.engagement_days} days "
-                f"vs {f.touches_prior} before"
-            )
-        if k == "coverage":
-            return f"buying-group coverage {comps['coverage']:.0%}"
-        if r.r is None:
-            return "no purchase yet"
-        return f"{r.segment.value.replace('_', ' ')} customer (RFM {r.r}-{r.f}-{r.m})"
-
-    ranked = sorted(comps, key=lambda k: (-weights.get(k, 0.0) * comps[k], k))
-    return [words(k) for k in ranked[:3] if weights.get(k, 0.0) > 0]
+def _reason(
+    k: str, f: AccountFacts, comps: dict[str, float], w: Share, r: Rfm, params: AnalyticsParams
+) -> str:
+    """Score component ``k`` of an account in words."""
+    if k == "whitespace":
+        if w.whitespace is None or w.share is None:
+            return "wallet unknown"
+        modeled = " (modeled wallet)" if w.modeled else ""
+        return f"whitespace {w.whitespace:,.0f}{modeled}, share of wallet {w.share:.0%}"
+    if k == "momentum":
+        return (
+            f"{f.touches_recent} touches in the last {params.engagement_days} days "
+            f"vs {f.touches_prior} before"
+        )
+    if k == "coverage":
+        return f"buying-group coverage {comps['coverage']:.0%}"
+    if r.r is None:
+        return "no purchase yet"
+    return f"{r.segment.value.replace('_', ' ')} customer (RFM {r.r}-{r.f}-{r.m})"

@@ -322,7 +322,7 @@ def fit_wallet_model(
     industries = sorted({c.industry or "" for c in rows})[1:]  # first level is the baseline
     probe = WalletModel(quantile, {}, 0.0, industries, len(rows))
     names = list(probe.features(rows[0]) or {})
-    x = [[(probe.features(c) or {})[n] for n in names] for c in rows]
+    x = [list((probe.features(c) or {}).values()) for c in rows]
     y = [spend[c.id] for c in rows]
     reg = QuantileRegressor(quantile=quantile, alpha=0.0, solver="highs").fit(x, y)
     return WalletModel(

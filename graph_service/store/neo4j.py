@@ -50,7 +50,7 @@ from graph_service.domain import (
     TouchType,
     WalletEstimate,
     from_row,
-    from_values,
+    from_value_rows,
     record_id,
     to_row,
 )
@@ -1237,13 +1237,11 @@ class _Rollup:
         self.role_rows = []
 
     def _add_wallet(self, rows: list[list[Any]]) -> None:
-        for values in rows:
-            estimate = cast(WalletEstimate, from_values(WalletEstimate, values))
+        for estimate in cast(list[WalletEstimate], from_value_rows(WalletEstimate, rows)):
             self.wallet.setdefault(estimate.company_id, []).append(estimate)
 
     def _add_actions(self, rows: list[list[Any]]) -> None:
-        for values in rows:
-            action = cast(NextAction, from_values(NextAction, values))
+        for action in cast(list[NextAction], from_value_rows(NextAction, rows)):
             self.actions[action.company_id] = action
 
     def facts(self) -> list[AccountFacts]:
@@ -1256,15 +1254,17 @@ class _Rollup:
             "last_won": None,
             "open_deals": 0,
         }
+        for values in self.companies:
+            values[7] = self.parents.get(values[0])
+        companies = cast(list[Company], from_value_rows(Company, self.companies))
         out = []
-        for values in sorted(self.companies, key=lambda v: v[0]):
-            cid = values[0]
-            values[7] = self.parents.get(cid)
+        for company in sorted(companies, key=lambda c: c.id):
+            cid = company.id
             deals = self.deals.get(cid)
             recent, prior = self.touches.get(cid, (0, 0))
             out.append(
                 AccountFacts(
-                    company=cast(Company, from_values(Company, values)),
+                    company=company,
                     owner_ids=sorted(self.owners.get(cid, ())),
                     **(deals or {**no_deals, "spend_by_category": {}, "spend_by_channel": {}}),
                     wallet=self.wallet.get(cid, []),
