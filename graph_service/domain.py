@@ -694,7 +694,10 @@ class AccountFacts:
     ``spend_window_days``; ``touches_recent`` counts touches in the last ``engagement_days`` and
     ``touches_prior`` those in the window before it. ``won_all_*`` cover every won deal closed
     on or before ``as_of``. ``wallet`` holds the estimates dated on or before ``as_of``.
-    ``next_action`` is the earliest-due action not marked done.
+    ``next_action`` is the earliest-due action not marked done. ``wallet_by_category`` is the
+    account's explicit wallet per category as of ``as_of``: of each (unit, category), the latest
+    estimate on or before ``as_of``; per category the company-wide estimate, else the sum of its
+    units' (empty without estimates; see :mod:`graph_service.analytics.wallet`).
     """
 
     company: Company
@@ -707,7 +710,7 @@ class AccountFacts:
     open_deals: int
     spend_by_category: dict[str, float]
     spend_by_channel: dict[str, float]
-    wallet: list[WalletEstimate]
+    wallet_by_category: dict[str, float]
     touches_recent: int
     touches_prior: int
     roles: list[RoleHolding]
@@ -722,7 +725,7 @@ class AccountFacts:
             won_all_spend=round(self.won_all_spend, 6),
             spend_by_category={k: round(v, 6) for k, v in sorted(self.spend_by_category.items())},
             spend_by_channel={k: round(v, 6) for k, v in sorted(self.spend_by_channel.items())},
-            wallet=sorted(self.wallet, key=record_id),
+            wallet_by_category={k: round(v, 6) for k, v in sorted(self.wallet_by_category.items())},
             roles=sorted(self.roles, key=lambda r: (r.role.value, r.person_id)),
         )
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from graph_service.analytics.coverage import is_open_at
 from graph_service.analytics.engagement import has_left, in_window, touch_day
+from graph_service.analytics.wallet import latest_estimates, wallet_by_category
 from graph_service.domain import AccountFacts, AccountView, ActionStatus, RoleHolding, Stage
 
 
@@ -48,7 +49,7 @@ def facts_from_view(
         open_deals=sum(1 for d in view.deals if is_open_at(d, as_of)),
         spend_by_category=dict(by_category),
         spend_by_channel=dict(by_channel),
-        wallet=[w for w in view.wallet if w.as_of <= as_of],
+        wallet_by_category=wallet_by_category(latest_estimates(view.wallet, as_of)),
         touches_recent=sum(1 for d in days if in_window(d, as_of, engagement_days)),
         touches_prior=sum(1 for d in days if in_window(d, prior_end, engagement_days)),
         roles=[

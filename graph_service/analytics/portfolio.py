@@ -53,9 +53,7 @@ from graph_service.analytics.wallet import (
     Share,
     WalletModel,
     fit_wallet_model,
-    latest_estimates,
     share,
-    wallet_by_category,
 )
 from graph_service.bulk import gc_paused
 from graph_service.domain import AccountFacts, Role
@@ -191,10 +189,9 @@ def portfolio_wallets(
     model = fit_wallet_model([f.company for f in facts], spend, params.wallet_quantile)
     out = {}
     for f in facts:
-        wallet = wallet_by_category(latest_estimates(f.wallet, as_of)) if f.wallet else None
-        if wallet:
+        if f.wallet_by_category:
             out[f.company.id] = AccountWallet(
-                f.company.id, share(f.won_window_spend, sum(wallet.values()))
+                f.company.id, share(f.won_window_spend, sum(f.wallet_by_category.values()))
             )
             continue
         modeled = model.predict(f.company) if model else None

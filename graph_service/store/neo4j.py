@@ -564,13 +564,24 @@ MATCH (p)-[:WORKS_AT]->(c:Company)
 RETURN collect([c.id, r.role, p.id]) AS rows
 """
 
-#: Estimates as their field values in :class:`WalletEstimate` order.
+#: Each company's explicit wallet per category as of ``$as_of`` (``AccountFacts``): of each
+#: (unit, category), the latest estimate on or before it; per category the company-wide one
+#: (no unit), else the sum of the units' (added in unit id order, as the Python side does).
 ROLLUP_WALLET: LiteralString = """
 MATCH (w:WalletEstimate)-[:OF]->(c:Company)
 WHERE w.as_of <= $as_of
 OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
-RETURN collect([c.id, w.category, w.amount, toString(w.as_of), b.id, w.source, w.vendor_rank,
-                w.vendor_count]) AS rows
+WITH c.id AS id, b.id AS unit, w.category AS category, w.amount AS amount
+ORDER BY w.as_of DESC
+WITH id, unit, category, head(collect(amount)) AS amount
+ORDER BY id, category, unit
+WITH id, category, collect(CASE WHEN unit IS NULL THEN amount END) AS company_wide,
+     collect(CASE WHEN unit IS NOT NULL THEN amount END) AS units
+RETURN collect([
+  id, category,
+  CASE WHEN size(company_wide) > 0 THEN company_wide[0]
+       ELSE reduce(total = 0.0, a IN units | total + a) END
+]) AS rows
 """
 
 #: Each company's earliest-due action not marked done, as its field values in
@@ -1167,7 +1178,7 @@ class _Rollup:
         self.engaged: set[tuple[str, str]] | None = None
         self.role_rows: list[list[Any]] | None = None
         self.roles: dict[str, list[RoleHolding]] = {}
-        self.wallet: dict[str, list[WalletEstimate]] = {}
+        self.wallet: dict[str, dict[str, float]] = {}
         self.actions: dict[str, NextAction] = {}
 
     def add(self, kind: str, rows: list[Any]) -> None:
@@ -1237,8 +1248,11 @@ class _Rollup:
         self.role_rows = []
 
     def _add_wallet(self, rows: list[list[Any]]) -> None:
-        for estimate in cast(list[WalletEstimate], from_value_rows(WalletEstimate, rows)):
-            self.wallet.setdefault(estimate.company_id, []).append(estimate)
+        for cid, category, amount in rows:  # in company and category order
+            if (wallet := self.wallet.get(cid)) is None:
+                self.wallet[cid] = {category: amount}
+            else:
+                wallet[category] = amount
 
     def _add_actions(self, rows: list[list[Any]]) -> None:
         for action in cast(list[NextAction], from_value_rows(NextAction, rows)):
@@ -1267,7 +1281,7 @@ class _Rollup:
                     company=company,
                     owner_ids=sorted(self.owners.get(cid, ())),
                     **(deals or {**no_deals, "spend_by_category": {}, "spend_by_channel": {}}),
-                    wallet=self.wallet.get(cid, []),
+                    wallet_by_category=self.wallet.get(cid, {}),
                     touches_recent=recent,
                     touches_prior=prior,
                     roles=self.roles.get(cid, []),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.domain import Kind, Role
+from graph_service.domain import BusinessUnit, Kind, Role, WalletEstimate
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore
@@ -60,14 +60,46 @@ def test_rollup_of_the_hand_made_account(store: Store) -> None:
         (Role.INFLUENCER, "p2"): True,
     }
     assert acme.next_action is not None and acme.next_action.id == "a1"
-    assert len(acme.wallet) == 2
+    # The company-wide estimate, not the sales unit's.
+    assert acme.wallet_by_category == {"analytics": 200000.0}
 
 
 def test_rollup_ignores_what_happens_after_the_as_of_date(store: Store) -> None:
     load(store)
     early = store.portfolio_facts(date(2025, 12, 31), engagement_days=90, spend_window_days=365)[0]
     assert (early.won_all_count, early.touches_recent, early.open_deals) == (0, 0, 0)
-    assert early.wallet == []  # both estimates are dated later
+    assert early.wallet_by_category == {}  # both estimates are dated later
+
+
+def test_the_wallet_is_the_latest_estimate_per_unit_and_category(store: Store) -> None:
+    """Beta: CRM company-wide 100 then 120 (150 comes after the as-of date); ERP only by
+    unit, 30 + 40."""
+    load(store)
+    store.upsert(
+        Kind.BUSINESS_UNITS,
+        [BusinessUnit(id=u, company_id="c3", name=u) for u in ("bu-x", "bu-y")],
+    )
+    estimates = [
+        ("crm", 100.0, date(2026, 1, 1), None),
+        ("crm", 150.0, date(2026, 12, 1), None),
+        ("crm", 120.0, date(2026, 6, 1), None),
+        ("erp", 25.0, date(2025, 6, 1), "bu-x"),
+        ("erp", 30.0, date(2026, 6, 1), "bu-x"),
+        ("erp", 40.0, date(2026, 2, 1), "bu-y"),
+    ]
+    store.upsert(
+        Kind.WALLET,
+        [
+            WalletEstimate(company_id="c3", category=c, amount=a, as_of=d, bu_id=u)
+            for c, a, d, u in estimates
+        ],
+    )
+    beta = next(
+        f
+        for f in store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
+        if f.company.id == "c3"
+    )
+    assert beta.wallet_by_category == {"crm": 120.0, "erp": 70.0}
 
 
 #: Ann (decider) engaged, Bob (champion and influencer) not: t1 moved from Bob to Ann.
