@@ -499,20 +499,19 @@ RETURN collect([c.id, parent.id]) AS rows
 
 ROLLUP_ACCOUNT_TEAMS: LiteralString = """
 MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c:Company)
-RETURN collect([c.id, m.id]) AS rows
+RETURN [collect(c.id), collect(m.id)] AS rows
 """
 
-#: Won deals closed by ``$as_of`` and deals open on it, grouped by company, kind, spend window,
-#: category and channel (Python adds the groups up).
+#: Won deals closed by ``$as_of`` and deals open on it, one row each (grouping them in
+#: Cypher makes hardly fewer rows: most accounts have a deal or two).
 ROLLUP_DEALS: LiteralString = """
 MATCH (d:Deal)-[:FOR]->(c:Company)
 WHERE (d.stage = 'won' AND d.close_date <= $as_of)
    OR (NOT d.stage IN ['won', 'lost'] AND (d.created_date IS NULL OR d.created_date <= $as_of))
-WITH c.id AS id, d.stage = 'won' AS won, d.close_date > $spend_start AS in_window,
-     coalesce(d.category, '') AS category, coalesce(d.channel, '') AS channel, d
-WITH id, won, in_window, category, channel,
-     sum(coalesce(d.amount, 0.0)) AS amount, count(d) AS n, max(d.close_date) AS last_won
-RETURN collect([id, won, in_window, category, channel, amount, n, toString(last_won)]) AS rows
+RETURN collect([
+  c.id, d.stage = 'won', d.close_date > $spend_start, coalesce(d.category, ''),
+  coalesce(d.channel, ''), coalesce(d.amount, 0.0), toString(d.close_date)
+]) AS rows
 """
 
 #: Touches of the last two engagement windows by company, counted on the person summaries
@@ -553,7 +552,7 @@ RETURN collect([id, recent, prior, engaged]) AS rows
 ROLLUP_ROLES: LiteralString = """
 MATCH (p:Person)-[r:HAS_ROLE]->()
 WHERE p.left_at IS NULL OR p.left_at > $as_of
-RETURN collect([p.employer_id, r.role, p.id]) AS rows
+RETURN [collect(coalesce(p.employer_id, '')), collect(r.role), collect(p.id)] AS rows
 """
 
 #: The same where employer ids may be missing, through ``WORKS_AT``.
@@ -561,7 +560,7 @@ ROLLUP_ROLES_BY_RELATIONSHIPS: LiteralString = """
 MATCH (p:Person)-[r:HAS_ROLE]->()
 WHERE p.left_at IS NULL OR p.left_at > $as_of
 MATCH (p)-[:WORKS_AT]->(c:Company)
-RETURN collect([c.id, r.role, p.id]) AS rows
+RETURN [collect(c.id), collect(r.role), collect(p.id)] AS rows
 """
 
 #: Each company's explicit wallet per category as of ``$as_of`` (``AccountFacts``): of each
@@ -1176,7 +1175,7 @@ class _Rollup:
         self.deals: dict[str, dict[str, Any]] = {}
         self.touches: dict[str, tuple[int, int]] = {}
         self.engaged: set[tuple[str, str]] | None = None
-        self.role_rows: list[list[Any]] | None = None
+        self.role_rows: list[tuple[str, str, str]] | None = None
         self.roles: dict[str, list[RoleHolding]] = {}
         self.wallet: dict[str, dict[str, float]] = {}
         self.actions: dict[str, NextAction] = {}
@@ -1191,12 +1190,12 @@ class _Rollup:
     def _add_parents(self, rows: list[list[str]]) -> None:
         self.parents = dict(rows)
 
-    def _add_teams(self, rows: list[list[str]]) -> None:
-        for cid, member_id in rows:
+    def _add_teams(self, columns: list[list[str]]) -> None:
+        for cid, member_id in zip(*columns, strict=True):
             self.owners.setdefault(cid, []).append(member_id)
 
     def _add_deals(self, rows: list[list[Any]]) -> None:
-        for cid, won, in_window, category, channel, amount, n, last_won in rows:
+        for cid, won, in_window, category, channel, amount, close_date in rows:
             d = self.deals.get(cid)
             if d is None:
                 d = self.deals[cid] = {
@@ -1210,18 +1209,21 @@ class _Rollup:
                     "spend_by_channel": {},
                 }
             if not won:
-                d["open_deals"] += n
+                d["open_deals"] += 1
                 continue
-            last = date.fromisoformat(last_won)
             d["won_all_spend"] += amount
-            d["won_all_count"] += n
-            d["last_won"] = last if d["last_won"] is None else max(d["last_won"], last)
+            d["won_all_count"] += 1
+            if d["last_won"] is None or close_date > d["last_won"]:  # ISO dates sort as dates
+                d["last_won"] = close_date
             if in_window:
                 d["won_window_spend"] += amount
-                d["won_window_count"] += n
+                d["won_window_count"] += 1
                 by_category, by_channel = d["spend_by_category"], d["spend_by_channel"]
                 by_category[category] = by_category.get(category, 0.0) + amount
                 by_channel[channel] = by_channel.get(channel, 0.0) + amount
+        for d in self.deals.values():
+            if isinstance(d["last_won"], str):
+                d["last_won"] = date.fromisoformat(d["last_won"])
 
     def _add_touches(self, rows: list[list[Any]]) -> None:
         self.engaged = set()
@@ -1230,8 +1232,8 @@ class _Rollup:
             self.engaged.update((cid, pid) for pid in people)
         self._hold_roles()
 
-    def _add_roles(self, rows: list[list[str]]) -> None:
-        self.role_rows = rows
+    def _add_roles(self, columns: list[list[str]]) -> None:
+        self.role_rows = list(zip(*columns, strict=True))
         self._hold_roles()
 
     def _hold_roles(self) -> None:
