@@ -55,7 +55,7 @@ def export_child(uri: str, out: str) -> None:
 
     The rollup's share is timed around the store's ``portfolio_facts``.
     """
-    from graph_service.export import ExportFormat, write_targets
+    from graph_service.export import ExportFormat, export_target_list
 
     store = Neo4jStore(uri)
     rollup_seconds = 0.0
@@ -71,8 +71,7 @@ def export_child(uri: str, out: str) -> None:
 
     store.portfolio_facts = timed_rollup  # type: ignore[method-assign]
     started = time.perf_counter()
-    rows = queries.targets(store, AS_OF)
-    write_targets(rows, Path(out), ExportFormat.PARQUET)
+    rows = export_target_list(store, AS_OF, Path(out), ExportFormat.PARQUET)
     total = time.perf_counter() - started
     store.close()
     print(json.dumps({"accounts": len(rows), "seconds": total, "rollup_seconds": rollup_seconds}))

@@ -532,7 +532,7 @@ def export_targets(
 ) -> None:
     """The scored, tiered ABM target list, one row per account."""
     from graph_service.analytics import queries
-    from graph_service.export import write_targets
+    from graph_service.export import export_target_list
 
     try:
         day = date.fromisoformat(as_of) if as_of else date.today()
@@ -559,10 +559,9 @@ def export_targets(
     store = _open(read_only=True)
     try:
         with err.status("scoring accounts..."):
-            rows = queries.targets(store, day, where)
+            rows = export_target_list(store, day, out_file, chosen, where)
     finally:
         store.close()
-    write_targets(rows, out_file, chosen)
     err.print(f"{len(rows):,} accounts written to {out_file} ({chosen.value})")
 
 

@@ -686,9 +686,12 @@ class RoleHolding(NamedTuple):
     engaged: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AccountFacts:
     """One account's per-account rollup as of a date: what portfolio-wide analytics score.
+
+    Not frozen, unlike the records: a rollup holds one per account, and a frozen dataclass of
+    this many fields takes twice as long to build. Treat it as read-only.
 
     Windows end on and include ``as_of``: the spend window covers won deals closed in the last
     ``spend_window_days``; ``touches_recent`` counts touches in the last ``engagement_days`` and

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from graph_service.analytics import queries
 from graph_service.analytics.portfolio import Target
-from graph_service.bulk import gc_paused
+from graph_service.bulk import gc_paused, import_in_background
+from graph_service.store.base import Store
 
 
 class ExportFormat(StrEnum):
@@ -19,6 +22,13 @@ class ExportFormat(StrEnum):
     XLSX = "xlsx"
     PARQUET = "parquet"
 
+
+#: The library each format's writer needs beyond pandas (a second or so to import).
+WRITER_MODULES: dict[ExportFormat, str | None] = {
+    ExportFormat.CSV: None,
+    ExportFormat.XLSX: "openpyxl",
+    ExportFormat.PARQUET: "pyarrow.parquet",
+}
 
 #: Columns of the target-list export, in order.
 COLUMNS = [
@@ -92,3 +102,21 @@ def write_targets(targets: list[Target], out: Path, fmt: ExportFormat) -> Path:
                 width = max(len(str(c.value or "")) for c in cells[:200])
                 sheet.column_dimensions[cells[0].column_letter].width = min(max(width, 8), 60)
     return out
+
+
+def export_target_list(
+    store: Store,
+    as_of: date,
+    out: Path,
+    fmt: ExportFormat,
+    where: queries.PortfolioFilter | None = None,
+) -> list[Target]:
+    """Score the target list and write it (what ``abmgraph export targets`` does).
+
+    The format's writer library is imported while the store rolls the portfolio up.
+    """
+    if (module := WRITER_MODULES[fmt]) is not None:
+        import_in_background(module)
+    rows = queries.targets(store, as_of, where)
+    write_targets(rows, out, fmt)
+    return rows

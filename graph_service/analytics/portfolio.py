@@ -327,9 +327,13 @@ def champion_status(f: AccountFacts, held: dict[Role, bool] | None = None) -> En
     return Engagement.ENGAGED if engaged[Role.CHAMPION] else Engagement.COLD
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Target:
-    """An account on the target list."""
+    """An account on the target list.
+
+    Not frozen, unlike most records here: a list holds one per account, and a frozen
+    dataclass of this many fields takes twice as long to build. Treat it as read-only.
+    """
 
     account_id: str
     name: str

@@ -33,11 +33,8 @@ from graph_service.analytics.portfolio import (
     rfm,
     target_list,
 )
-from graph_service.analytics.wallet import (
-    ShareOfWallet,
-    share_of_wallet,
-    start_loading_model_library,
-)
+from graph_service.analytics.wallet import MODEL_LIBRARY, ShareOfWallet, share_of_wallet
+from graph_service.bulk import import_in_background
 from graph_service.domain import AccountFacts, AccountView
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
@@ -236,7 +233,7 @@ def targets(
 ) -> list[Target]:
     """The ranked, tiered target list (ranked over the whole portfolio, then filtered)."""
     where = where or PortfolioFilter()
-    start_loading_model_library()
+    import_in_background(MODEL_LIBRARY)
     facts = portfolio_facts(store, as_of, params)
     keep = {f.company.id for f in facts if where.keeps(f)}
     return [
@@ -285,7 +282,7 @@ def portfolio_coverage(
 ) -> list[PortfolioCoverageRow]:
     """All accounts sorted by whitespace x (1 - coverage), largest first (ties by id)."""
     where = where or PortfolioFilter()
-    start_loading_model_library()
+    import_in_background(MODEL_LIBRARY)
     facts = portfolio_facts(store, as_of, params)
     wallets, _ = portfolio_wallets(facts, as_of, params)
     rows = []

@@ -28,12 +28,8 @@ True
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import math
 import random
-import sys
-import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -275,25 +271,6 @@ class WalletModel:
 
 #: The library that fits the modeled wallet (and the LTV trend); it takes seconds to import.
 MODEL_LIBRARY = "sklearn.linear_model"
-
-
-def start_loading_model_library() -> threading.Thread | None:
-    """Import :data:`MODEL_LIBRARY` in a background thread (None: already imported).
-
-    Portfolio-wide answers call this before they ask the store for the rollup, so the import
-    overlaps the store's work instead of following it; an import of the same module in the
-    meantime waits for this one to finish. A failed import is left for the fit to report.
-    """
-    if MODEL_LIBRARY in sys.modules:
-        return None
-
-    def load() -> None:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(MODEL_LIBRARY)
-
-    thread = threading.Thread(target=load, name="load-model-library", daemon=True)
-    thread.start()
-    return thread
 
 
 def fit_wallet_model(
