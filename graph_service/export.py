@@ -53,9 +53,21 @@ COLUMNS = [
 ]
 
 
+#: Columns that are not text, with their types (Parquet schema; pandas dtypes).
+NUMBER_COLUMNS = {
+    "rank": "int64",
+    "score": "float64",
+    "whitespace": "float64",
+    "share_of_wallet": "float64",
+    "wallet_modeled": "bool",
+    "coverage": "float64",
+}
+
+
 @gc_paused()
-def targets_frame(targets: list[Target]) -> pd.DataFrame:
-    """The export's rows: numbers stay numbers, missing values stay empty."""
+def target_columns(targets: list[Target]) -> dict[str, list[Any]]:
+    """The export's columns, in :data:`COLUMNS` order: numbers stay numbers, missing values
+    stay empty (None)."""
     reasons = [[*t.reasons, "", "", ""][:3] for t in targets]
     columns: dict[str, list[Any]] = {
         "rank": [t.rank for t in targets],
@@ -78,22 +90,34 @@ def targets_frame(targets: list[Target]) -> pd.DataFrame:
         "next_action": [t.next_action for t in targets],
     }
     assert list(columns) == COLUMNS
-    frame = pd.DataFrame(columns)
-    for col in ("whitespace", "share_of_wallet", "coverage", "score"):
-        frame[col] = frame[col].astype("float64")
-    frame["rank"] = frame["rank"].astype("int64")
-    frame["wallet_modeled"] = frame["wallet_modeled"].astype("bool")
-    return frame
+    return columns
+
+
+def targets_frame(targets: list[Target]) -> pd.DataFrame:
+    """The export's rows as a DataFrame (numbers as :data:`NUMBER_COLUMNS`)."""
+    return pd.DataFrame(target_columns(targets)).astype(NUMBER_COLUMNS)
 
 
 def write_targets(targets: list[Target], out: Path, fmt: ExportFormat) -> Path:
-    """Write the target list; XLSX gets a frozen header row and real number cells."""
-    frame = targets_frame(targets)
+    """Write the target list; XLSX gets a frozen header row and real number cells.
+
+    Parquet is written from the columns directly (an Arrow table typed as
+    :data:`NUMBER_COLUMNS`, text otherwise), without a DataFrame in between.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt is ExportFormat.PARQUET:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
+        schema = pa.schema(
+            [(c, types.get(NUMBER_COLUMNS.get(c, ""), pa.string())) for c in COLUMNS]
+        )
+        pq.write_table(pa.table(target_columns(targets), schema=schema), out)
+        return out
+    frame = targets_frame(targets)
     if fmt is ExportFormat.CSV:
         frame.to_csv(out, index=False, encoding="utf-8")
-    elif fmt is ExportFormat.PARQUET:
-        frame.to_parquet(out, index=False)
     else:
         with pd.ExcelWriter(out, engine="openpyxl") as writer:
             frame.to_excel(writer, index=False, sheet_name="targets", freeze_panes=(1, 0))

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from graph_service.export import COLUMNS
+from graph_service.export import COLUMNS, NUMBER_COLUMNS
 from tests.conftest import DEMO_BUNDLE
 from tests.test_cli import abmgraph
 
@@ -65,3 +65,28 @@ def test_unknown_format_is_a_clear_error(demo_dir: Path, tmp_path: Path) -> None
         "export", "targets", "--out", str(tmp_path / "t.txt"), data_dir=demo_dir, check=False
     )
     assert result.returncode == 1 and "--format is needed" in result.stderr
+
+
+def test_the_three_formats_hold_the_same_table(demo_dir: Path, tmp_path: Path) -> None:
+    """Same columns, values and number types whichever the format (Parquet is written from
+    an Arrow table, CSV and XLSX from a DataFrame)."""
+    frames = {}
+    for suffix, read in (
+        ("csv", pd.read_csv),
+        ("xlsx", pd.read_excel),
+        ("parquet", pd.read_parquet),
+    ):
+        out = tmp_path / f"t.{suffix}"
+        abmgraph("export", "targets", "--out", str(out), "--as-of", "2026-11-20", data_dir=demo_dir)
+        frames[suffix] = read(out)
+    parquet = frames["parquet"]
+    assert {c: str(parquet[c].dtype) for c in NUMBER_COLUMNS} == NUMBER_COLUMNS
+    for suffix in ("csv", "xlsx"):
+        other = frames[suffix]
+        for column in COLUMNS:
+            mine = [None if pd.isna(v) or v == "" else v for v in parquet[column]]
+            theirs = [None if pd.isna(v) or v == "" else v for v in other[column]]
+            if column in NUMBER_COLUMNS:  # spreadsheets keep 15 significant digits
+                assert mine == pytest.approx(theirs, rel=1e-12), (suffix, column)
+            else:
+                assert mine == theirs, (suffix, column)
