@@ -1093,9 +1093,11 @@ class Neo4jStore:
             "recent_start": as_of - timedelta(days=engagement_days),
             "prior_start": as_of - timedelta(days=2 * engagement_days),
         }
-        # The longest scans first, so that the short ones fill in beside them.
+        # The parent links first (they take no time, and companies are rebuilt once they are
+        # in), then the longest scans, so that the short ones fill in beside them.
         kept = self._person_summaries_kept()
         scans = {
+            "parents": ROLLUP_PARENTS,
             "roles": ROLLUP_ROLES if kept else ROLLUP_ROLES_BY_RELATIONSHIPS,
             "touches": ROLLUP_TOUCHES if kept else ROLLUP_TOUCHES_BY_RELATIONSHIPS,
             "deals": ROLLUP_DEALS,
@@ -1103,7 +1105,6 @@ class Neo4jStore:
             "companies": ROLLUP_COMPANIES,
             "teams": ROLLUP_ACCOUNT_TEAMS,
             "actions": ROLLUP_NEXT_ACTIONS,
-            "parents": ROLLUP_PARENTS,
         }
 
         def scan(query: LiteralString) -> list[Any]:
@@ -1169,8 +1170,9 @@ class _Rollup:
     """
 
     def __init__(self) -> None:
-        self.companies: list[list[Any]] = []
-        self.parents: dict[str, str] = {}
+        self.company_rows: list[list[Any]] | None = None
+        self.parents: dict[str, str] | None = None
+        self.companies: list[Company] = []
         self.owners: dict[str, list[str]] = {}
         self.deals: dict[str, dict[str, Any]] = {}
         self.touches: dict[str, tuple[int, int]] = {}
@@ -1185,10 +1187,23 @@ class _Rollup:
         getattr(self, f"_add_{kind}")(rows)
 
     def _add_companies(self, rows: list[list[Any]]) -> None:
-        self.companies = rows
+        self.company_rows = rows
+        self._rebuild_companies()
 
     def _add_parents(self, rows: list[list[str]]) -> None:
         self.parents = dict(rows)
+        self._rebuild_companies()
+
+    def _rebuild_companies(self) -> None:
+        """Companies become records once both they and the parent links are in."""
+        if self.company_rows is None or self.parents is None:
+            return
+        for values in self.company_rows:
+            values[7] = self.parents.get(values[0])
+        self.companies = sorted(
+            cast(list[Company], from_value_rows(Company, self.company_rows)), key=lambda c: c.id
+        )
+        self.company_rows = []
 
     def _add_teams(self, columns: list[list[str]]) -> None:
         for cid, member_id in zip(*columns, strict=True):
@@ -1270,11 +1285,8 @@ class _Rollup:
             "last_won": None,
             "open_deals": 0,
         }
-        for values in self.companies:
-            values[7] = self.parents.get(values[0])
-        companies = cast(list[Company], from_value_rows(Company, self.companies))
         out = []
-        for company in sorted(companies, key=lambda c: c.id):
+        for company in self.companies:
             cid = company.id
             deals = self.deals.get(cid)
             recent, prior = self.touches.get(cid, (0, 0))
