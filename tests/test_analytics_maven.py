@@ -9,6 +9,7 @@ are modeled; spend must still match to the cent, alone and rolled up.
 from __future__ import annotations
 
 import csv
+import math
 from collections import defaultdict
 from datetime import date
 
@@ -68,3 +69,22 @@ def test_spend_per_account_and_per_subsidiary_family(store: Store) -> None:
         checked += 1
     assert checked >= 10
     assert any(family[p] > alone.get(p, 0.0) for p in parents)  # roll-up adds something
+
+
+def test_a_modeled_wallet_names_the_inputs_of_each_account_in_it(store: Store) -> None:
+    """No estimates in the sample: the wallet is modeled from each company's firmographics."""
+    load_preset("maven-crm", MAVEN_CRM, store)
+    parent = sorted({slug(a["subsidiary_of"]) for a in rows("accounts.csv") if a["subsidiary_of"]})[
+        0
+    ]
+    family = queries.family_views(store, parent)
+    assert len(family) > 1
+    rolled = queries.wallet_share(store, parent, AS_OF, include_subsidiaries=True)
+    assert rolled.total.modeled and rolled.model_inputs is not None
+    assert rolled.model_inputs["quantile"] == 0.9
+    for view in family:
+        company = view.company
+        assert company.annual_revenue and company.employees
+        inputs = rolled.model_inputs
+        assert inputs[f"{company.id}:log_annual_revenue"] == math.log(company.annual_revenue)
+        assert inputs[f"{company.id}:log_employees"] == math.log(company.employees)

@@ -178,13 +178,15 @@ class AccountWallet:
 
     account_id: str
     share: Share
-    model_inputs: dict[str, float] | None = None
 
 
 def portfolio_wallets(
     facts: Sequence[AccountFacts], as_of: date, params: AnalyticsParams = DEFAULT
 ) -> tuple[dict[str, AccountWallet], WalletModel | None]:
-    """Every account's share of wallet; a modeled wallet where no estimate exists."""
+    """Every account's share of wallet; a modeled wallet where no estimate exists.
+
+    The model's inputs for an account are ``model.features(company)``.
+    """
     spend = {f.company.id: f.won_window_spend for f in facts}
     model = fit_wallet_model([f.company for f in facts], spend, params.wallet_quantile)
     out = {}
@@ -197,9 +199,7 @@ def portfolio_wallets(
         modeled = model.predict(f.company) if model else None
         if modeled is not None and model is not None:
             out[f.company.id] = AccountWallet(
-                f.company.id,
-                share(f.won_window_spend, modeled, modeled=True),
-                model.features(f.company),
+                f.company.id, share(f.won_window_spend, modeled, modeled=True)
             )
         else:
             out[f.company.id] = AccountWallet(f.company.id, share(f.won_window_spend, None))

@@ -173,13 +173,13 @@ def wallet_share(
             spend_window_days=params.spend_window_days,
         )
         wallets, model = portfolio_wallets(facts, as_of, params)
-        ids = {v.company.id for v in views}
-        found = [wallets[i] for i in ids if i in wallets and wallets[i].share.modeled]
+        companies = {v.company.id: v.company for v in views}
+        found = [wallets[i] for i in companies if i in wallets and wallets[i].share.modeled]
         if found and model is not None:
             modeled = sum(w.share.wallet or 0.0 for w in found)
             inputs = {"quantile": model.quantile, "trained_on": float(model.trained_on)}
             for w in found:
-                for key, value in (w.model_inputs or {}).items():
+                for key, value in (model.features(companies[w.account_id]) or {}).items():
                     inputs[f"{w.account_id}:{key}"] = value
     return share_of_wallet(
         account_id,
