@@ -8,15 +8,25 @@ from datetime import UTC, date, datetime, timedelta
 from unittest.mock import patch
 
 import networkx as nx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph_service.analytics import paths as paths_module
-from graph_service.analytics.engagement import person_engagement, touch_strength
+from graph_service.analytics.engagement import DEFAULT, person_engagement, touch_strength
 from graph_service.analytics.paths import influence_paths, path_graph
-from graph_service.analytics.portfolio import Tier, quintile_scores, tiers
+from graph_service.analytics.portfolio import (
+    Tier,
+    account_coverage_score,
+    champion_status,
+    momentum,
+    quintile_scores,
+    target_list,
+    tiers,
+)
 from graph_service.analytics.wallet import share_of_wallet
 from graph_service.domain import (
+    AccountFacts,
     AccountView,
     Company,
     Deal,
@@ -25,6 +35,8 @@ from graph_service.domain import (
     Person,
     Relationship,
     RelationshipType,
+    Role,
+    RoleHolding,
     Stage,
     Touch,
     TouchType,
@@ -222,3 +234,58 @@ def test_quintile_scores_are_1_to_5_and_monotone(values: list[float]) -> None:
             if v1 < v2:
                 assert s1 <= s2
     assert max(scores) == 5
+
+
+@st.composite
+def account_facts(draw: st.DrawFn, i: int) -> AccountFacts:
+    """One account's rollup with random touches, roles, spend and wallet."""
+    won = draw(st.integers(0, 4))
+    return AccountFacts(
+        company=Company(id=f"c{i:03d}", name=f"C{i}"),
+        owner_ids=[],
+        won_window_spend=float(draw(st.integers(0, 5)) * 1000 if won else 0),
+        won_window_count=won,
+        won_all_spend=float(won * 1000),
+        won_all_count=won,
+        last_won=AS_OF - timedelta(days=draw(st.integers(0, 900))) if won else None,
+        open_deals=0,
+        spend_by_category={},
+        spend_by_channel={},
+        wallet_by_category=draw(st.sampled_from([{}, {"a": 5000.0}, {"a": 2000.0, "b": 9000.0}])),
+        touches_recent=draw(st.integers(0, 6)),
+        touches_prior=draw(st.integers(0, 6)),
+        roles=[
+            RoleHolding(role, f"p{j}", engaged)
+            for j, (role, engaged) in enumerate(
+                draw(st.lists(st.tuples(st.sampled_from(Role), st.booleans()), max_size=5))
+            )
+        ],
+        next_action=None,
+    )
+
+
+portfolios = st.integers(1, 25).flatmap(
+    lambda n: st.tuples(*(account_facts(i) for i in range(n))).map(list)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(portfolios)
+def test_target_scores_follow_their_definitions_per_account(facts: list[AccountFacts]) -> None:
+    """Each component as its one-account definition gives it, the score their weighted mean,
+    the list ranked by score then id, and the reasons the heaviest weighted components."""
+    targets = target_list(facts, AS_OF)
+    weights = DEFAULT.score_weights
+    by_id = {f.company.id: f for f in facts}
+    for t in targets:
+        f = by_id[t.account_id]
+        assert t.components["momentum"] == momentum(f.touches_recent, f.touches_prior)
+        assert t.components["coverage"] == account_coverage_score(f)
+        assert t.champion == champion_status(f)
+        expected = sum(weights[k] * v for k, v in t.components.items()) / sum(weights.values())
+        assert t.score == pytest.approx(expected, abs=1e-12)
+        assert len(t.reasons) == 3
+    assert [t.account_id for t in targets] == [
+        t.account_id for t in sorted(targets, key=lambda t: (-t.score, t.account_id))
+    ]
+    assert [t.rank for t in targets] == list(range(1, len(facts) + 1))
