@@ -1162,6 +1162,20 @@ def _touch_marks(groups: list[list[Any]]) -> list[TouchMark]:
     return out
 
 
+def _no_deals() -> dict[str, Any]:
+    """An account's deal figures before its deals are added (a new dict each time)."""
+    return {
+        "won_window_spend": 0.0,
+        "won_window_count": 0,
+        "won_all_spend": 0.0,
+        "won_all_count": 0,
+        "last_won": None,
+        "open_deals": 0,
+        "spend_by_category": {},
+        "spend_by_channel": {},
+    }
+
+
 class _Rollup:
     """The portfolio rollup built up from its scans' rows, each kind as soon as it arrives.
 
@@ -1213,16 +1227,7 @@ class _Rollup:
         for cid, won, in_window, category, channel, amount, close_date in rows:
             d = self.deals.get(cid)
             if d is None:
-                d = self.deals[cid] = {
-                    "won_window_spend": 0.0,
-                    "won_window_count": 0,
-                    "won_all_spend": 0.0,
-                    "won_all_count": 0,
-                    "last_won": None,
-                    "open_deals": 0,
-                    "spend_by_category": {},
-                    "spend_by_channel": {},
-                }
+                d = self.deals[cid] = _no_deals()
             if not won:
                 d["open_deals"] += 1
                 continue
@@ -1277,14 +1282,6 @@ class _Rollup:
 
     def facts(self) -> list[AccountFacts]:
         """One :class:`AccountFacts` per company, in id order."""
-        no_deals = {
-            "won_window_spend": 0.0,
-            "won_window_count": 0,
-            "won_all_spend": 0.0,
-            "won_all_count": 0,
-            "last_won": None,
-            "open_deals": 0,
-        }
         out = []
         for company in self.companies:
             cid = company.id
@@ -1294,7 +1291,7 @@ class _Rollup:
                 AccountFacts(
                     company=company,
                     owner_ids=sorted(self.owners.get(cid, ())),
-                    **(deals or {**no_deals, "spend_by_category": {}, "spend_by_channel": {}}),
+                    **(deals or _no_deals()),
                     wallet_by_category=self.wallet.get(cid, {}),
                     touches_recent=recent,
                     touches_prior=prior,
