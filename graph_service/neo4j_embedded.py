@@ -52,12 +52,17 @@ HOST = "127.0.0.1"
 #: JVM options: a small heap, a GC with few threads (faster start on small machines), and the
 #: ``--add-opens`` that Neo4j's own server script passes (page cache access to direct buffers).
 #: ``heap`` and ``pagecache_mb`` of :class:`EmbeddedNeo4j` override the heap and the page cache
-#: (96 MiB by default), e.g. for benchmarks on large graphs.
+#: (96 MiB by default), e.g. for benchmarks on large graphs. A heap of
+#: :data:`LARGE_HEAP_BYTES` or more is run as Neo4j runs its servers: the G1 collector, and
+#: the whole heap from the start (``-Xms`` = ``-Xmx``), so that big queries are not slowed by
+#: a small young generation collected over and over and by full collections as it grows.
 DEFAULT_HEAP = "1g"
 DEFAULT_PAGECACHE_MB = 96
+LARGE_HEAP_BYTES = 2 * 1024**3
+SMALL_HEAP_GC = "-XX:+UseSerialGC"
 JVM_OPTIONS = (
     f"-Xmx{DEFAULT_HEAP}",
-    "-XX:+UseSerialGC",
+    SMALL_HEAP_GC,
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
@@ -183,8 +188,40 @@ def _port_open(port: int, host: str = HOST) -> bool:
 
 
 def _jvm_options(heap: str, pagecache_mb: int) -> list[str]:
+    """The launcher's JVM options for a heap size (``-Xmx`` syntax) and page cache.
+
+    >>> _jvm_options("1g", 96)[:3]
+    ['-Xmx1g', '-Dabmgraph.pagecache.mb=96', '-XX:+UseSerialGC']
+    >>> _jvm_options("6g", 6144)[:4]
+    ['-Xmx6g', '-Xms6g', '-XX:+UseG1GC', '-Dabmgraph.pagecache.mb=6144']
+    """
     options = [o for o in JVM_OPTIONS if not o.startswith("-Xmx")]
-    return [f"-Xmx{heap}", f"-Dabmgraph.pagecache.mb={pagecache_mb}", *options]
+    if _heap_bytes(heap) < LARGE_HEAP_BYTES:
+        return [f"-Xmx{heap}", f"-Dabmgraph.pagecache.mb={pagecache_mb}", *options]
+    options = [o for o in options if o != SMALL_HEAP_GC]
+    return [
+        f"-Xmx{heap}",
+        f"-Xms{heap}",
+        "-XX:+UseG1GC",
+        f"-Dabmgraph.pagecache.mb={pagecache_mb}",
+        *options,
+    ]
+
+
+def _heap_bytes(heap: str) -> int:
+    """A JVM heap size (``512m``, ``6g``, ``1073741824``) in bytes.
+
+    >>> _heap_bytes("6g"), _heap_bytes("512M"), _heap_bytes("2048")
+    (6442450944, 536870912, 2048)
+    """
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+    text = heap.strip().lower()
+    try:
+        if text and text[-1] in units:
+            return int(text[:-1]) * units[text[-1]]
+        return int(text)
+    except ValueError:
+        raise EmbeddedNeo4jError(f"not a JVM heap size: {heap!r} (e.g. 4g, 512m)") from None
 
 
 def _launch(
