@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from datetime import UTC, date, datetime, timedelta
 from unittest.mock import patch
 
@@ -24,7 +25,7 @@ from graph_service.analytics.portfolio import (
     target_list,
     tiers,
 )
-from graph_service.analytics.wallet import share_of_wallet
+from graph_service.analytics.wallet import quantile_regression, share_of_wallet
 from graph_service.domain import (
     AccountFacts,
     AccountView,
@@ -289,3 +290,48 @@ def test_target_scores_follow_their_definitions_per_account(facts: list[AccountF
         t.account_id for t in sorted(targets, key=lambda t: (-t.score, t.account_id))
     ]
     assert [t.rank for t in targets] == list(range(1, len(facts) + 1))
+
+
+def _pinball(
+    intercept: float, coef: list[float], x: list[list[float]], y: list[float], q: float
+) -> float:
+    loss = 0.0
+    for row, target in zip(x, y, strict=True):
+        r = target - intercept - sum(c * v for c, v in zip(coef, row, strict=True))
+        loss += q * r if r >= 0 else (q - 1) * r
+    return loss
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 10), st.floats(0, 10), st.floats(0, 1e4)), min_size=3, max_size=40
+    ),
+    st.sampled_from([0.1, 0.5, 0.9]),
+)
+def test_quantile_regression_reaches_the_least_pinball_loss(
+    rows: list[tuple[float, float, float]], q: float
+) -> None:
+    """As low a loss as scikit-learn's QuantileRegressor on the same data (the same program)."""
+    from sklearn.linear_model import QuantileRegressor
+
+    x = [[a, b] for a, b, _ in rows]
+    y = [t for _, _, t in rows]
+    intercept, coef = quantile_regression(x, y, q)
+    reference = QuantileRegressor(quantile=q, alpha=0.0, solver="highs").fit(x, y)
+    theirs = _pinball(float(reference.intercept_), [float(c) for c in reference.coef_], x, y, q)
+    assert _pinball(intercept, coef, x, y, q) <= theirs + 1e-6 * (1 + abs(theirs))
+
+
+def test_quantile_regression_matches_scikit_learn() -> None:
+    """Same coefficients as QuantileRegressor(alpha=0, solver="highs") on a seeded sample."""
+    from sklearn.linear_model import QuantileRegressor
+
+    rng = random.Random(3)
+    x = [[rng.uniform(0, 5), rng.uniform(0, 3), float(rng.random() < 0.3)] for _ in range(300)]
+    y = [100 + 40 * a - 25 * b + 60 * c + rng.gauss(0, 30) for a, b, c in x]
+    for q in (0.25, 0.5, 0.9):
+        intercept, coef = quantile_regression(x, y, q)
+        reference = QuantileRegressor(quantile=q, alpha=0.0, solver="highs").fit(x, y)
+        assert intercept == pytest.approx(float(reference.intercept_), abs=1e-6)
+        assert coef == pytest.approx([float(c) for c in reference.coef_], abs=1e-6)

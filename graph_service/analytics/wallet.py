@@ -269,8 +269,44 @@ class WalletModel:
         return max(value, 0.0)
 
 
-#: The library that fits the modeled wallet (and the LTV trend); it takes seconds to import.
-MODEL_LIBRARY = "sklearn.linear_model"
+#: The library that fits the modeled wallet (portfolio-wide answers import it in the
+#: background while the store works; see :func:`quantile_regression`).
+MODEL_LIBRARY = "scipy.optimize"
+
+
+def quantile_regression(
+    x: Sequence[Sequence[float]], y: Sequence[float], quantile: float
+) -> tuple[float, list[float]]:
+    """The intercept and coefficients minimizing the pinball loss of ``y`` on ``x``.
+
+    Solved as the linear program of Koenker and Bassett (1978) with HiGHS: the same program and
+    solver as scikit-learn's ``QuantileRegressor(alpha=0, solver="highs")`` (tests hold the two
+    equal), called directly because importing scikit-learn costs an export over a second.
+    Variables, all >= 0: the intercept and coefficients as differences of two parts, and each
+    row's residual as ``u - v``; minimize ``quantile * sum(u) + (1 - quantile) * sum(v)``
+    subject to ``intercept + x @ coef + u - v = y``.
+
+    >>> b, coef = quantile_regression([[0.0], [1.0], [2.0], [3.0]], [1.0, 3.0, 5.0, 7.0], 0.5)
+    >>> round(b, 6), [round(c, 6) for c in coef]
+    (1.0, [2.0])
+    """
+    import numpy as np
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    features = np.asarray(x, dtype=float)
+    target = np.asarray(y, dtype=float)
+    n, p = features.shape
+    ones = np.ones((n, 1))
+    design = sparse.csc_array(np.hstack([ones, features]))
+    identity = sparse.eye_array(n, format="csc")
+    a_eq = sparse.hstack([design, -design, identity, -identity], format="csc")
+    cost = np.concatenate([np.zeros(2 * (p + 1)), np.full(n, quantile), np.full(n, 1 - quantile)])
+    result = linprog(cost, A_eq=a_eq, b_eq=target, bounds=(0, None), method="highs")
+    if not result.success:
+        raise ValueError(f"quantile regression did not solve: {result.message}")
+    params = result.x[: p + 1] - result.x[p + 1 : 2 * (p + 1)]
+    return float(params[0]), [float(v) for v in params[1:]]
 
 
 def fit_wallet_model(
@@ -286,8 +322,6 @@ def fit_wallet_model(
     sample of that many (the same accounts every time), which keeps the linear program small
     while a handful of coefficients stay well determined.
     """
-    from sklearn.linear_model import QuantileRegressor
-
     rows = sorted(
         (c for c in companies if spend.get(c.id, 0.0) > 0 and c.annual_revenue and c.employees),
         key=lambda c: c.id,
@@ -301,11 +335,11 @@ def fit_wallet_model(
     names = list(probe.features(rows[0]) or {})
     x = [list((probe.features(c) or {}).values()) for c in rows]
     y = [spend[c.id] for c in rows]
-    reg = QuantileRegressor(quantile=quantile, alpha=0.0, solver="highs").fit(x, y)
+    intercept, coefficients = quantile_regression(x, y, quantile)
     return WalletModel(
         quantile=quantile,
-        coefficients={n: float(v) for n, v in zip(names, reg.coef_, strict=True)},
-        intercept=float(reg.intercept_),
+        coefficients=dict(zip(names, coefficients, strict=True)),
+        intercept=intercept,
         industries=industries,
         trained_on=len(rows),
     )
