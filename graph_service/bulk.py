@@ -40,12 +40,13 @@ def gc_paused() -> Iterator[None]:
 def import_in_background(module: str) -> threading.Thread | None:
     """Import ``module`` in a background thread (None: already imported).
 
-    Portfolio-wide answers start the imports they will need (a regression library, a file
-    writer: each takes a second or two) before they ask the store for the rollup, so that the
-    import overlaps the store's work instead of following it. An import of the same module in
-    the meantime waits for this one to finish; a failed import is left for that one to report.
+    Portfolio-wide answers start the imports they will need (the regression's solver, a file
+    writer: each takes a good part of a second) before they ask the store for the rollup, so
+    that the import overlaps the store's work instead of following it. An import of the same
+    module in the meantime waits for this one to finish; a failed import is left for that one
+    to report.
 
-    >>> import_in_background("json") is None  # imported already
+    >>> import_in_background("sys") is None  # imported already
     True
     """
     if module in sys.modules:
