@@ -163,7 +163,7 @@ def sow_data(
     """Gather the charts' data from a store (business units of the top accounts only)."""
     facts = portfolio_facts(store, as_of, params)
     analysis = ltv_share_analysis(facts, as_of, params)
-    wallets, _ = portfolio_wallets(facts, as_of, params)
+    wallets, _ = portfolio_wallets(facts, params)
     accounts = sorted(
         (
             AccountWhitespace(

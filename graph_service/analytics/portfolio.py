@@ -181,9 +181,11 @@ class AccountWallet:
 
 
 def portfolio_wallets(
-    facts: Sequence[AccountFacts], as_of: date, params: AnalyticsParams = DEFAULT
+    facts: Sequence[AccountFacts], params: AnalyticsParams = DEFAULT
 ) -> tuple[dict[str, AccountWallet], WalletModel | None]:
     """Every account's share of wallet; a modeled wallet where no estimate exists.
+
+    The facts are already as of a date: their spend and explicit wallet are that date's.
 
     The model's inputs for an account are ``model.features(company)``.
     """
@@ -245,7 +247,7 @@ def ltv_share_analysis(
     """The seller's two-axis view, with the accounts that break the portfolio's pattern."""
     from sklearn.linear_model import HuberRegressor
 
-    wallets, _ = portfolio_wallets(facts, as_of, params)
+    wallets, _ = portfolio_wallets(facts, params)
     points = []
     for f in facts:
         w = wallets[f.company.id].share
@@ -413,7 +415,7 @@ def target_list(
         raise ValueError(f"unknown score components: {', '.join(sorted(unknown))}")
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ValueError("weights must be non-negative and not all zero")
-    wallets, _ = portfolio_wallets(facts, as_of, params)
+    wallets, _ = portfolio_wallets(facts, params)
     rfms = rfm(facts, as_of)
     n = len(facts)
     held = {f.company.id: held_roles(f) for f in facts}

@@ -172,7 +172,7 @@ def wallet_share(
             engagement_days=params.engagement_days,
             spend_window_days=params.spend_window_days,
         )
-        wallets, model = portfolio_wallets(facts, as_of, params)
+        wallets, model = portfolio_wallets(facts, params)
         companies = {v.company.id: v.company for v in views}
         found = [wallets[i] for i in companies if i in wallets and wallets[i].share.modeled]
         if found and model is not None:
@@ -284,7 +284,7 @@ def portfolio_coverage(
     where = where or PortfolioFilter()
     import_in_background(MODEL_LIBRARY)
     facts = portfolio_facts(store, as_of, params)
-    wallets, _ = portfolio_wallets(facts, as_of, params)
+    wallets, _ = portfolio_wallets(facts, params)
     rows = []
     for f in facts:
         if not where.keeps(f):
