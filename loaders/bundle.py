@@ -11,170 +11,22 @@ company or person onto the record it duplicates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from graph_service.domain import (
-    ActionStatus,
-    Direction,
     Kind,
-    OrgType,
     Record,
-    RelationshipType,
-    Role,
-    Seniority,
-    Stage,
-    TeamRole,
-    TouchType,
-    WalletSource,
 )
 from graph_service.errors import InputFileError
 from graph_service.store.base import Store
 from loaders.csvfile import CsvFile, canonical_encoding, rejection
-from loaders.parsing import (
-    enum_parser,
-    parse_amount,
-    parse_count,
-    parse_date,
-    parse_datetime,
-    parse_strength,
-    parse_text,
-)
 from loaders.report import FileReport, LoadObserver, LoadReport, Merge, NullObserver, Reject
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column of a bundle file: the record field it feeds, how it parses, what it references."""
-
-    name: str
-    field: str
-    required: bool = False
-    parse: Callable[[str], Any] = parse_text
-    ref: Kind | None = None
-
-
-def _c(
-    name: str,
-    *,
-    field: str | None = None,
-    required: bool = False,
-    parse: Callable[[str], Any] = parse_text,
-    ref: Kind | None = None,
-) -> Column:
-    return Column(name, field or name, required, parse, ref)
-
-
-#: The bundle contract: for each kind, its columns in file order.
-COLUMNS: dict[Kind, tuple[Column, ...]] = {
-    Kind.COMPANIES: (
-        _c("company_id", field="id", required=True),
-        _c("name", required=True),
-        _c("domain"),
-        _c("industry"),
-        _c("employees", parse=parse_count),
-        _c("annual_revenue", parse=parse_amount),
-        _c("country"),
-        _c("parent_company_id", ref=Kind.COMPANIES),
-        _c("corporate_number"),
-    ),
-    Kind.BUSINESS_UNITS: (
-        _c("bu_id", field="id", required=True),
-        _c("company_id", required=True, ref=Kind.COMPANIES),
-        _c("name", required=True),
-        _c("parent_bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("org_type", parse=enum_parser(OrgType)),
-    ),
-    Kind.PEOPLE: (
-        _c("person_id", field="id", required=True),
-        _c("company_id", required=True, ref=Kind.COMPANIES),
-        _c("full_name", required=True),
-        _c("bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("email"),
-        _c("title"),
-        _c("seniority", parse=enum_parser(Seniority)),
-        _c("reports_to", ref=Kind.PEOPLE),
-        _c("left_at", parse=parse_date),
-    ),
-    Kind.BUYING_ROLES: (
-        _c("person_id", required=True, ref=Kind.PEOPLE),
-        _c("role", required=True, parse=enum_parser(Role)),
-        _c("bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("since", parse=parse_date),
-    ),
-    Kind.RELATIONSHIPS: (
-        _c("from_person_id", required=True, ref=Kind.PEOPLE),
-        _c("to_person_id", required=True, ref=Kind.PEOPLE),
-        _c("type", required=True, parse=enum_parser(RelationshipType)),
-        _c("strength", parse=parse_strength),
-    ),
-    Kind.TEAM: (
-        _c("member_id", field="id", required=True),
-        _c("full_name", required=True),
-        _c("email"),
-        _c("team_role", parse=enum_parser(TeamRole)),
-        _c("manager_id", ref=Kind.TEAM),
-        _c("region"),
-    ),
-    Kind.ACCOUNT_TEAM: (
-        _c("company_id", required=True, ref=Kind.COMPANIES),
-        _c("member_id", required=True, ref=Kind.TEAM),
-        _c("role"),
-    ),
-    Kind.DEALS: (
-        _c("deal_id", field="id", required=True),
-        _c("company_id", required=True, ref=Kind.COMPANIES),
-        _c("stage", required=True, parse=enum_parser(Stage)),
-        _c("bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("name"),
-        _c("product"),
-        _c("category"),
-        _c("amount", parse=parse_amount),
-        _c("currency"),
-        _c("created_date", parse=parse_date),
-        _c("close_date", parse=parse_date),
-        _c("owner_id", ref=Kind.TEAM),
-        _c("channel"),
-    ),
-    Kind.DEAL_CONTACTS: (
-        _c("deal_id", required=True, ref=Kind.DEALS),
-        _c("person_id", required=True, ref=Kind.PEOPLE),
-        _c("role"),
-    ),
-    Kind.TOUCHES: (
-        _c("touch_id", field="id", required=True),
-        _c("member_id", required=True, ref=Kind.TEAM),
-        _c("person_id", required=True, ref=Kind.PEOPLE),
-        _c("type", required=True, parse=enum_parser(TouchType)),
-        _c("occurred_at", required=True, parse=parse_datetime),
-        _c("direction", parse=enum_parser(Direction)),
-        _c("deal_id", ref=Kind.DEALS),
-        _c("notes"),
-    ),
-    Kind.NEXT_ACTIONS: (
-        _c("action_id", field="id", required=True),
-        _c("company_id", required=True, ref=Kind.COMPANIES),
-        _c("member_id", required=True, ref=Kind.TEAM),
-        _c("due_date", required=True, parse=parse_date),
-        _c("description", required=True),
-        _c("person_id", ref=Kind.PEOPLE),
-        _c("status", parse=enum_parser(ActionStatus)),
-    ),
-    Kind.WALLET: (
-        _c("company_id", required=True, ref=Kind.COMPANIES),
-        _c("category", required=True),
-        _c("amount", required=True, parse=parse_amount),
-        _c("as_of", required=True, parse=parse_date),
-        _c("bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("source", parse=enum_parser(WalletSource)),
-        _c("vendor_rank", parse=parse_count),
-        _c("vendor_count", parse=parse_count),
-    ),
-}
-
+from loaders.resolve import EntityResolver
+from loaders.tables import COLUMNS, Column, Rows, SourceTable
 
 _NOUNS: dict[Kind, str] = {
     Kind.COMPANIES: "company",
@@ -240,28 +92,6 @@ class _KnownIds:
             self._known[kind] |= found
             unknown -= found
         return unknown
-
-
-Rows = Iterator[tuple[int, dict[str, str | None]]]
-
-
-@dataclass(frozen=True, slots=True)
-class SourceTable:
-    """Rows of one kind, in the bundle's column names, from one input file.
-
-    ``read_header`` and ``read_rows`` may be called more than once (a file that refers to its
-    own rows is read twice) and raise :class:`InputFileError` when the file cannot be read. The
-    line of each row is the line of the input file it came from, so rejects point at the source.
-    Presets for other CRM exports build these from their own files; ``source_columns`` (bundle
-    column -> the source column it comes from) makes rejects name the source's column. A row may
-    ask to be rejected as it is read (:func:`loaders.csvfile.rejection`).
-    """
-
-    kind: Kind
-    name: str
-    read_header: Callable[[], list[str]]
-    read_rows: Callable[[], Rows]
-    source_columns: Mapping[str, str] | None = None
 
 
 class Resolver(Protocol):
@@ -376,8 +206,6 @@ def load_tables(
     """
     observer = observer or NullObserver()
     if resolver is None:
-        from loaders.resolve import EntityResolver
-
         resolver = EntityResolver(store)
     report = LoadReport(source=source)
     writer = _Writer(store)

@@ -1,7 +1,7 @@
 """A seeded generator of native bundles of any size, shaped like a real B2B portfolio.
 
 ``generate_bundle(out_dir, accounts=N, seed=S)`` writes the twelve CSV files of the native
-bundle (headers exactly as :data:`loaders.bundle.COLUMNS`) plus two side files the loader
+bundle (headers exactly as :data:`loaders.tables.COLUMNS`) plus two side files the loader
 ignores: ``planted_duplicates.json`` (the duplicates planted for entity resolution to find) and
 ``generated.json`` (parameters, row counts and the largest accounts). The same arguments write
 the same bytes.
@@ -60,9 +60,9 @@ from typing import Any, TextIO
 import numpy as np
 
 from graph_service.domain import Kind, Stage
-from loaders.bundle import COLUMNS
+from loaders.tables import COLUMNS
 
-#: The header of each bundle file, in :data:`loaders.bundle.COLUMNS` order.
+#: The header of each bundle file, in :data:`loaders.tables.COLUMNS` order.
 HEADERS: dict[Kind, tuple[str, ...]] = {k: tuple(c.name for c in COLUMNS[k]) for k in Kind}
 
 PLANTED_FILE = "planted_duplicates.json"

@@ -74,7 +74,6 @@ from graph_service.domain import (
 )
 from graph_service.errors import ConfigError
 from graph_service.store.base import Store
-from loaders.bundle import COLUMNS, SourceTable
 from loaders.normalize import (
     normalize_company_name,
     normalize_corporate_number,
@@ -83,6 +82,7 @@ from loaders.normalize import (
     normalize_person_name,
 )
 from loaders.report import Merge
+from loaders.tables import COLUMNS, SourceTable
 
 #: Name similarity (0-100) at or above which two people at the same company are one person.
 #:

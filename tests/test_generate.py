@@ -11,7 +11,7 @@ import pytest
 
 from graph_service.domain import Kind, Stage
 from graph_service.store.memory import MemoryStore
-from loaders.bundle import COLUMNS, IdentityResolver, load_bundle
+from loaders.bundle import IdentityResolver, load_bundle
 from loaders.generate import (
     HEADERS,
     MANIFEST_FILE,
@@ -21,6 +21,7 @@ from loaders.generate import (
     generate_bundle,
 )
 from loaders.normalize import normalize_key
+from loaders.tables import COLUMNS
 from tests.test_cli import abmgraph
 
 ACCOUNTS = 60

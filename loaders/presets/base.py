@@ -1,8 +1,8 @@
 """What every preset is built from: source files found by name, columns found by their export
 names, and tables that turn source rows into rows of the native bundle's columns.
 
-A preset reads its export's files and hands the bundle loader :class:`~loaders.bundle.SourceTable`
-objects: their rows use the bundle's column names (:data:`~loaders.bundle.COLUMNS`) and carry the
+A preset reads its export's files and hands the bundle loader :class:`~loaders.tables.SourceTable`
+objects: their rows use the bundle's column names (:data:`~loaders.tables.COLUMNS`) and carry the
 source file's line numbers, so the one load pipeline validates, rejects and writes them. A table
 whose source file lacks a required column raises :class:`InputFileError` naming the file and the
 source column, and nothing of that table is written. Rejects name the source column a bundle
@@ -22,10 +22,10 @@ from pathlib import Path
 
 from graph_service.domain import Kind
 from graph_service.errors import InputFileError
-from loaders.bundle import COLUMNS, SourceTable
 from loaders.csvfile import REJECT_FIELD, REJECT_REASON, REJECT_VALUE, CsvFile, carry_rejection
 from loaders.normalize import normalize_key
 from loaders.report import FileReport, Reject
+from loaders.tables import COLUMNS, SourceTable
 
 BundleRow = dict[str, str | None]
 

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from graph_service.domain import Kind
 from graph_service.errors import InputFileError
-from loaders.bundle import SourceTable
 from loaders.csvfile import rejection
 from loaders.normalize import normalize_email
 from loaders.presets.base import (
@@ -47,6 +46,7 @@ from loaders.presets.base import (
 )
 from loaders.presets.salesforce import full_name
 from loaders.presets.vocab import hubspot_role, hubspot_stage, touch_type
+from loaders.tables import SourceTable
 
 FILES = ("companies.csv", "contacts.csv", "deals.csv", "engagements.csv")
 

@@ -28,7 +28,6 @@ from typing import Any
 
 from graph_service.domain import Kind
 from graph_service.errors import ConfigError
-from loaders.bundle import COLUMNS, SourceTable
 from loaders.csvfile import AUTO, canonical_encoding
 from loaders.normalize import normalize_key
 from loaders.presets.base import (
@@ -41,6 +40,7 @@ from loaders.presets.base import (
     slug,
     table,
 )
+from loaders.tables import COLUMNS, SourceTable
 
 _KEYS = {"file", "name", "columns", "constants", "values", "slug", "encoding"}
 

@@ -26,7 +26,6 @@ from pathlib import Path
 
 from graph_service.domain import Kind, TeamRole
 from graph_service.errors import InputFileError
-from loaders.bundle import SourceTable
 from loaders.csvfile import rejection
 from loaders.parsing import parse_amount
 from loaders.presets.base import (
@@ -43,6 +42,7 @@ from loaders.presets.base import (
 )
 from loaders.presets.vocab import MAVEN_STAGES, maven_stage
 from loaders.report import FileReport, Reject
+from loaders.tables import SourceTable
 
 UNASSIGNED_REASON = (
     "opportunity has no account: open pipeline not tied to an account is not loaded "

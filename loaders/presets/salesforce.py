@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graph_service.domain import Kind, OrgType, TouchType
-from loaders.bundle import SourceTable
 from loaders.presets.base import (
     BundleRow,
     Col,
@@ -46,6 +45,7 @@ from loaders.presets.vocab import (
     team_role,
     touch_type,
 )
+from loaders.tables import SourceTable
 
 FILES = (
     "Account.csv",
