@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from graph_service.analytics.portfolio import Segment, Tier
+from graph_service.analytics.labels import Segment, Tier
 from graph_service.errors import AbmGraphError
 from graph_service.export import ExportFormat
 from graph_service.settings import Settings, StoreKind

@@ -17,6 +17,7 @@ import pytest
 
 from graph_service.analytics import queries
 from graph_service.store.base import Store
+from graph_service.store.family import family_views
 from loaders.presets import load_preset
 from loaders.presets.base import slug
 from tests.conftest import MAVEN_CRM, needs_maven_crm
@@ -77,7 +78,7 @@ def test_a_modeled_wallet_names_the_inputs_of_each_account_in_it(store: Store) -
     parent = sorted({slug(a["subsidiary_of"]) for a in rows("accounts.csv") if a["subsidiary_of"]})[
         0
     ]
-    family = queries.family_views(store, parent)
+    family = family_views(store, parent)
     assert len(family) > 1
     rolled = queries.wallet_share(store, parent, AS_OF, include_subsidiaries=True)
     assert rolled.total.modeled and rolled.model_inputs is not None

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from graph_service.analytics import queries
+from graph_service.store.family import family_views
 from graph_service.store.memory import MemoryStore
 from tests.conftest import REPO
 from tests.viz_support import AS_OF, DEMO_ACCOUNT, demo_store, embedded, missing
@@ -135,7 +135,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemoryStore]:
 
 
 def test_the_org_map_draws_every_node_and_edge_offline(demo: MemoryStore, tmp_path: Path) -> None:
-    views = queries.family_views(demo, DEMO_ACCOUNT)
+    views = family_views(demo, DEMO_ACCOUNT)
     page = tmp_path / "org-map.html"
     page.write_text(org_map_html(views, AS_OF, target_person_id="p-02"), encoding="utf-8")
     data = embedded(page.read_text(encoding="utf-8"))

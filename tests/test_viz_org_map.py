@@ -25,6 +25,7 @@ from graph_service.domain import (
 )
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
+from graph_service.store.family import family_views
 from graph_service.store.memory import MemoryStore
 from tests.viz_support import (
     AS_OF,
@@ -54,7 +55,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemoryStore]:
 
 def test_the_demo_account_map_has_a_node_for_every_person_and_member(store: Store) -> None:
     load_demo(store)
-    views = queries.family_views(store, DEMO_ACCOUNT)
+    views = family_views(store, DEMO_ACCOUNT)
     data = embedded(org_map_html(views, AS_OF))
     account = views[0]
     assert ids_of(data, "person") == {f"p:{p.id}" for p in account.people}
@@ -67,7 +68,7 @@ def test_the_demo_account_map_has_a_node_for_every_person_and_member(store: Stor
 
 
 def test_japanese_names_are_in_the_page_as_utf8_text(demo: MemoryStore) -> None:
-    page = org_map_html(queries.family_views(demo, DEMO_ACCOUNT), AS_OF)
+    page = org_map_html(family_views(demo, DEMO_ACCOUNT), AS_OF)
     assert '<meta charset="utf-8">' in page
     assert "<title>株式会社さくら製作所 — org map</title>" in page
     names = {n["name"] for n in embedded(page)["nodes"]}
@@ -77,7 +78,7 @@ def test_japanese_names_are_in_the_page_as_utf8_text(demo: MemoryStore) -> None:
 
 
 def test_the_page_fetches_nothing_from_the_network(demo: MemoryStore) -> None:
-    page = org_map_html(queries.family_views(demo, DEMO_ACCOUNT), AS_OF, target_person_id="p-02")
+    page = org_map_html(family_views(demo, DEMO_ACCOUNT), AS_OF, target_person_id="p-02")
     assert EXTERNAL_REF.search(page) is None
     assert "vis.Network" in page and "DataSet" in page  # vis-network is inlined
     assert len(re.findall(r"<script[^>]*\bsrc=", page)) == 0
@@ -87,9 +88,7 @@ def test_the_page_fetches_nothing_from_the_network(demo: MemoryStore) -> None:
 def test_the_strongest_paths_to_the_target_are_drawn_and_marked(demo: MemoryStore) -> None:
     answer = queries.influence(demo, DEMO_ACCOUNT, "p-02", AS_OF)
     assert answer.paths
-    data = embedded(
-        org_map_html(queries.family_views(demo, DEMO_ACCOUNT), AS_OF, target_person_id="p-02")
-    )
+    data = embedded(org_map_html(family_views(demo, DEMO_ACCOUNT), AS_OF, target_person_id="p-02"))
     drawn = {(e["rank"], e["from"], e["to"]) for e in data["edges"] if e["kind"] == "path"}
     expected = set()
     for rank, path in enumerate(answer.paths, start=1):
@@ -105,7 +104,7 @@ def test_the_strongest_paths_to_the_target_are_drawn_and_marked(demo: MemoryStor
 
 
 def test_an_unknown_target_or_unit_is_not_found(demo: MemoryStore) -> None:
-    views = queries.family_views(demo, DEMO_ACCOUNT)
+    views = family_views(demo, DEMO_ACCOUNT)
     with pytest.raises(NotFoundError, match="person at this account 'p-999'"):
         build_org_map(views, AS_OF, target_person_id="p-999")
     with pytest.raises(NotFoundError, match="business unit at this account 'bu-99'"):
@@ -115,7 +114,7 @@ def test_an_unknown_target_or_unit_is_not_found(demo: MemoryStore) -> None:
 def test_a_business_unit_filter_keeps_the_unit_and_the_units_below_it(
     demo: MemoryStore,
 ) -> None:
-    views = queries.family_views(demo, DEMO_ACCOUNT)
+    views = family_views(demo, DEMO_ACCOUNT)
     org = build_org_map(views, AS_OF, business_unit="情報システム部")  # bu-03, parent of bu-04
     people = {n["personId"] for n in org.nodes if n["kind"] == "person"}
     expected = {p.id for p in views[0].people if p.bu_id in ("bu-03", "bu-04")}
@@ -124,7 +123,7 @@ def test_a_business_unit_filter_keeps_the_unit_and_the_units_below_it(
 
 
 def test_subsidiaries_are_drawn_only_when_asked(demo: MemoryStore) -> None:
-    views = queries.family_views(demo, DEMO_ACCOUNT)
+    views = family_views(demo, DEMO_ACCOUNT)
     assert [v.company.id for v in views] == ["c-01", "c-04"]
     alone = build_org_map(views, AS_OF)
     family = build_org_map(views, AS_OF, include_subsidiaries=True)
@@ -135,7 +134,7 @@ def test_subsidiaries_are_drawn_only_when_asked(demo: MemoryStore) -> None:
 
 
 def test_open_deals_are_those_open_on_the_as_of_date(demo: MemoryStore) -> None:
-    views = queries.family_views(demo, DEMO_ACCOUNT)
+    views = family_views(demo, DEMO_ACCOUNT)
 
     def deals(day: date) -> set[str]:
         return {n["dealId"] for n in build_org_map(views, day).nodes if n["kind"] == "deal"}

@@ -60,7 +60,7 @@ def org_map_cmd(
 ) -> None:
     """Write the org map of an account: a self-contained HTML page that works offline."""
     from graph_service import cli
-    from graph_service.analytics.queries import family_views
+    from graph_service.store.family import family_views
     from viz.org_map import build_org_map, render_org_map
 
     day = parse_day(as_of)

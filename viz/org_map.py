@@ -46,9 +46,7 @@ from pyvis.network import Network
 from graph_service.analytics.engagement import (
     DEFAULT,
     band,
-    has_left,
     summarize,
-    touch_day,
 )
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.paths import (
@@ -58,6 +56,7 @@ from graph_service.analytics.paths import (
     path_graph,
     person_node,
 )
+from graph_service.as_of import has_left, touch_day
 from graph_service.domain import (
     AccountView,
     BusinessUnit,
@@ -882,7 +881,7 @@ def build_org_map(
     """The org map of ``views[0]``'s account.
 
     ``views`` is the account's view followed by its subsidiaries' (as
-    :func:`graph_service.analytics.queries.family_views` returns them); the subsidiaries are
+    :func:`graph_service.store.family.family_views` returns them); the subsidiaries are
     drawn only with ``include_subsidiaries``, but influence paths always run over the whole
     family (as the ``influencePaths`` answer does), and the people on a highlighted path are
     drawn even when a filter would hide them. ``business_unit`` (an id or an exact name) keeps

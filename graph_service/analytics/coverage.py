@@ -29,13 +29,11 @@ import networkx as nx
 from graph_service.analytics.engagement import (
     DEFAULT,
     Engagement,
-    has_left,
-    in_window,
     last_touch,
     person_engagement,
 )
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.analytics.wallet import latest_estimates
+from graph_service.as_of import has_left, in_window, is_open_at, latest_estimates
 from graph_service.domain import AccountView, BuyingRole, Deal, Person, Role, Stage
 
 _SCORE = {Engagement.ENGAGED: 1.0, Engagement.COLD: 0.5, Engagement.MISSING: 0.0}
@@ -169,11 +167,6 @@ def coverage(view: AccountView, as_of: date, params: AnalyticsParams = DEFAULT) 
         whitespace_units=_whitespace_units(view, as_of, params),
         engaged_people=engaged,
     )
-
-
-def is_open_at(deal: Deal, as_of: date) -> bool:
-    """An open-stage deal created on or before ``as_of`` (or with no created date)."""
-    return deal.stage.is_open and (deal.created_date is None or deal.created_date <= as_of)
 
 
 def is_won_in_window(deal: Deal, as_of: date, days: int) -> bool:

@@ -29,15 +29,12 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.domain import Direction, PathPerson, Person, Touch, TouchMark
-
-#: A full touch record or its compact form; strength and engagement read only day, type and
-#: direction.
-TouchLike = Touch | TouchMark
+from graph_service.as_of import TouchLike, has_left, in_window, touch_day
+from graph_service.domain import Direction, Person, Touch
 
 DEFAULT = AnalyticsParams()
 
@@ -59,24 +56,9 @@ class Band(StrEnum):
     WEAK = "weak"
 
 
-def touch_day(touch: TouchLike) -> date:
-    """The local calendar day of a touch."""
-    return touch.day if isinstance(touch, TouchMark) else touch.occurred_at.date()
-
-
 def counted(touches: Iterable[TouchLike], as_of: date) -> list[TouchLike]:
     """The touches that happened on or before ``as_of``."""
     return [t for t in touches if touch_day(t) <= as_of]
-
-
-def has_left(person: Person | PathPerson, as_of: date) -> bool:
-    """Whether the person left the company on or before ``as_of``."""
-    return person.left_at is not None and person.left_at <= as_of
-
-
-def in_window(day: date, as_of: date, days: int) -> bool:
-    """Whether ``day`` falls in the ``days`` days up to and including ``as_of``."""
-    return as_of - timedelta(days=days) < day <= as_of
 
 
 def person_engagement(

@@ -29,13 +29,12 @@ import networkx as nx
 from graph_service.analytics.engagement import (
     DEFAULT,
     Engagement,
-    TouchLike,
-    has_left,
     person_engagement,
     summarize,
     touch_strength,
 )
 from graph_service.analytics.params import AnalyticsParams
+from graph_service.as_of import TouchLike, has_left
 from graph_service.domain import AccountView, PathSubgraph, Person, Role, Seniority
 
 _SOURCE = "__source__"

@@ -42,12 +42,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
 from graph_service.analytics.engagement import DEFAULT, Engagement
+from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.wallet import (
     Share,
@@ -57,27 +57,6 @@ from graph_service.analytics.wallet import (
 )
 from graph_service.bulk import gc_paused
 from graph_service.domain import AccountFacts, Role
-
-
-class Segment(StrEnum):
-    """Named RFM segments (see the module's table)."""
-
-    NEW = "new"
-    LOYAL = "loyal"
-    PROMISING = "promising"
-    AT_RISK = "at_risk"
-    DORMANT = "dormant"
-    NEEDS_ATTENTION = "needs_attention"
-    PROSPECT = "prospect"
-
-
-class Tier(StrEnum):
-    """ABM tiers."""
-
-    ONE_TO_ONE = "1:1"
-    ONE_TO_FEW = "1:few"
-    ONE_TO_MANY = "1:many"
-    UNTIERED = "untiered"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from datetime import date
 
 from graph_service.analytics.coverage import CoverageReport, coverage
 from graph_service.analytics.engagement import DEFAULT
+from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import AccountPathGraph, PathGraphCache
 from graph_service.analytics.path_cache import fetch as fetch_path_graph
@@ -25,9 +26,7 @@ from graph_service.analytics.paths import (
 )
 from graph_service.analytics.portfolio import (
     Rfm,
-    Segment,
     Target,
-    Tier,
     account_coverage_score,
     portfolio_wallets,
     rfm,
@@ -35,33 +34,10 @@ from graph_service.analytics.portfolio import (
 )
 from graph_service.analytics.wallet import MODEL_LIBRARY, ShareOfWallet, share_of_wallet
 from graph_service.bulk import import_in_background
-from graph_service.domain import AccountFacts, AccountView
+from graph_service.domain import AccountFacts
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
-
-
-def account_view(store: Store, account_id: str) -> AccountView:
-    """The account's view, or :class:`NotFoundError`."""
-    view = store.account(account_id)
-    if view is None:
-        raise NotFoundError("account", account_id)
-    return view
-
-
-def family_views(store: Store, account_id: str) -> list[AccountView]:
-    """The account's view followed by those of all its subsidiaries, recursively."""
-    views = [account_view(store, account_id)]
-    seen = {account_id}
-    i = 0
-    while i < len(views):
-        for sub in sorted(views[i].subsidiaries, key=lambda c: c.id):
-            if sub.id not in seen:
-                seen.add(sub.id)
-                sub_view = store.account(sub.id)
-                if sub_view is not None:
-                    views.append(sub_view)
-        i += 1
-    return views
+from graph_service.store.family import account_view, family_views
 
 
 def coverage_gaps(

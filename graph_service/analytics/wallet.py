@@ -31,12 +31,13 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph_service.analytics.engagement import DEFAULT, in_window
+from graph_service.analytics.engagement import DEFAULT
 from graph_service.analytics.params import AnalyticsParams
+from graph_service.as_of import in_window, latest_estimates, wallet_by_category
 from graph_service.domain import Company, Deal, Stage, WalletEstimate
 
 UNCATEGORIZED = ""
@@ -67,34 +68,6 @@ def wallet_allocation_share(rank: int, vendors: int) -> float:
     if vendors < 1 or not 1 <= rank <= vendors:
         raise ValueError(f"rank {rank} among {vendors} vendors")
     return (1 - rank / (vendors + 1)) * 2 / vendors
-
-
-def latest_estimates(wallet: Iterable[WalletEstimate], as_of: date) -> list[WalletEstimate]:
-    """The latest estimate on or before ``as_of`` per (company, unit, category)."""
-    best: dict[tuple[str, str | None, str], WalletEstimate] = {}
-    for w in wallet:
-        if w.as_of > as_of:
-            continue
-        key = (w.company_id, w.bu_id, w.category)
-        if key not in best or w.as_of > best[key].as_of:
-            best[key] = w
-    if len(best) < 2:
-        return list(best.values())
-    return sorted(best.values(), key=lambda w: (w.company_id, w.bu_id or "", w.category))
-
-
-def wallet_by_category(estimates: Collection[WalletEstimate]) -> dict[str, float]:
-    """One company's wallet per category from its latest estimates (see module definitions)."""
-    if not estimates:  # most accounts of a portfolio have none
-        return {}
-    company: dict[str, float] = {}
-    units: dict[str, float] = defaultdict(float)
-    for w in estimates:
-        if w.bu_id is None:
-            company[w.category] = company.get(w.category, 0.0) + w.amount
-        else:
-            units[w.category] += w.amount
-    return {c: company.get(c, units.get(c, 0.0)) for c in sorted(set(company) | set(units))}
 
 
 def won_in_window(deals: Iterable[Deal], as_of: date, days: int) -> list[Deal]:

@@ -17,9 +17,10 @@ from strawberry.types import Info
 from graph_service.analytics import queries
 from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCoverage
 from graph_service.analytics.engagement import Engagement
+from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.path_cache import PathGraphCache
 from graph_service.analytics.paths import InfluencePath
-from graph_service.analytics.portfolio import Segment, Tier, ltv_share_analysis
+from graph_service.analytics.portfolio import ltv_share_analysis
 from graph_service.analytics.wallet import Share
 from graph_service.api import cursor
 from graph_service.api.types import NotFound, PageInfo, Role

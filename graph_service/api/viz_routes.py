@@ -70,7 +70,7 @@ def viz_routes(store: Store) -> list[Route]:
             return JSONResponse({"error": str(exc)}, status_code=400)
 
         def draw() -> str:
-            from graph_service.analytics.queries import family_views
+            from graph_service.store.family import family_views
             from viz.org_map import org_map_html
 
             return org_map_html(

@@ -59,6 +59,8 @@ from graph_service.domain import (
     to_json_row,
 )
 from graph_service.errors import StoreLockedError, StoreUnavailableError
+from graph_service.store.family import family_views
+from graph_service.store.view_facts import facts_from_view
 
 FORMAT = 1
 NodeKey = tuple[str, str]
@@ -412,8 +414,6 @@ class MemoryStore:
         )
 
     def path_subgraph(self, company_id: str) -> PathSubgraph | None:
-        from graph_service.analytics.queries import family_views
-
         if not isinstance(self._records[Kind.COMPANIES].get(company_id), Company):
             return None
         return PathSubgraph.from_views(family_views(self, company_id))
@@ -424,8 +424,6 @@ class MemoryStore:
     def portfolio_facts(
         self, as_of: date, *, engagement_days: int, spend_window_days: int
     ) -> list[AccountFacts]:
-        from graph_service.analytics.facts import facts_from_view
-
         out = []
         for company_id in sorted(self._records[Kind.COMPANIES]):
             view = self.account(company_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from graph_service.analytics import queries
 from graph_service.domain import (
     Direction,
     Kind,
@@ -16,6 +15,7 @@ from graph_service.domain import (
     TouchType,
 )
 from graph_service.store.base import Store
+from graph_service.store.family import family_views
 from tests.fixtures import a_touch, load
 
 
@@ -47,7 +47,7 @@ def test_the_family_s_people_ties_touches_and_team(store: Store) -> None:
 
 def test_it_equals_the_one_made_from_the_full_account_views(store: Store) -> None:
     load(store)
-    views = queries.family_views(store, "c1")
+    views = family_views(store, "c1")
     assert store.path_subgraph("c1") is not None
     assert store.path_subgraph("c1").normalized() == PathSubgraph.from_views(views).normalized()  # type: ignore[union-attr]
 

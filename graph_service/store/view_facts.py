@@ -1,7 +1,8 @@
 """Per-account rollups (:class:`~graph_service.domain.AccountFacts`) computed from an account view.
 
 The embedded store answers ``portfolio_facts`` with this function; the Neo4j store computes the
-same figures inside Cypher, and the conformance suite holds the two equal.
+same figures inside Cypher, and the conformance suite holds the two equal. The date rules both
+follow are :mod:`graph_service.as_of`'s.
 """
 
 from __future__ import annotations
@@ -9,9 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from graph_service.analytics.coverage import is_open_at
-from graph_service.analytics.engagement import has_left, in_window, touch_day
-from graph_service.analytics.wallet import latest_estimates, wallet_by_category
+from graph_service.as_of import (
+    has_left,
+    in_window,
+    is_open_at,
+    latest_estimates,
+    touch_day,
+    wallet_by_category,
+)
 from graph_service.domain import AccountFacts, AccountView, ActionStatus, RoleHolding, Stage
 
 

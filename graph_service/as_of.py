@@ -1,0 +1,82 @@
+"""What holds on a given day: the date rules every answer and both stores share.
+
+Each answer is "as of" a date. These definitions decide which records count on that day; the
+analytics use them, the embedded store rolls a portfolio up with them, and the Neo4j store's
+Cypher implements the same rules (the conformance suite holds the two equal).
+
+* A touch's **day** is its local calendar date.
+* A day is **in the window** of ``days`` days up to ``as_of`` when
+  ``as_of - days < day <= as_of`` (the as-of day included, the first day excluded).
+* A person **has left** on ``as_of`` when their ``left_at`` is on or before it.
+* A deal is **open** on ``as_of`` when its stage is open and it was created on or before it
+  (or has no created date).
+* The **latest estimates** on ``as_of`` are, per (company, unit, category), the wallet
+  estimate with the latest ``as_of`` on or before that day; a company's **wallet per category**
+  is its company-wide estimate, else the sum of its units' estimates.
+
+>>> from datetime import date
+>>> in_window(date(2026, 11, 20), date(2026, 11, 20), 90)
+True
+>>> in_window(date(2026, 8, 22), date(2026, 11, 20), 90)  # exactly 90 days before: outside
+False
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date, timedelta
+
+from graph_service.domain import Deal, PathPerson, Person, Touch, TouchMark, WalletEstimate
+
+#: A full touch record or its compact form; strength and engagement read only day, type and
+#: direction.
+TouchLike = Touch | TouchMark
+
+
+def touch_day(touch: TouchLike) -> date:
+    """The local calendar day of a touch."""
+    return touch.day if isinstance(touch, TouchMark) else touch.occurred_at.date()
+
+
+def in_window(day: date, as_of: date, days: int) -> bool:
+    """Whether ``day`` falls in the ``days`` days up to and including ``as_of``."""
+    return as_of - timedelta(days=days) < day <= as_of
+
+
+def has_left(person: Person | PathPerson, as_of: date) -> bool:
+    """Whether the person left the company on or before ``as_of``."""
+    return person.left_at is not None and person.left_at <= as_of
+
+
+def is_open_at(deal: Deal, as_of: date) -> bool:
+    """An open-stage deal created on or before ``as_of`` (or with no created date)."""
+    return deal.stage.is_open and (deal.created_date is None or deal.created_date <= as_of)
+
+
+def latest_estimates(wallet: Iterable[WalletEstimate], as_of: date) -> list[WalletEstimate]:
+    """The latest estimate on or before ``as_of`` per (company, unit, category)."""
+    best: dict[tuple[str, str | None, str], WalletEstimate] = {}
+    for w in wallet:
+        if w.as_of > as_of:
+            continue
+        key = (w.company_id, w.bu_id, w.category)
+        if key not in best or w.as_of > best[key].as_of:
+            best[key] = w
+    if len(best) < 2:
+        return list(best.values())
+    return sorted(best.values(), key=lambda w: (w.company_id, w.bu_id or "", w.category))
+
+
+def wallet_by_category(estimates: Collection[WalletEstimate]) -> dict[str, float]:
+    """One company's wallet per category from its latest estimates (see the module's rules)."""
+    if not estimates:  # most accounts of a portfolio have none
+        return {}
+    company: dict[str, float] = {}
+    units: dict[str, float] = defaultdict(float)
+    for w in estimates:
+        if w.bu_id is None:
+            company[w.category] = company.get(w.category, 0.0) + w.amount
+        else:
+            units[w.category] += w.amount
+    return {c: company.get(c, units.get(c, 0.0)) for c in sorted(set(company) | set(units))}
