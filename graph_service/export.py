@@ -1,18 +1,24 @@
-"""Target-list exports for strategists: one row per account, as CSV, XLSX or Parquet."""
+"""Target-list exports for strategists: one row per account, as CSV, XLSX or Parquet.
+
+pandas, the scoring code and each format's writer are imported where they are used, so that
+naming a format (:class:`ExportFormat`) costs nothing at start-up.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from graph_service.analytics import queries
-from graph_service.analytics.portfolio import Target
 from graph_service.bulk import gc_paused, import_in_background
-from graph_service.store.base import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from graph_service.analytics.portfolio import Target
+    from graph_service.analytics.queries import PortfolioFilter
+    from graph_service.store.base import Store
 
 
 class ExportFormat(StrEnum):
@@ -95,6 +101,8 @@ def target_columns(targets: list[Target]) -> dict[str, list[Any]]:
 
 def targets_frame(targets: list[Target]) -> pd.DataFrame:
     """The export's rows as a DataFrame (numbers as :data:`NUMBER_COLUMNS`)."""
+    import pandas as pd
+
     return pd.DataFrame(target_columns(targets)).astype(NUMBER_COLUMNS)
 
 
@@ -115,6 +123,8 @@ def write_targets(targets: list[Target], out: Path, fmt: ExportFormat) -> Path:
         )
         pq.write_table(pa.table(target_columns(targets), schema=schema), out)
         return out
+    import pandas as pd
+
     frame = targets_frame(targets)
     if fmt is ExportFormat.CSV:
         frame.to_csv(out, index=False, encoding="utf-8")
@@ -133,12 +143,14 @@ def export_target_list(
     as_of: date,
     out: Path,
     fmt: ExportFormat,
-    where: queries.PortfolioFilter | None = None,
+    where: PortfolioFilter | None = None,
 ) -> list[Target]:
     """Score the target list and write it (what ``abmgraph export targets`` does).
 
     The format's writer library is imported while the store rolls the portfolio up.
     """
+    from graph_service.analytics import queries
+
     if (module := WRITER_MODULES[fmt]) is not None:
         import_in_background(module)
     rows = queries.targets(store, as_of, where)

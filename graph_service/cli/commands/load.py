@@ -1,0 +1,146 @@
+"""``abmgraph load``: a native bundle, a CRM preset's export, or any CSV through a mapping file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graph_service.cli.context import state
+from graph_service.cli.load_progress import print_report, run_bundle_load, run_load, store_for_load
+
+app = typer.Typer(help="Load CRM data into the configured store.", no_args_is_help=True)
+
+OverridesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--overrides",
+        help="TOML file of never_merge / always_merge id pairs for entity resolution.",
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Print the load and merge report; write nothing."),
+]
+EncodingOption = Annotated[
+    str,
+    typer.Option(
+        help="auto (UTF-8, UTF-8 with BOM or CP932, detected per file), utf-8, cp932 "
+        "(= shift_jis) or any Python codec."
+    ),
+]
+ExportDirArgument = Annotated[Path, typer.Argument(help="Folder of the export's CSV files.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the load report as JSON.")]
+
+#: The CRM presets and their help (docs/presets.md); ``mapping`` has a command of its own.
+PRESETS = {
+    "maven-crm": "Load the Maven Analytics CRM sample (accounts, sales teams, products, pipeline).",
+    "salesforce": "Load Salesforce object exports "
+    "(Account.csv, Contact.csv, Opportunity.csv, ...).",
+    "hubspot": "Load HubSpot exports (companies, contacts, deals, engagements).",
+}
+
+
+@app.command("bundle")
+def load_bundle_cmd(
+    bundle_dir: Annotated[Path, typer.Argument(help="Folder of the native CSV bundle.")],
+    as_json: JsonOption = False,
+    overrides: OverridesOption = None,
+    dry_run: DryRunOption = False,
+    encoding: EncodingOption = "auto",
+) -> None:
+    """Load a native CSV bundle (see docs/bundle.md); duplicates are merged on the way
+    (see docs/entity-resolution.md)."""
+    store = store_for_load(dry_run)
+    try:
+        report = run_bundle_load(
+            store, bundle_dir, overrides=overrides, dry_run=dry_run, encoding=encoding
+        )
+    finally:
+        store.close()
+    print_report(report, as_json, dry_run=dry_run)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def load_preset_cmd(
+    preset: str,
+    path: Path,
+    *,
+    as_json: bool,
+    encoding: str,
+    overrides: Path | None,
+    dry_run: bool,
+    mapping: Path | None = None,
+) -> None:
+    """The one path every preset load command takes (docs/presets.md)."""
+    from loaders.presets import load_preset
+
+    store = store_for_load(dry_run)
+    try:
+        report = run_load(
+            store,
+            lambda observer, resolver: load_preset(
+                preset,
+                path,
+                store,
+                encoding=encoding,
+                mapping=mapping,
+                batch_size=state.settings.batch_size,
+                observer=observer,
+                resolver=resolver,
+            ),
+            overrides=overrides,
+            dry_run=dry_run,
+        )
+    finally:
+        store.close()
+    print_report(report, as_json, dry_run=dry_run)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _register_preset(preset: str, help_text: str) -> None:
+    """Register ``abmgraph load PRESET PATH``: the same options for every preset."""
+
+    def command(
+        path: ExportDirArgument,
+        as_json: JsonOption = False,
+        encoding: EncodingOption = "auto",
+        overrides: OverridesOption = None,
+        dry_run: DryRunOption = False,
+    ) -> None:
+        load_preset_cmd(
+            preset, path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
+        )
+
+    command.__doc__ = help_text
+    app.command(preset)(command)
+
+
+for _preset, _help in PRESETS.items():
+    _register_preset(_preset, _help)
+
+
+@app.command("mapping")
+def load_mapping_cmd(
+    path: ExportDirArgument,
+    mapping: Annotated[
+        Path, typer.Option("--mapping", help="TOML mapping file (docs/presets.md).")
+    ],
+    as_json: JsonOption = False,
+    encoding: EncodingOption = "auto",
+    overrides: OverridesOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Load any CSV export through a mapping file: which column feeds which field."""
+    load_preset_cmd(
+        "mapping",
+        path,
+        as_json=as_json,
+        encoding=encoding,
+        overrides=overrides,
+        dry_run=dry_run,
+        mapping=mapping,
+    )

@@ -1,0 +1,72 @@
+"""``abmgraph serve`` and ``abmgraph demo``: the GraphQL API over a store, on uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from graph_service.cli.context import err, open_store, state
+from graph_service.cli.load_progress import print_report, run_bundle_load
+
+if TYPE_CHECKING:
+    from graph_service.store.base import Store
+
+#: The demo's accounts: the committed CSVs of a native bundle (see docs/bundle.md).
+DEMO_BUNDLE = Path(__file__).resolve().parents[2] / "demo_bundle"
+
+PortOption = Annotated[int | None, typer.Option(help="Port (env ABMGRAPH_PORT, 8000).")]
+HostOption = Annotated[str | None, typer.Option(help="Interface (env ABMGRAPH_HOST).")]
+
+
+def serve(store: Store, host: str, port: int) -> None:
+    """Serve the GraphQL API over ``store`` until interrupted."""
+    import uvicorn
+
+    from graph_service.api.app import create_app
+
+    settings = state.settings
+    token = settings.api_token
+    api = create_app(
+        store,
+        store_name=settings.store.value,
+        graphiql=settings.graphiql,
+        api_token=token.get_secret_value() if token else None,
+        path_cache_size=settings.path_cache_size,
+    )
+    err.print(f"abmgraph serving the {settings.store.value} store on http://{host}:{port}/graphql")
+    uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+def demo(
+    port: PortOption = None,
+    host: HostOption = None,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after loading.")
+    ] = True,
+) -> None:
+    """Load the demo bundle into the embedded store and serve it."""
+    from graph_service.settings import StoreKind
+
+    if state.settings.store is not StoreKind.MEMORY:
+        err.print("[yellow]note[/] demo uses the embedded store")
+        state.settings = state.settings.model_copy(update={"store": StoreKind.MEMORY})
+    store = open_store()
+    try:
+        report = run_bundle_load(store, DEMO_BUNDLE)
+        print_report(report, as_json=False)
+    except BaseException:
+        store.close()
+        raise
+    if serve_after:
+        serve(store, host or state.settings.host, port or state.settings.port)
+    else:
+        store.close()
+
+
+def serve_cmd(port: PortOption = None, host: HostOption = None) -> None:
+    """Serve the GraphQL API over the configured store."""
+    store = open_store()
+    store.ping()
+    serve(store, host or state.settings.host, port or state.settings.port)
