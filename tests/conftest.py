@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore
 
 pytest_plugins = ["tests.neo4j_fixture"]
+
+# Property tests check behaviour, not speed (speed lives in bench/): no per-example deadline,
+# which a shared 2-core machine misses at random.
+settings.register_profile("abmgraph", deadline=None)
+settings.load_profile("abmgraph")
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_BUNDLE = REPO / "graph_service" / "demo_bundle"
