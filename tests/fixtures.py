@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import TypeVar
 
 from graph_service.domain import (
     AccountTeamMember,
@@ -32,6 +33,8 @@ from graph_service.domain import (
 from graph_service.store.base import Store
 
 JST = timezone(timedelta(hours=9))
+
+R = TypeVar("R", bound=Record)
 
 #: Acme (c1) owns Acme Japan (c2). Acme has a sales division with a nested EMEA unit.
 #: Ann (CEO, decider) <- Bob (VP, champion of sales) <- Cid (staff); Dan works at Acme Japan.
@@ -223,6 +226,16 @@ ACME_STATS = {
         "WORKS_AT": 4,
     },
 }
+
+
+def acme_record(record_type: type[R], id_: str) -> R:
+    """The ``record_type`` record of ACME whose id is ``id_``, typed as that record."""
+    return next(
+        r
+        for records in ACME.values()
+        for r in records
+        if isinstance(r, record_type) and r.id == id_
+    )
 
 
 def load(store: Store, graph: dict[Kind, list[Record]] = ACME) -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.domain import BusinessUnit, Kind, Role, WalletEstimate
+from graph_service.domain import BusinessUnit, Kind, Person, Role, Touch, WalletEstimate
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore
 from loaders.bundle import load_bundle
 from tests.conftest import DEMO_BUNDLE, neo4j_store
-from tests.fixtures import ACME, load
+from tests.fixtures import ACME, acme_record, load
 
 AS_OF = date(2026, 11, 1)
 
@@ -118,14 +118,14 @@ def _engaged(store: Store) -> dict[tuple[Role, str], bool]:
 def test_a_touch_moved_to_someone_else_moves_engagement_with_it(store: Store) -> None:
     """Re-upserting t1 (Bob's recent meeting) as Ann's: Ann is engaged, Bob no longer."""
     load(store)
-    t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
+    t1 = acme_record(Touch, "t1")
     store.upsert(Kind.TOUCHES, [replace(t1, person_id="p1")])
     assert _engaged(store) == ANN_ENGAGED_BOB_NOT
 
 
 def test_a_touch_moved_out_of_the_window_stops_counting(store: Store) -> None:
     load(store)
-    t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
+    t1 = acme_record(Touch, "t1")
     store.upsert(Kind.TOUCHES, [replace(t1, occurred_at=t1.occurred_at - timedelta(days=120))])
     acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
     # 2026-06-03 is in the prior window (180 to 90 days before Nov 1), not the recent one.
@@ -135,7 +135,7 @@ def test_a_touch_moved_out_of_the_window_stops_counting(store: Store) -> None:
 
 def test_a_new_touch_engages_its_person(store: Store) -> None:
     load(store)
-    t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
+    t1 = acme_record(Touch, "t1")
     store.upsert(Kind.TOUCHES, [replace(t1, id="t9", person_id="p1")])
     acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
     assert acme.touches_recent == 2
@@ -147,7 +147,7 @@ def test_a_batch_moving_a_touch_and_adding_one_to_the_same_person_counts_each_on
 ) -> None:
     """t1 moved to Ann and a new t9 with Ann, in one batch: two recent touches, not three."""
     load(store)
-    t1 = next(t for t in ACME[Kind.TOUCHES] if t.id == "t1")
+    t1 = acme_record(Touch, "t1")
     t9 = replace(t1, id="t9", person_id="p1", occurred_at=t1.occurred_at + timedelta(days=19))
     store.upsert(Kind.TOUCHES, [replace(t1, person_id="p1"), t9])
     acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
@@ -177,7 +177,7 @@ def _roles_by_account(store: Store) -> dict[str, set[tuple[Role, str, bool]]]:
 def test_a_person_who_moves_company_takes_their_roles_and_touches_along(store: Store) -> None:
     """Bob (champion, influencer, touched lately) moves from Acme to Beta."""
     load(store)
-    bob = next(p for p in ACME[Kind.PEOPLE] if p.id == "p2")
+    bob = acme_record(Person, "p2")
     store.upsert(Kind.PEOPLE, [replace(bob, company_id="c3", bu_id=None, reports_to=None)])
     assert _roles_by_account(store) == {
         "c1": {(Role.DECIDER, "p1", False)},
@@ -298,7 +298,7 @@ def test_touch_summaries_hold_each_touch_day_once_however_touches_arrive(neo: Ne
     load(neo)
     touches = ACME[Kind.TOUCHES]
     neo.upsert(Kind.TOUCHES, touches)  # the same rows again
-    t1 = next(t for t in touches if t.id == "t1")
+    t1 = acme_record(Touch, "t1")
     neo.upsert(Kind.TOUCHES, [replace(t1, id="t9", person_id="p1")])
     neo.upsert(Kind.TOUCHES, [replace(t1, person_id="p4")])
     query = (

@@ -18,7 +18,7 @@ from graph_service.domain import (
     WalletSource,
 )
 from graph_service.store.base import Store
-from tests.fixtures import ACME, ACME_STATS, JST, load
+from tests.fixtures import ACME, ACME_STATS, JST, acme_record, load
 
 
 def test_stats_count_nodes_by_label_and_relationships_by_type(store: Store) -> None:
@@ -86,7 +86,7 @@ def test_unknown_account_is_none(store: Store) -> None:
 
 def test_moving_a_person_replaces_the_old_links(store: Store) -> None:
     load(store)
-    bob = next(p for p in ACME[Kind.PEOPLE] if p.id == "p2")
+    bob = acme_record(Person, "p2")
     store.upsert(Kind.PEOPLE, [dataclasses.replace(bob, bu_id="bu-emea", reports_to=None)])
     view = store.account("c1")
     assert view is not None
