@@ -55,7 +55,7 @@ def test_a_load_in_small_batches_equals_one_in_a_single_batch(tmp_path: Path) ->
     one = MemoryStore(tmp_path / "one")
     small = Watched(MemoryStore(tmp_path / "small"))
     load_bundle(DEMO_BUNDLE, one, batch_size=100_000, resolver=IdentityResolver())
-    report = load_bundle(DEMO_BUNDLE, small, batch_size=7, resolver=IdentityResolver())  # type: ignore[arg-type]
+    report = load_bundle(DEMO_BUNDLE, small, batch_size=7, resolver=IdentityResolver())
     assert small.inner.stats() == one.stats()
     assert sum(f.loaded for f in report.files) == sum(n for _, n in small.writes)
     # Files are written in load order, each file's batches before the next file's.
@@ -72,7 +72,7 @@ def test_the_store_is_never_read_while_a_batch_is_written(tmp_path: Path) -> Non
     touches_only.mkdir()
     shutil.copy(DEMO_BUNDLE / "touches.csv", touches_only / "touches.csv")
     store = Watched(inner)
-    load_bundle(touches_only, store, batch_size=5, resolver=IdentityResolver())  # type: ignore[arg-type]
+    load_bundle(touches_only, store, batch_size=5, resolver=IdentityResolver())
     assert store.reads > 10
     assert store.reads_during_writes == 0
 
@@ -80,5 +80,5 @@ def test_the_store_is_never_read_while_a_batch_is_written(tmp_path: Path) -> Non
 def test_a_failed_write_fails_the_load(tmp_path: Path) -> None:
     store = Watched(MemoryStore(tmp_path / "data"), fail_on=3)
     with pytest.raises(StoreUnavailableError, match="went away"):
-        load_bundle(DEMO_BUNDLE, store, batch_size=5, resolver=IdentityResolver())  # type: ignore[arg-type]
+        load_bundle(DEMO_BUNDLE, store, batch_size=5, resolver=IdentityResolver())
     assert len(store.writes) == 3  # nothing was written after the failed batch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -26,7 +27,12 @@ def test_export_has_one_row_per_account_in_rank_order(
 ) -> None:
     out = tmp_path / f"targets.{suffix}"
     abmgraph("export", "targets", "--out", str(out), "--as-of", "2026-11-20", data_dir=demo_dir)
-    frame = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet}[suffix](out)
+    readers: dict[str, Callable[[Path], pd.DataFrame]] = {
+        "csv": pd.read_csv,
+        "xlsx": pd.read_excel,
+        "parquet": pd.read_parquet,
+    }
+    frame = readers[suffix](out)
     assert list(frame.columns) == COLUMNS
     assert list(frame["rank"]) == [1, 2, 3, 4, 5, 6]
     assert list(frame["tier"])[:3] == ["1:1", "1:few", "1:many"]

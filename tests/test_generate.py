@@ -201,7 +201,7 @@ def test_the_shape_is_realistic(big_bundle: Path) -> None:
     assert 0.2 < len(with_wallet) / len(companies) < 0.9
     assert any(w["vendor_rank"] and w["vendor_count"] for w in wallet)
     touches = read(big_bundle, Kind.TOUCHES)
-    last = {}
+    last: dict[str, str] = {}
     for t in touches:
         company = t["person_id"][2:8]
         last[company] = max(last.get(company, ""), t["occurred_at"][:10])

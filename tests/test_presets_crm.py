@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.domain import Role, Seniority, Stage, TeamRole, TouchType
+from graph_service.domain import Deal, Role, Seniority, Stage, TeamRole, Touch, TouchType
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from loaders.presets import load_preset
@@ -142,7 +142,7 @@ def test_salesforce_stages_follow_the_documented_map(
     salesforce: tuple[MemoryStore, LoadReport],
 ) -> None:
     store, _ = salesforce
-    stages = {}
+    stages: dict[str, Stage] = {}
     for account in ("001A00000000001", "001A00000000002", "001A00000000003"):
         view = store.account(account)
         assert view is not None
@@ -198,7 +198,7 @@ def test_salesforce_tasks_and_events_become_typed_touches(
     salesforce: tuple[MemoryStore, LoadReport],
 ) -> None:
     store, _ = salesforce
-    touches = {}
+    touches: dict[str, Touch] = {}
     for account in ("001A00000000001", "001A00000000002", "001A00000000003"):
         view = store.account(account)
         assert view is not None
@@ -301,7 +301,7 @@ def test_hubspot_shift_jis_contacts_and_buying_roles(
 
 def test_hubspot_deal_stages_amounts_and_owners(hubspot: tuple[MemoryStore, LoadReport]) -> None:
     store, _ = hubspot
-    deals = {}
+    deals: dict[str, Deal] = {}
     for company in ("5001", "5002", "5003", "5004"):
         view = store.account(company)
         assert view is not None
