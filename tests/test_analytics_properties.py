@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from graph_service.analytics import paths as paths_module
 from graph_service.analytics.engagement import DEFAULT, person_engagement, touch_strength
+from graph_service.analytics.labels import Tier
 from graph_service.analytics.paths import influence_paths, path_graph
 from graph_service.analytics.portfolio import (
-    Tier,
     account_coverage_score,
     champion_status,
     momentum,
