@@ -851,8 +851,9 @@ def load_constraints(path: Path | None = None) -> list[str]:
 
 def schema_dir() -> Path:
     """Where ``constraints.cypher`` and ``schema.graphql`` live (repo or installed wheel)."""
-    packaged = Path(__file__).resolve().parents[1] / "_schema"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "schema"
+    here = Path(__file__).resolve()  # graph_service/store/neo4j/<module>.py
+    packaged = here.parents[2] / "_schema"
+    return packaged if packaged.is_dir() else here.parents[3] / "schema"
 
 
 class Neo4jStore:
