@@ -9,6 +9,7 @@ text (the driver's temporal values cost ~20 us each to decode). The scans run si
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, timedelta
 from typing import Any, LiteralString, cast
@@ -47,7 +48,7 @@ RETURN collect([c.id, parent.id]) AS rows
 
 ROLLUP_ACCOUNT_TEAMS: LiteralString = """
 MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c:Company)
-RETURN [collect(c.id), collect(m.id)] AS rows
+RETURN {company_ids: collect(c.id), member_ids: collect(m.id)} AS rows
 """
 
 #: Won deals closed by ``$as_of`` and deals open on it, one row each (grouping them in
@@ -96,11 +97,12 @@ RETURN collect([id, recent, prior, engaged]) AS rows
 )
 
 #: Buying roles (and champions) of people still at the company on ``$as_of``, by the
-#: employer id the person keeps.
+#: employer id the person keeps: one list per column (``_Rollup._add_roles`` reads them by name).
 ROLLUP_ROLES: LiteralString = """
 MATCH (p:Person)-[r:HAS_ROLE]->()
 WHERE p.left_at IS NULL OR p.left_at > $as_of
-RETURN [collect(coalesce(p.employer_id, '')), collect(r.role), collect(p.id)] AS rows
+RETURN {company_ids: collect(coalesce(p.employer_id, '')), roles: collect(r.role),
+        person_ids: collect(p.id)} AS rows
 """
 
 #: The same where employer ids may be missing, through ``WORKS_AT``.
@@ -108,7 +110,7 @@ ROLLUP_ROLES_BY_RELATIONSHIPS: LiteralString = """
 MATCH (p:Person)-[r:HAS_ROLE]->()
 WHERE p.left_at IS NULL OR p.left_at > $as_of
 MATCH (p)-[:WORKS_AT]->(c:Company)
-RETURN [collect(c.id), collect(r.role), collect(p.id)] AS rows
+RETURN {company_ids: collect(c.id), roles: collect(r.role), person_ids: collect(p.id)} AS rows
 """
 
 #: Each company's explicit wallet per category as of ``$as_of`` (``AccountFacts``): of each
@@ -172,9 +174,8 @@ def portfolio_facts(
         "actions": ROLLUP_NEXT_ACTIONS,
     }
 
-    def scan(query: LiteralString) -> list[Any]:
-        rows: list[Any] = db.read(query, **params)[0]["rows"]
-        return rows
+    def scan(query: LiteralString) -> Any:
+        return db.read(query, **params)[0]["rows"]
 
     # Each scan's rows are taken in as it finishes, while the others still run. Rebuilding
     # a few hundred thousand small lists would otherwise set off many full garbage
@@ -193,6 +194,14 @@ def portfolio_facts(
 
 
 _ROLES = {r.value: r for r in Role}
+
+#: Where a ``ROLLUP_COMPANIES`` value list holds the company's id and its parent (sent as
+#: ``null``, filled in from ``ROLLUP_PARENTS``): the positions of those fields among
+#: :class:`Company`'s, the order :func:`~graph_service.domain.from_value_rows` reads them in,
+#: looked up once by name.
+_COMPANY_FIELDS = [f.name for f in dataclasses.fields(Company)]
+_COMPANY_ID = _COMPANY_FIELDS.index("id")
+_COMPANY_PARENT = _COMPANY_FIELDS.index("parent_company_id")
 
 
 def _no_deals() -> dict[str, Any]:
@@ -213,7 +222,9 @@ class _Rollup:
     """The portfolio rollup built up from its scans' rows, each kind as soon as it arrives.
 
     The scans send records as their field values in declaration order, with dates as ISO
-    text. :meth:`facts` joins the kinds by company id.
+    text, and other rows as lists unpacked in the order their scan's comment and Cypher give
+    (or, for a scan sending one list per column, as a map of the columns by name).
+    :meth:`facts` joins the kinds by company id.
     """
 
     def __init__(self) -> None:
@@ -229,8 +240,8 @@ class _Rollup:
         self.wallet: dict[str, dict[str, float]] = {}
         self.actions: dict[str, NextAction] = {}
 
-    def add(self, kind: str, rows: list[Any]) -> None:
-        """Take one scan's rows (``kind`` names the scan)."""
+    def add(self, kind: str, rows: Any) -> None:
+        """Take one scan's rows, a list or a map of columns (``kind`` names the scan)."""
         getattr(self, f"_add_{kind}")(rows)
 
     def _add_companies(self, rows: list[list[Any]]) -> None:
@@ -245,15 +256,16 @@ class _Rollup:
         """Companies become records once both they and the parent links are in."""
         if self.company_rows is None or self.parents is None:
             return
+        parents, id_at, parent_at = self.parents, _COMPANY_ID, _COMPANY_PARENT
         for values in self.company_rows:
-            values[7] = self.parents.get(values[0])
+            values[parent_at] = parents.get(values[id_at])
         self.companies = sorted(
             cast(list[Company], from_value_rows(Company, self.company_rows)), key=lambda c: c.id
         )
         self.company_rows = []
 
-    def _add_teams(self, columns: list[list[str]]) -> None:
-        for cid, member_id in zip(*columns, strict=True):
+    def _add_teams(self, columns: dict[str, list[str]]) -> None:
+        for cid, member_id in zip(columns["company_ids"], columns["member_ids"], strict=True):
             self.owners.setdefault(cid, []).append(member_id)
 
     def _add_deals(self, rows: list[list[Any]]) -> None:
@@ -285,8 +297,10 @@ class _Rollup:
             self.engaged.update((cid, pid) for pid in people)
         self._hold_roles()
 
-    def _add_roles(self, columns: list[list[str]]) -> None:
-        self.role_rows = list(zip(*columns, strict=True))
+    def _add_roles(self, columns: dict[str, list[str]]) -> None:
+        self.role_rows = list(
+            zip(columns["company_ids"], columns["roles"], columns["person_ids"], strict=True)
+        )
         self._hold_roles()
 
     def _hold_roles(self) -> None:
