@@ -73,7 +73,7 @@ def kill_once_written(
     """SIGKILL ``proc`` as soon as ``at_least`` nodes of ``label`` are committed; their count."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        (record,) = store._read(COUNT[label])
+        (record,) = store._db.read(COUNT[label])
         if record["n"] >= at_least:
             proc.kill()
             proc.wait(30)

@@ -13,6 +13,7 @@ from graph_service.domain import BusinessUnit, Kind, Person, Role, Touch, Wallet
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore
+from graph_service.store.neo4j.schema import person_summaries_kept
 from loaders.bundle import load_bundle
 from tests.conftest import DEMO_BUNDLE, neo4j_store
 from tests.fixtures import ACME, acme_record, load
@@ -245,7 +246,7 @@ def test_touches_written_before_the_stored_summaries_still_count(neo: Neo4jStore
     by an older writer) count by the touches' timestamps' local days."""
     load(neo)
     before = facts(neo)
-    with neo._driver.session(database=neo.database) as session:
+    with neo._db.driver.session(database=neo.database) as session:
         for statement in AS_AN_OLDER_WRITER_LEFT_IT:
             session.run(statement).consume()
     assert facts(neo) == before
@@ -259,7 +260,7 @@ def test_ensure_schema_fills_in_person_summaries_missing_from_older_data(neo: Ne
         "MATCH (p:Person) WHERE p.touch_days IS NOT NULL "
         "RETURN p.id AS id, p.last_touch_day AS last ORDER BY id"
     )
-    with neo._driver.session(database=neo.database) as session:
+    with neo._db.driver.session(database=neo.database) as session:
         for statement in AS_AN_OLDER_WRITER_LEFT_IT:
             session.run(statement).consume()
         neo.ensure_schema()
@@ -275,7 +276,7 @@ def test_ensure_schema_fills_in_person_summaries_missing_from_older_data(neo: Ne
     ]
     assert employers is not None
     assert sorted(employers["ids"]) == [["p1", "c1"], ["p2", "c1"], ["p3", "c1"], ["p4", "c2"]]
-    assert neo._person_summaries_kept()
+    assert person_summaries_kept(neo._db)
     assert facts(neo) == before
     assert neo.data_version() != version
 
@@ -284,11 +285,11 @@ def test_ensure_schema_fills_in_person_summaries_missing_from_older_data(neo: Ne
 def test_the_rollup_reads_the_same_with_and_without_kept_summaries(neo: Neo4jStore) -> None:
     """Through the ``last_touch_day`` index, or over every person: the same demo portfolio."""
     load_bundle(DEMO_BUNDLE, neo)
-    assert neo._person_summaries_kept()
+    assert person_summaries_kept(neo._db)
     kept = {as_of: facts(neo, as_of) for as_of in (AS_OF, date(2026, 11, 20))}
-    with neo._driver.session(database=neo.database) as session:
+    with neo._db.driver.session(database=neo.database) as session:
         session.run("MATCH (v:GraphVersion) REMOVE v.person_summaries").consume()
-    assert not neo._person_summaries_kept()
+    assert not person_summaries_kept(neo._db)
     assert {as_of: facts(neo, as_of) for as_of in kept} == kept
 
 
@@ -305,7 +306,7 @@ def test_touch_summaries_hold_each_touch_day_once_however_touches_arrive(neo: Ne
         "MATCH (p:Person) WHERE p.touch_days IS NOT NULL "
         "RETURN p.id AS id, p.touch_days AS days, p.last_touch_day AS last ORDER BY id"
     )
-    with neo._driver.session(database=neo.database) as session:
+    with neo._db.driver.session(database=neo.database) as session:
         got = {
             r["id"]: (sorted(d.to_native() for d in r["days"]), r["last"] and r["last"].to_native())
             for r in session.run(query)

@@ -1,0 +1,300 @@
+"""Read Cypher and the records built from its rows: each answer in one round trip."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Any, LiteralString
+
+import neo4j
+
+from graph_service.domain import (
+    AccountFilter,
+    AccountPage,
+    AccountTeamMember,
+    AccountView,
+    BusinessUnit,
+    BuyingRole,
+    Company,
+    Deal,
+    DealContact,
+    Direction,
+    GraphStats,
+    Kind,
+    NextAction,
+    PathPerson,
+    PathSubgraph,
+    Person,
+    Record,
+    Relationship,
+    TeamMember,
+    Touch,
+    TouchMark,
+    TouchType,
+    WalletEstimate,
+    from_row,
+)
+from graph_service.store.neo4j.driver import Connection
+
+#: Ids of complete records (a bare node, created by a forward reference, lacks the property).
+EXISTING_IDS: dict[Kind, LiteralString] = {
+    Kind.COMPANIES: "MATCH (n:Company) WHERE n.id IN $ids AND n.name IS NOT NULL RETURN n.id AS id",
+    Kind.BUSINESS_UNITS: (
+        "MATCH (n:BusinessUnit) WHERE n.id IN $ids AND n.name IS NOT NULL RETURN n.id AS id"
+    ),
+    Kind.PEOPLE: (
+        "MATCH (n:Person) WHERE n.id IN $ids AND n.full_name IS NOT NULL RETURN n.id AS id"
+    ),
+    Kind.TEAM: (
+        "MATCH (n:TeamMember) WHERE n.id IN $ids AND n.full_name IS NOT NULL RETURN n.id AS id"
+    ),
+    Kind.DEALS: "MATCH (n:Deal) WHERE n.id IN $ids AND n.stage IS NOT NULL RETURN n.id AS id",
+    Kind.TOUCHES: "MATCH (n:Touch) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.NEXT_ACTIONS: "MATCH (n:NextAction) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.WALLET: "MATCH (n:WalletEstimate) WHERE n.id IN $ids RETURN n.id AS id",
+}
+
+NODE_COUNTS: LiteralString = """
+MATCH (n) WHERE NOT n:GraphVersion
+UNWIND labels(n) AS label
+RETURN label, count(*) AS n
+"""
+
+RELATIONSHIP_COUNTS: LiteralString = """
+MATCH ()-[r]->()
+RETURN type(r) AS type, count(*) AS n
+"""
+
+ACCOUNTS_PAGE: LiteralString = """
+MATCH (c:Company)
+WHERE c.name IS NOT NULL
+  AND ($industry IS NULL OR c.industry = $industry)
+  AND ($country IS NULL OR c.country = $country)
+  AND ($name_contains IS NULL OR toLower(c.name) CONTAINS toLower($name_contains))
+  AND ($owner_id IS NULL OR EXISTS { (:TeamMember {id: $owner_id})-[:ON_ACCOUNT_TEAM]->(c) })
+WITH c ORDER BY c.id
+WITH collect(c) AS matched
+WITH size(matched) AS total, [x IN matched WHERE $after IS NULL OR x.id > $after] AS rest
+RETURN total,
+       size(rest) > $first AS has_next,
+       [x IN rest[0..$first] |
+         x {.*, parent_company_id: COLLECT { MATCH (x)-[:SUBSIDIARY_OF]->(p) RETURN p.id }[0]}
+       ] AS companies
+"""
+
+ACCOUNT_VIEW: LiteralString = """
+MATCH (c:Company {id: $company_id})
+WHERE c.name IS NOT NULL
+OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
+RETURN
+  c {.*, parent_company_id: parent.id} AS company,
+  CASE WHEN parent.name IS NULL THEN null ELSE parent {
+    .*, parent_company_id: COLLECT { MATCH (parent)-[:SUBSIDIARY_OF]->(g) RETURN g.id }[0]
+  } END AS parent,
+  COLLECT { MATCH (s:Company)-[:SUBSIDIARY_OF]->(c) RETURN s {.*, parent_company_id: c.id} }
+    AS subsidiaries,
+  COLLECT { MATCH (b:BusinessUnit)-[:PART_OF]->(c)
+            OPTIONAL MATCH (b)-[:CHILD_OF]->(pb)
+            RETURN b {.*, company_id: c.id, parent_bu_id: pb.id} } AS business_units,
+  COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
+            OPTIONAL MATCH (p)-[:IN_UNIT]->(b)
+            OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
+            RETURN p {.*, touch_days: null,
+                      company_id: c.id, bu_id: b.id, reports_to: m.id} } AS people,
+  COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
+            MATCH (p)-[r:HAS_ROLE]->(scope)
+            RETURN {person_id: p.id, role: r.role, since: r.since,
+                    bu_id: CASE WHEN scope:BusinessUnit THEN scope.id END} } AS buying_roles,
+  COLLECT { CALL (c) {
+              MATCH (a:Person)-[:WORKS_AT]->(c)
+              MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)
+              RETURN a, r, b
+              UNION
+              MATCH (b:Person)-[:WORKS_AT]->(c)
+              MATCH (a:Person)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b)
+              RETURN a, r, b
+            }
+            RETURN {from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
+                    strength: r.strength} } AS relationships,
+  COLLECT { MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c)
+            RETURN {company_id: c.id, member_id: m.id, role: r.role} } AS account_team,
+  COLLECT { CALL (c) {
+              MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m
+              UNION MATCH (m:TeamMember)<-[:OWNED_BY]-(:Deal)-[:FOR]->(c) RETURN m
+              UNION MATCH (m:TeamMember)<-[:BY]-(:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
+                    RETURN m
+              UNION MATCH (m:TeamMember)<-[:ASSIGNED_TO]-(:NextAction)-[:FOR]->(c) RETURN m
+            }
+            WITH DISTINCT m WHERE m.full_name IS NOT NULL
+            OPTIONAL MATCH (m)-[:REPORTS_TO]->(mg)
+            RETURN m {.*, manager_id: mg.id} } AS members,
+  COLLECT { MATCH (d:Deal)-[:FOR]->(c)
+            OPTIONAL MATCH (d)-[:IN_UNIT]->(b)
+            OPTIONAL MATCH (d)-[:OWNED_BY]->(o)
+            RETURN d {.*, company_id: c.id, bu_id: b.id, owner_id: o.id} } AS deals,
+  COLLECT { MATCH (p:Person)-[r:CONTACT_ON]->(d:Deal)-[:FOR]->(c)
+            RETURN {deal_id: d.id, person_id: p.id, role: r.role} } AS deal_contacts,
+  COLLECT { MATCH (t:Touch)-[:WITH]->(p:Person)-[:WORKS_AT]->(c)
+            OPTIONAL MATCH (t)-[:BY]->(m)
+            OPTIONAL MATCH (t)-[:ABOUT]->(d)
+            RETURN t {.*, person_id: p.id, member_id: m.id, deal_id: d.id} } AS touches,
+  COLLECT { MATCH (a:NextAction)-[:FOR]->(c)
+            OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
+            OPTIONAL MATCH (a)-[:WITH]->(p)
+            RETURN a {.*, company_id: c.id, member_id: m.id, person_id: p.id} } AS next_actions,
+  COLLECT { MATCH (w:WalletEstimate)-[:OF]->(c)
+            OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
+            RETURN w {.*, company_id: c.id, bu_id: b.id} } AS wallet
+"""
+
+PATH_SUBGRAPH: LiteralString = """
+MATCH (c:Company {id: $company_id})
+WHERE c.name IS NOT NULL
+CALL (c) {
+  MATCH (co:Company)-[:SUBSIDIARY_OF*0..]->(c)
+  RETURN collect(DISTINCT co) AS family
+}
+CALL (family) {
+  UNWIND family AS co
+  MATCH (p:Person)-[:WORKS_AT]->(co)
+  OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
+  // Lists, not bare values: collect() drops nulls and would misalign the columns.
+  RETURN collect([p.id, m.id, p.left_at]) AS person_rows, collect(p) AS people
+}
+CALL (family, people) {
+  UNWIND people AS a
+  MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)-[:WORKS_AT]->(co)
+  WHERE co IN family
+  RETURN collect({from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
+                  strength: r.strength}) AS relationships
+}
+CALL (people) {
+  UNWIND people AS p
+  MATCH (m:TeamMember)<-[:BY]-(t:Touch)-[:WITH]->(p)
+  // The local day as a yyyymmdd number: temporal values cost far more to send and decode.
+  WITH m.id AS member_id, p.id AS person_id, t, t.occurred_at AS at
+  WITH member_id, person_id,
+       collect([at.year * 10000 + at.month * 100 + at.day, t.type, t.direction]) AS marks
+  RETURN collect([member_id, person_id, marks]) AS touches
+}
+RETURN person_rows, relationships, touches,
+       COLLECT { MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m.id } AS account_team
+"""
+
+DATA_VERSION: LiteralString = "MATCH (v:GraphVersion {id: 'graph'}) RETURN v.token AS token"
+
+PING: LiteralString = "RETURN 1 AS ok"
+
+
+def existing_ids(db: Connection, kind: Kind, ids: Collection[str]) -> set[str]:
+    if not ids:
+        return set()
+    return {r["id"] for r in db.read(EXISTING_IDS[kind], ids=list(ids))}
+
+
+def stats(db: Connection) -> GraphStats:
+    nodes = {r["label"]: r["n"] for r in db.read(NODE_COUNTS)}
+    rels = {r["type"]: r["n"] for r in db.read(RELATIONSHIP_COUNTS)}
+    return GraphStats(nodes=nodes, relationships=rels)
+
+
+def accounts(db: Connection, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
+    (row,) = db.read(
+        ACCOUNTS_PAGE,
+        first=first,
+        after=after,
+        industry=where.industry,
+        country=where.country,
+        owner_id=where.owner_id,
+        name_contains=where.name_contains,
+    )
+    companies = [record_from_props(Company, c) for c in row["companies"]]
+    return AccountPage(
+        companies=[c for c in companies if isinstance(c, Company)],
+        has_next=bool(row["has_next"]),
+        total=int(row["total"]),
+    )
+
+
+def account(db: Connection, company_id: str) -> AccountView | None:
+    rows = db.read(ACCOUNT_VIEW, company_id=company_id)
+    if not rows:
+        return None
+    row = rows[0]
+
+    def many(key: str, cls: type[Any]) -> list[Any]:
+        return [record_from_props(cls, item) for item in row[key]]
+
+    return AccountView(
+        company=record_from_props(Company, row["company"]),  # type: ignore[arg-type]
+        parent=record_from_props(Company, row["parent"]) if row["parent"] else None,  # type: ignore[arg-type]
+        subsidiaries=many("subsidiaries", Company),
+        business_units=many("business_units", BusinessUnit),
+        people=many("people", Person),
+        buying_roles=many("buying_roles", BuyingRole),
+        relationships=many("relationships", Relationship),
+        account_team=many("account_team", AccountTeamMember),
+        members=many("members", TeamMember),
+        deals=many("deals", Deal),
+        deal_contacts=many("deal_contacts", DealContact),
+        touches=many("touches", Touch),
+        next_actions=many("next_actions", NextAction),
+        wallet=many("wallet", WalletEstimate),
+    )
+
+
+def path_subgraph(db: Connection, company_id: str) -> PathSubgraph | None:
+    rows = db.read(PATH_SUBGRAPH, company_id=company_id)
+    if not rows:
+        return None
+    row = rows[0]
+    return PathSubgraph(
+        company_id=company_id,
+        people=[
+            PathPerson(pid, manager, _native(left)) for pid, manager, left in row["person_rows"]
+        ],
+        relationships=[record_from_props(Relationship, r) for r in row["relationships"]],  # type: ignore[misc]
+        touches=_touch_marks(row["touches"]),
+        account_team=sorted(row["account_team"]),
+    )
+
+
+def data_version(db: Connection) -> str:
+    # An auto-commit read: one round trip where a managed transaction takes three.
+    row = db.read_single(DATA_VERSION)
+    return str(row["token"]) if row else ""
+
+
+def ping(db: Connection) -> None:
+    db.read(PING)
+
+
+_TOUCH_TYPES = {t.value: t for t in TouchType}
+_DIRECTIONS: dict[str | None, Direction | None] = {d.value: d for d in Direction}
+
+
+def _touch_marks(groups: list[list[Any]]) -> list[TouchMark]:
+    """Touch marks from ``[member_id, person_id, [[yyyymmdd, type, direction], ...]]`` rows."""
+    days: dict[int, date] = {}
+    out = []
+    for member_id, person_id, marks in groups:
+        for number, kind, direction in marks:
+            day = days.get(number)
+            if day is None:
+                day = days[number] = date(number // 10000, number // 100 % 100, number % 100)
+            out.append(
+                TouchMark(member_id, person_id, day, _TOUCH_TYPES[kind], _DIRECTIONS.get(direction))
+            )
+    return out
+
+
+def _native(value: Any) -> Any:
+    """Driver temporal values as Python ``date`` / ``datetime``."""
+    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date):
+        return value.to_native()
+    return value
+
+
+def record_from_props(cls: type[Record], props: dict[str, Any]) -> Record:
+    """A record of ``cls`` from a node's properties (driver temporal values made native)."""
+    return from_row(cls, {k: _native(v) for k, v in props.items()})

@@ -1,0 +1,95 @@
+"""The :class:`Neo4jStore`: the Store protocol, each question answered by its module."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+
+from graph_service.domain import (
+    AccountFacts,
+    AccountFilter,
+    AccountPage,
+    AccountView,
+    GraphStats,
+    Kind,
+    PathSubgraph,
+    Record,
+    ResolutionRecords,
+)
+from graph_service.store.neo4j import merges, reads, rollup, schema, writes
+from graph_service.store.neo4j.driver import Connection
+
+
+class Neo4jStore:
+    """The Store protocol on a Neo4j 5 server."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        auth: tuple[str, str] | None = None,
+        database: str = "neo4j",
+        rollup_workers: int = rollup.DEFAULT_ROLLUP_WORKERS,
+    ) -> None:
+        self.uri = uri
+        self.database = database
+        self.rollup_workers = rollup_workers
+        self._db = Connection(uri, auth=auth, database=database)
+
+    def ensure_schema(self) -> None:
+        """Constraints and indexes, then (once) the person summaries an older writer left out."""
+        schema.ensure_schema(self._db)
+
+    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+        if records:
+            self._db.write(writes.upsert_work(kind, records))
+
+    def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
+        return reads.existing_ids(self._db, kind, ids)
+
+    def resolution_records(self, kind: Kind) -> ResolutionRecords:
+        return merges.resolution_records(self._db, kind)
+
+    def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
+        merges.merge_into(self._db, kind, survivor_id, merged_ids)
+
+    def stats(self) -> GraphStats:
+        return reads.stats(self._db)
+
+    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
+        return reads.accounts(self._db, first=first, after=after, where=where)
+
+    def account(self, company_id: str) -> AccountView | None:
+        return reads.account(self._db, company_id)
+
+    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
+        return reads.path_subgraph(self._db, company_id)
+
+    def data_version(self) -> str:
+        return reads.data_version(self._db)
+
+    def portfolio_facts(
+        self, as_of: date, *, engagement_days: int, spend_window_days: int
+    ) -> list[AccountFacts]:
+        """Rolled up in Cypher, one scan per kind of fact, side by side (``rollup_workers``).
+
+        The scans are separate read transactions: a write committed while they run may show in
+        some of them and not in others.
+        """
+        return rollup.portfolio_facts(
+            self._db,
+            as_of,
+            engagement_days=engagement_days,
+            spend_window_days=spend_window_days,
+            workers=self.rollup_workers,
+        )
+
+    def ping(self) -> None:
+        reads.ping(self._db)
+
+    def clear(self) -> None:
+        """Delete every node and relationship (for tests and ``--replace`` loads)."""
+        writes.clear(self._db)
+
+    def close(self) -> None:
+        self._db.close()
