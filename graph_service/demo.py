@@ -12,8 +12,10 @@ from 2025-05-23 to :data:`DEMO_AS_OF`, the demo's "today". Planted for the analy
 * p-16 池田 秀樹, the decider at c-02 東都銀行, is stale: last touched 2026-03-17, although the
   bank is worked steadily at staff level and d-08 is in proposal.
 
-The committed CSV files are the source of truth and are edited directly;
-``tests/test_demo_story.py`` asks the GraphQL API for each finding above, on both stores.
+The committed CSV files are the source of truth and are edited directly:
+``tests/test_demo_bundle.py`` holds them to the bundle format (every file, every column, in the
+loader's order) and ``tests/test_demo_story.py`` asks the GraphQL API for each finding above, on
+both stores.
 """
 
 from __future__ import annotations
