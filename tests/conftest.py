@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from graph_service.demo import DEMO_BUNDLE as DEMO_BUNDLE
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore
@@ -21,7 +22,6 @@ settings.register_profile("abmgraph", deadline=None)
 settings.load_profile("abmgraph")
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO_BUNDLE = REPO / "graph_service" / "demo_bundle"
 MAVEN_CRM = REPO.parent / "shared" / "datasets" / "maven-crm"
 
 #: Tests of the public sample skip when it is not beside the checkout, except in CI (``CI`` set),

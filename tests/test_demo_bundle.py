@@ -14,8 +14,8 @@ import pytest
 
 from graph_service.demo import DEMO_AS_OF, DEMO_BUNDLE
 from graph_service.domain import Kind
-from loaders.bundle import COLUMNS
 from loaders.normalize import valid_corporate_number
+from loaders.tables import COLUMNS
 
 
 def read(path: Path) -> list[list[str]]:

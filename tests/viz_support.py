@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from graph_service.demo import DEMO_AS_OF
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from loaders.bundle import load_bundle
 from tests.conftest import DEMO_BUNDLE
 
 #: The demo bundle's data runs to late November 2026.
-AS_OF = date(2026, 11, 20)
+AS_OF = DEMO_AS_OF
 DEMO_ACCOUNT = "c-01"
 
 #: Anything that would make a browser fetch from the network: a script/link/img source, a CSS

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graph_service.cli.context import err, open_store, state
 from graph_service.cli.load_progress import print_report, run_bundle_load
+from graph_service.demo import DEMO_BUNDLE
 
 if TYPE_CHECKING:
     from graph_service.store.base import Store
-
-#: The demo's accounts: the committed CSVs of a native bundle (see docs/bundle.md).
-DEMO_BUNDLE = Path(__file__).resolve().parents[2] / "demo_bundle"
 
 PortOption = Annotated[int | None, typer.Option(help="Port (env ABMGRAPH_PORT, 8000).")]
 HostOption = Annotated[str | None, typer.Option(help="Interface (env ABMGRAPH_HOST).")]
