@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from graph_service.demo import DEMO_BUNDLE as DEMO_BUNDLE
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore

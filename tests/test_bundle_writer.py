@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from graph_service.demo import DEMO_BUNDLE
 from graph_service.domain import Kind, Record
 from graph_service.errors import StoreUnavailableError
 from graph_service.store.memory import MemoryStore
 from loaders.bundle import IdentityResolver, load_bundle
-from tests.conftest import DEMO_BUNDLE
 
 
 class Watched:

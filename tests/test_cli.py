@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import DEMO_BUNDLE, REPO
+from graph_service.demo import DEMO_BUNDLE
+from tests.conftest import REPO
 
 
 def abmgraph(*args: str, data_dir: Path, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from graph_service.demo import DEMO_BUNDLE
 from graph_service.export import COLUMNS, NUMBER_COLUMNS
-from tests.conftest import DEMO_BUNDLE
 from tests.test_cli import abmgraph
 
 

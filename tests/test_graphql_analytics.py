@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph_service.api.schema import schema
+from graph_service.demo import DEMO_BUNDLE
 from graph_service.store.base import Store
 from loaders.bundle import load_bundle
-from tests.conftest import DEMO_BUNDLE
 from tests.fixtures import load
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_BUNDLE
+from graph_service.demo import DEMO_BUNDLE
 from tests.test_cli import abmgraph
 from tests.viz_support import AS_OF, embedded
 

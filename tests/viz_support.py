@@ -8,11 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from graph_service.demo import DEMO_AS_OF
+from graph_service.demo import DEMO_AS_OF, DEMO_BUNDLE
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from loaders.bundle import load_bundle
-from tests.conftest import DEMO_BUNDLE
 
 #: The demo bundle's data runs to late November 2026.
 AS_OF = DEMO_AS_OF

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from graph_service.demo import DEMO_BUNDLE
 from graph_service.domain import AccountFilter
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from loaders.bundle import load_bundle
-from tests.conftest import DEMO_BUNDLE, neo4j_store
+from tests.conftest import neo4j_store
 
 
 def rows(name: str) -> int:

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from graph_service.demo import DEMO_BUNDLE
 from graph_service.domain import BusinessUnit, Kind, Person, Role, Touch, WalletEstimate
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore
 from graph_service.store.neo4j.schema import person_summaries_kept
 from loaders.bundle import load_bundle
-from tests.conftest import DEMO_BUNDLE, neo4j_store
+from tests.conftest import neo4j_store
 from tests.fixtures import ACME, acme_record, load
 
 AS_OF = date(2026, 11, 1)
