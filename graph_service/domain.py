@@ -149,6 +149,8 @@ class Company:
     country: str | None = None
     parent_company_id: str | None = None
     corporate_number: str | None = None
+    #: ISO 4217 code of ``annual_revenue``; None means the reporting currency.
+    annual_revenue_currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,10 +327,34 @@ class WalletEstimate:
     source: WalletSource | None = None
     vendor_rank: int | None = None
     vendor_count: int | None = None
+    #: ISO 4217 code of ``amount``; None means the reporting currency.
+    currency: str | None = None
 
     @property
     def id(self) -> str:
         return f"{self.company_id}|{self.bu_id or ''}|{self.category}|{self.as_of.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class FxRate:
+    """An exchange rate: ``rate`` units of ``currency`` buy one unit of the reporting currency.
+
+    This is the direction of Salesforce's ``ConversionRate``: with JPY reporting, a USD rate of
+    0.0066 says 1 JPY = 0.0066 USD, so an amount of 1,000 USD is 1,000 / 0.0066 JPY. A rate with
+    ``valid_from`` is a dated rate, valid from that day up to, not including, ``valid_to``
+    (Salesforce's ``StartDate`` and ``NextStartDate``; open-ended without it); a rate without
+    ``valid_from`` is the currency's static rate, used where no dated rate covers the day.
+    """
+
+    label: ClassVar[str] = "FxRate"
+    currency: str
+    rate: float
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.currency}|{self.valid_from.isoformat() if self.valid_from else 'static'}"
 
 
 Record: TypeAlias = (
@@ -344,6 +370,7 @@ Record: TypeAlias = (
     | Touch
     | NextAction
     | WalletEstimate
+    | FxRate
 )
 
 
@@ -365,6 +392,7 @@ class Kind(StrEnum):
     TOUCHES = "touches"
     NEXT_ACTIONS = "next_actions"
     WALLET = "wallet"
+    FX_RATES = "fx_rates"
 
     @property
     def record_type(self) -> type[Record]:
@@ -384,6 +412,7 @@ RECORD_TYPES: dict[Kind, type[Record]] = {
     Kind.TOUCHES: Touch,
     Kind.NEXT_ACTIONS: NextAction,
     Kind.WALLET: WalletEstimate,
+    Kind.FX_RATES: FxRate,
 }
 
 KIND_OF: dict[type[Record], Kind] = {t: k for k, t in RECORD_TYPES.items()}

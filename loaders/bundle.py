@@ -14,13 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from graph_service.domain import (
-    Kind,
-    Record,
-)
+from graph_service.domain import FxRate, Kind, Record
 from graph_service.errors import InputFileError
 from graph_service.store.base import Store
 from loaders.csvfile import CsvFile, canonical_encoding, rejection
@@ -277,6 +275,7 @@ def _load_table(
     resolver.begin(table)
     record_type = kind.record_type
     batch: list[tuple[int, Record]] = []
+    rate_ranges = _RateRanges(table.name)
 
     def flush() -> None:
         accepted = _check_refs(batch, known, table.name, columns, report, file_report, resolver)
@@ -309,7 +308,12 @@ def _load_table(
                 report.rejects.append(parsed)
                 file_report.rejected += 1
                 continue
-            batch.append((line, record_type(**parsed)))
+            record = record_type(**parsed)
+            if isinstance(record, FxRate) and (reject := rate_ranges.check(line, record)):
+                report.rejects.append(reject)
+                file_report.rejected += 1
+                continue
+            batch.append((line, record))
             if len(batch) >= batch_size:
                 flush()
     finally:
@@ -318,6 +322,44 @@ def _load_table(
         if batch:
             flush()
         known.forget(kind, forward - written)
+
+
+class _RateRanges:
+    """The dated rates of one file per currency: a range must end after it starts and must not
+    overlap another range of its currency (which rate would apply on a day both cover?)."""
+
+    def __init__(self, file: str) -> None:
+        self._file = file
+        self._seen: dict[str, list[tuple[int, date, date]]] = {}
+
+    def check(self, line: int, rate: FxRate) -> Reject | None:
+        if rate.valid_from is None:
+            if rate.valid_to is not None:
+                return Reject(
+                    self._file, line, "valid_from", "", "a rate with valid_to needs a valid_from"
+                )
+            return None
+        end = rate.valid_to or date.max
+        if end <= rate.valid_from:
+            return Reject(
+                self._file,
+                line,
+                "valid_to",
+                end.isoformat(),
+                f"valid_to must be after valid_from ({rate.valid_from.isoformat()})",
+            )
+        ranges = self._seen.setdefault(rate.currency, [])
+        for other_line, start, other_end in ranges:
+            if rate.valid_from < other_end and start < end:
+                return Reject(
+                    self._file,
+                    line,
+                    "valid_from",
+                    rate.valid_from.isoformat(),
+                    f"the dated {rate.currency} rate overlaps the one on line {other_line}",
+                )
+        ranges.append((line, rate.valid_from, end))
+        return None
 
 
 def _parseable_ids(table: SourceTable, columns: tuple[Column, ...], id_column: Column) -> set[str]:

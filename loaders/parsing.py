@@ -177,3 +177,22 @@ def enum_parser(enum: type[E]) -> Callable[[str], E]:
             raise ValueError(f"{raw!r} is not one of: {allowed}") from None
 
     return parse
+
+
+def parse_rate(raw: str) -> float:
+    """An exchange rate: a positive, finite number (thousands commas allowed).
+
+    >>> parse_rate("0.0066"), parse_rate("150")
+    (0.0066, 150.0)
+    >>> parse_rate("0")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a positive rate: '0'
+    """
+    try:
+        value = float(raw.replace(",", "").strip())
+    except ValueError:
+        raise ValueError(f"not a rate: {raw!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"not a positive rate: {raw!r}")
+    return value

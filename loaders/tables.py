@@ -26,12 +26,14 @@ from graph_service.domain import (
     TouchType,
     WalletSource,
 )
+from graph_service.money import parse_currency
 from loaders.parsing import (
     enum_parser,
     parse_amount,
     parse_count,
     parse_date,
     parse_datetime,
+    parse_rate,
     parse_strength,
     parse_text,
 )
@@ -71,6 +73,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("country"),
         _c("parent_company_id", ref=Kind.COMPANIES),
         _c("corporate_number"),
+        _c("annual_revenue_currency", parse=parse_currency),
     ),
     Kind.BUSINESS_UNITS: (
         _c("bu_id", field="id", required=True),
@@ -124,7 +127,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("product"),
         _c("category"),
         _c("amount", parse=parse_amount),
-        _c("currency"),
+        _c("currency", parse=parse_currency),
         _c("created_date", parse=parse_date),
         _c("close_date", parse=parse_date),
         _c("owner_id", ref=Kind.TEAM),
@@ -163,6 +166,13 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("source", parse=enum_parser(WalletSource)),
         _c("vendor_rank", parse=parse_count),
         _c("vendor_count", parse=parse_count),
+        _c("currency", parse=parse_currency),
+    ),
+    Kind.FX_RATES: (
+        _c("currency", required=True, parse=parse_currency),
+        _c("rate", required=True, parse=parse_rate),
+        _c("valid_from", parse=parse_date),
+        _c("valid_to", parse=parse_date),
     ),
 }
 

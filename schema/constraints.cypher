@@ -8,6 +8,7 @@ CREATE CONSTRAINT deal_id IF NOT EXISTS FOR (n:Deal) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT touch_id IF NOT EXISTS FOR (n:Touch) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT next_action_id IF NOT EXISTS FOR (n:NextAction) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT wallet_estimate_id IF NOT EXISTS FOR (n:WalletEstimate) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT fx_rate_id IF NOT EXISTS FOR (n:FxRate) REQUIRE n.id IS UNIQUE;
 // The data version: one node, moved on by every write (caches compare it).
 CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.id IS UNIQUE;
 CREATE INDEX company_industry IF NOT EXISTS FOR (n:Company) ON (n.industry);

@@ -24,6 +24,7 @@ from graph_service.domain import (
     AccountFilter,
     AccountPage,
     AccountView,
+    FxRate,
     GraphStats,
     Kind,
     PathSubgraph,
@@ -65,6 +66,11 @@ class Store(Protocol):
         (:meth:`resolution_records`). Merged ids that do not exist are only remembered.
         Raises ``ValueError`` if the survivor is not a complete record.
         """
+
+    def fx_rates(self) -> list[FxRate]:
+        """Every exchange rate held, static and dated, in (currency, valid_from) order, static
+        rates first (see :mod:`graph_service.money` for what a rate means)."""
+        ...
 
     def stats(self) -> GraphStats:
         """Node counts by label and relationship counts by type."""

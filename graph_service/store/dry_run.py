@@ -10,6 +10,7 @@ from graph_service.domain import (
     AccountFilter,
     AccountPage,
     AccountView,
+    FxRate,
     GraphStats,
     Kind,
     PathSubgraph,
@@ -43,6 +44,9 @@ class DryRunStore:
 
     def resolution_records(self, kind: Kind) -> ResolutionRecords:
         return self.inner.resolution_records(kind)
+
+    def fx_rates(self) -> list[FxRate]:
+        return self.inner.fx_rates()
 
     def stats(self) -> GraphStats:
         return self.inner.stats()

@@ -43,6 +43,7 @@ from graph_service.domain import (
     Company,
     Deal,
     DealContact,
+    FxRate,
     GraphStats,
     Kind,
     NextAction,
@@ -107,6 +108,7 @@ _NODE_LINKS: dict[Kind, tuple[_Link, ...]] = {
         _Link("company_id", "OF", "Company"),
         _Link("bu_id", "IN_UNIT", "BusinessUnit"),
     ),
+    Kind.FX_RATES: (),
 }
 
 _LABELS: dict[Kind, str] = {
@@ -118,6 +120,7 @@ _LABELS: dict[Kind, str] = {
     Kind.TOUCHES: "Touch",
     Kind.NEXT_ACTIONS: "NextAction",
     Kind.WALLET: "WalletEstimate",
+    Kind.FX_RATES: "FxRate",
 }
 
 _KIND_OF_LABEL: dict[str, Kind] = {label: kind for kind, label in _LABELS.items()}
@@ -300,6 +303,10 @@ class MemoryStore:
         os.fsync(self._journal.fileno())
         self._merge(kind, survivor_id, merged)
         self._writes += 1
+
+    def fx_rates(self) -> list[FxRate]:
+        rates = [r for r in self._records[Kind.FX_RATES].values() if isinstance(r, FxRate)]
+        return sorted(rates, key=_rate_order)
 
     def stats(self) -> GraphStats:
         nodes = Counter(label for _, label in self._graph.nodes(data="label"))
@@ -633,3 +640,8 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _rate_order(rate: FxRate) -> tuple[str, date]:
+    """Rates by currency, the static rate first, then dated rates by their first day."""
+    return (rate.currency, rate.valid_from or date.min)

@@ -19,6 +19,7 @@ from graph_service.domain import (
     Deal,
     DealContact,
     Direction,
+    FxRate,
     GraphStats,
     Kind,
     NextAction,
@@ -52,7 +53,15 @@ EXISTING_IDS: dict[Kind, LiteralString] = {
     Kind.TOUCHES: "MATCH (n:Touch) WHERE n.id IN $ids RETURN n.id AS id",
     Kind.NEXT_ACTIONS: "MATCH (n:NextAction) WHERE n.id IN $ids RETURN n.id AS id",
     Kind.WALLET: "MATCH (n:WalletEstimate) WHERE n.id IN $ids RETURN n.id AS id",
+    Kind.FX_RATES: "MATCH (n:FxRate) WHERE n.id IN $ids RETURN n.id AS id",
 }
+
+#: Every exchange rate, static rates (no valid_from) first within each currency.
+FX_RATES: LiteralString = """
+MATCH (r:FxRate)
+RETURN r {.currency, .rate, .valid_from, .valid_to} AS props
+ORDER BY r.currency, r.valid_from IS NOT NULL, r.valid_from
+"""
 
 NODE_COUNTS: LiteralString = """
 MATCH (n) WHERE NOT n:GraphVersion
@@ -190,6 +199,11 @@ def existing_ids(db: Connection, kind: Kind, ids: Collection[str]) -> set[str]:
     if not ids:
         return set()
     return {r["id"] for r in db.read(EXISTING_IDS[kind], ids=list(ids))}
+
+
+def fx_rates(db: Connection) -> list[FxRate]:
+    rates = [record_from_props(FxRate, r["props"]) for r in db.read(FX_RATES)]
+    return [r for r in rates if isinstance(r, FxRate)]
 
 
 def stats(db: Connection) -> GraphStats:

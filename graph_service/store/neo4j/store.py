@@ -10,6 +10,7 @@ from graph_service.domain import (
     AccountFilter,
     AccountPage,
     AccountView,
+    FxRate,
     GraphStats,
     Kind,
     PathSubgraph,
@@ -52,6 +53,9 @@ class Neo4jStore:
 
     def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
         merges.merge_into(self._db, kind, survivor_id, merged_ids)
+
+    def fx_rates(self) -> list[FxRate]:
+        return reads.fx_rates(self._db)
 
     def stats(self) -> GraphStats:
         return reads.stats(self._db)

@@ -153,6 +153,13 @@ FOREACH (_ IN CASE WHEN m IS NULL THEN [] ELSE [1] END | MERGE (n)-[:ASSIGNED_TO
 FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (n)-[:WITH]->(p))
 """
 
+#: Exchange rates are nodes of their own, referenced by nothing (amounts name their currency).
+UPSERT_FX_RATES: LiteralString = """
+UNWIND $rows AS row
+MERGE (n:FxRate {id: row.id})
+SET n = row.props
+"""
+
 UPSERT_WALLET: LiteralString = """
 UNWIND $rows AS row
 MERGE (n:WalletEstimate {id: row.id})
@@ -230,6 +237,7 @@ _NODE_WRITES: dict[Kind, tuple[LiteralString, tuple[str, ...]]] = {
     Kind.TOUCHES: (UPSERT_TOUCHES, ("member_id", "person_id", "deal_id")),
     Kind.NEXT_ACTIONS: (UPSERT_NEXT_ACTIONS, ("company_id", "member_id", "person_id")),
     Kind.WALLET: (UPSERT_WALLET, ("company_id", "bu_id")),
+    Kind.FX_RATES: (UPSERT_FX_RATES, ()),
 }
 
 #: Datetime fields sent as ISO 8601 text and set with ``datetime()`` by their kind's upsert: the
