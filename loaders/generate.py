@@ -869,6 +869,7 @@ class _Generator:
             parent.company_id if parent else "",
             _opt(corp_no),
         ]
+        company_row.append("USD" if company_row[5] else "")  # revenue is generated in dollars
         self.w.write(Kind.COMPANIES, [company_row])
         if i in self.dup_companies:
             self.plant_company(i, company_row, name, country, legal)
@@ -1465,13 +1466,25 @@ class _Generator:
                 if source == "survey" and rng.random() < 0.7:
                     vendors = 1 + int(rng.poisson(2.0))
                     count, rank = str(vendors), str(int(rng.integers(1, vendors + 1)))
-                rows.append((cid, category, amount, as_of.isoformat(), "", source, rank, count))
+                rows.append(
+                    (cid, category, amount, as_of.isoformat(), "", source, rank, count, currency)
+                )
             for t in top:  # some units estimated on their own
                 if rng.random() < 0.3:
                     amount = max(step, round(base * rng.uniform(0.1, 0.5) / step) * step)
                     unit = f"bu-{cid[2:]}-{t + 1:02d}"
                     rows.append(
-                        (cid, category, amount, latest.isoformat(), unit, "analyst", "", "")
+                        (
+                            cid,
+                            category,
+                            amount,
+                            latest.isoformat(),
+                            unit,
+                            "analyst",
+                            "",
+                            "",
+                            currency,
+                        )
                     )
         self.w.write(Kind.WALLET, rows)
 
@@ -1572,6 +1585,16 @@ class _Generator:
             )
         self.w.write(Kind.TOUCHES, rows)
 
+    def write_rates(self) -> None:
+        """Static rates against JPY, the generated portfolio's reporting currency: units of
+        each currency per yen, from the rates the amounts were generated with."""
+        rows = [
+            (currency, repr(per_usd / _FX["JPY"]), "", "")
+            for currency, per_usd in sorted(_FX.items())
+            if currency != "JPY"
+        ]
+        self.w.write(Kind.FX_RATES, rows)
+
     def finish(self) -> None:
         rng = self.rng
         for entry in self.dup_company_rows:
@@ -1653,6 +1676,7 @@ def generate_bundle(
     gen = _Generator(out_dir, config)
     try:
         gen.write_team()
+        gen.write_rates()
         every = max(1, accounts // 1000)
         for i in range(1, accounts + 1):
             gen.account(i)

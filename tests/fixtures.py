@@ -13,6 +13,7 @@ from graph_service.domain import (
     Deal,
     DealContact,
     Direction,
+    FxRate,
     Kind,
     NextAction,
     OrgType,
@@ -190,6 +191,7 @@ ACME: dict[Kind, list[Record]] = {
             bu_id="bu-sales",
         ),
     ],
+    Kind.FX_RATES: [FxRate(currency="JPY", rate=150.0)],  # 150 yen to a dollar: USD reporting
 }
 
 #: What ACME must count as in any store.
@@ -198,6 +200,7 @@ ACME_STATS = {
         "BusinessUnit": 2,
         "Company": 3,
         "Deal": 2,
+        "FxRate": 1,
         "NextAction": 1,
         "Person": 4,
         "TeamMember": 2,

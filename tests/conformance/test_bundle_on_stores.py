@@ -33,6 +33,7 @@ def test_demo_bundle_node_counts_equal_file_row_counts(store: Store) -> None:
         "Touch": rows("touches.csv"),
         "NextAction": rows("next_actions.csv"),
         "WalletEstimate": rows("wallet.csv"),
+        "FxRate": rows("fx_rates.csv"),
     }
     rels = store.stats().relationships
     assert rels["WORKS_AT"] == rows("people.csv")

@@ -36,7 +36,7 @@ ROLLUP_COMPANIES: LiteralString = """
 MATCH (c:Company)
 WHERE c.name IS NOT NULL
 RETURN collect([c.id, c.name, c.domain, c.industry, c.employees, c.annual_revenue, c.country,
-                null, c.corporate_number]) AS rows
+                null, c.corporate_number, c.annual_revenue_currency]) AS rows
 """
 
 #: Parent links and account teams are read from their relationships, not from each company:
