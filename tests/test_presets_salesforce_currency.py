@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_service.domain import FxRate
+from graph_service.domain import Deal, FxRate
 from graph_service.errors import InputFileError
 from graph_service.money import Rates
 from graph_service.store.memory import MemoryStore
@@ -97,7 +97,7 @@ def test_deals_keep_their_currency_and_convert_at_the_rate_of_their_day(
     loaded: tuple[MemoryStore, LoadReport],
 ) -> None:
     store, _ = loaded
-    deals = {}
+    deals: dict[str, Deal] = {}
     for company in ("001A00000000101", "001A00000000102", "001A00000000103"):
         view = store.account(company)
         assert view is not None
