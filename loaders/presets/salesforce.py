@@ -18,15 +18,25 @@ skipped). Mapping tables in ``docs/presets.md``.
 - Task and Event -> touches (type by :func:`~loaders.presets.vocab.touch_type`; ``WhoId`` must
   be a Contact, ``WhatId`` an Opportunity to tie the touch to a deal; ``CallType`` ->
   direction).
+- CurrencyType -> static exchange rates, DatedConversionRate -> dated ones (``StartDate`` up
+  to, not including, ``NextStartDate``; ``9999-12-31`` is open-ended). ``ConversionRate`` is
+  units of the currency per one unit of the corporate currency, the direction of
+  :class:`~graph_service.domain.FxRate`. Inactive currencies are loaded too: old deals were
+  converted with them. :func:`corporate_currency` names the corporate currency.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from graph_service.domain import Kind, OrgType, TouchType
+from graph_service.errors import InputFileError
+from graph_service.money import parse_currency
+from loaders.csvfile import REJECT_REASON
+from loaders.parsing import parse_date
 from loaders.presets.base import (
     BundleRow,
     Col,
@@ -39,6 +49,7 @@ from loaders.presets.base import (
     table,
 )
 from loaders.presets.vocab import (
+    parse_bool,
     salesforce_role,
     salesforce_stage,
     seniority_from_title,
@@ -55,6 +66,8 @@ FILES = (
     "OpportunityContactRole.csv",
     "Task.csv",
     "Event.csv",
+    "CurrencyType.csv",
+    "DatedConversionRate.csv",
 )
 #: Salesforce id key prefixes (the first three characters say the object).
 CONTACT_PREFIX, LEAD_PREFIX, OPPORTUNITY_PREFIX = "003", "00Q", "006"
@@ -107,7 +120,122 @@ def tables(path: Path, encoding: str | None = "auto") -> PresetSource:
     for name in ("Task.csv", "Event.csv"):
         if (activity := found[name]) is not None:
             out.append(_activities(activity, event=name == "Event.csv"))
+    if (currencies := found["CurrencyType.csv"]) is not None:
+        out.append(_static_rates(currencies))
+    if (dated := found["DatedConversionRate.csv"]) is not None:
+        out.append(_dated_rates(dated))
     return PresetSource(tables=out)
+
+
+#: Salesforce's end of an open-ended dated rate (``NextStartDate`` of the last range).
+OPEN_END = date(9999, 12, 31)
+
+
+def corporate_currency(export_dir: Path) -> str | None:
+    """The corporate currency of a Salesforce export: the ISO code of ``CurrencyType.csv``'s
+    row with ``IsCorporate`` true, upper-cased; ``None`` when the folder has no such file or no
+    row claims it. The rates of the export are against it, so it is the reporting currency the
+    export's amounts are meant in. Two corporate rows, or a corporate row whose ``IsoCode`` is
+    not an ISO 4217 code, raise :class:`InputFileError` naming the file and the lines.
+    """
+    export = ExportDir(export_dir, "auto", "salesforce")
+    source = export.find("CurrencyType.csv")
+    if source is None:
+        return None
+    iso = source.require("IsoCode")
+    flag = source.column("IsCorporate")
+    if flag is None:
+        return None
+    found: tuple[int, str] | None = None
+    for line, raw in source.rows():
+        if REJECT_REASON in raw or not parse_bool(raw.get(flag) or ""):
+            continue
+        code = (raw.get(iso) or "").strip()
+        try:
+            code = parse_currency(code)
+        except ValueError as exc:
+            raise InputFileError(source.name, f"line {line}: {exc}", column=iso) from None
+        if found is not None:
+            raise InputFileError(
+                source.name,
+                f"two corporate currencies: {found[1]} (line {found[0]}) and {code} "
+                f"(line {line}); Salesforce has one",
+                column=flag,
+            )
+        found = (line, code)
+    return found[1] if found else None
+
+
+def _static_rates(source: Source) -> SourceTable:
+    def convert(r: SourceRow) -> Iterator[BundleRow]:
+        rate = r["ConversionRate"]
+        if parse_bool(r["IsCorporate"]) and _is_number(rate) and float(rate) != 1:
+            reason = "the corporate currency's rate must be 1: every rate is against it"
+            yield reject(reason, r.column("ConversionRate"), rate)
+            return
+        yield {"currency": r["IsoCode"], "rate": rate, "valid_from": None, "valid_to": None}
+
+    return table(
+        Kind.FX_RATES,
+        source.name,
+        source,
+        {
+            "IsoCode": Col.of("IsoCode", required=True),
+            "ConversionRate": Col.of("ConversionRate", required=True),
+            "IsCorporate": Col.of("IsCorporate"),
+            # read so it is not reported as an extra column: inactive rates load too
+            "IsActive": Col.of("IsActive"),
+            "DecimalPlaces": Col.of("DecimalPlaces"),
+        },
+        convert,
+        unique="currency",
+        names={"currency": "IsoCode", "rate": "ConversionRate"},
+    )
+
+
+def _dated_rates(source: Source) -> SourceTable:
+    def convert(r: SourceRow) -> Iterator[BundleRow]:
+        end = r["NextStartDate"]
+        yield {
+            "currency": r["IsoCode"],
+            "rate": r["ConversionRate"],
+            "valid_from": r["StartDate"],
+            "valid_to": None if not end or _is_open_end(end) else end,
+        }
+
+    return table(
+        Kind.FX_RATES,
+        source.name,
+        source,
+        {
+            "IsoCode": Col.of("IsoCode", required=True),
+            "ConversionRate": Col.of("ConversionRate", required=True),
+            "StartDate": Col.of("StartDate", required=True),
+            "NextStartDate": Col.of("NextStartDate"),
+        },
+        convert,
+        names={
+            "currency": "IsoCode",
+            "rate": "ConversionRate",
+            "valid_from": "StartDate",
+            "valid_to": "NextStartDate",
+        },
+    )
+
+
+def _is_number(raw: str) -> bool:
+    try:
+        float(raw.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_open_end(raw: str) -> bool:
+    try:
+        return parse_date(raw) == OPEN_END
+    except ValueError:
+        return False
 
 
 def _accounts(source: Source) -> SourceTable:
