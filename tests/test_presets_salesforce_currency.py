@@ -215,3 +215,20 @@ def test_a_timestamped_open_end_is_open_ended_too(tmp_path: Path) -> None:
         FxRate("USD", 0.0070, date(2024, 1, 1)),
     ]
     store.close()
+
+
+def test_an_accounts_currency_is_the_currency_of_its_annual_revenue(
+    loaded: tuple[MemoryStore, LoadReport],
+) -> None:
+    store, report = loaded
+    assert next(f for f in report.files if f.file == "Account.csv").extra_columns == []
+    currencies = {}
+    for account_id in ("001A00000000101", "001A00000000102", "001A00000000103"):
+        view = store.account(account_id)
+        assert view is not None
+        currencies[view.company.name] = view.company.annual_revenue_currency
+    assert currencies == {
+        "Northwind Inc.": "USD",
+        "Rheinwerk GmbH": "EUR",
+        "みなと商事株式会社": "JPY",
+    }

@@ -250,6 +250,8 @@ def _accounts(source: Source) -> SourceTable:
             "country": r["BillingCountry"] or None,
             "parent_company_id": r["ParentId"] or None,
             "corporate_number": r["corporate_number"] or None,
+            # A multi-currency org gives each record its currency; AnnualRevenue is in it.
+            "annual_revenue_currency": r["CurrencyIsoCode"] or None,
         }
 
     return table(
@@ -265,6 +267,7 @@ def _accounts(source: Source) -> SourceTable:
             "NumberOfEmployees": Col.of("NumberOfEmployees"),
             "AnnualRevenue": Col.of("AnnualRevenue"),
             "BillingCountry": Col.of("BillingCountry"),
+            "CurrencyIsoCode": Col.of("CurrencyIsoCode"),
             "OwnerId": Col.of("OwnerId"),
             "corporate_number": Col.of(
                 "CorporateNumber__c", "Corporate_Number__c", "HojinBango__c", "法人番号"
@@ -281,6 +284,7 @@ def _accounts(source: Source) -> SourceTable:
             "annual_revenue": "AnnualRevenue",
             "country": "BillingCountry",
             "parent_company_id": "ParentId",
+            "annual_revenue_currency": "CurrencyIsoCode",
         },
     )
 
