@@ -180,17 +180,27 @@ def enum_parser(enum: type[E]) -> Callable[[str], E]:
 
 
 def parse_rate(raw: str) -> float:
-    """An exchange rate: a positive, finite number (thousands commas allowed).
+    """An exchange rate: a positive, finite number; ``,`` only as a thousands separator, as in
+    amounts (a decimal comma would silently make ``0,0066`` a rate of 66).
 
-    >>> parse_rate("0.0066"), parse_rate("150")
-    (0.0066, 150.0)
+    >>> parse_rate("0.0066"), parse_rate("1,500")
+    (0.0066, 1500.0)
     >>> parse_rate("0")
     Traceback (most recent call last):
     ...
     ValueError: not a positive rate: '0'
+    >>> parse_rate("0,0066")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a rate: '0,0066' (a comma must separate thousands)
     """
+    text = raw.strip()
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise ValueError(f"not a rate: {raw!r} (a comma must separate thousands)")
+        text = text.replace(",", "")
     try:
-        value = float(raw.replace(",", "").strip())
+        value = float(text)
     except ValueError:
         raise ValueError(f"not a rate: {raw!r}") from None
     if not math.isfinite(value) or value <= 0:
