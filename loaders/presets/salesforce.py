@@ -36,7 +36,7 @@ from graph_service.domain import Kind, OrgType, TouchType
 from graph_service.errors import InputFileError
 from graph_service.money import parse_currency
 from loaders.csvfile import REJECT_REASON
-from loaders.parsing import parse_date
+from loaders.parsing import parse_date, parse_rate
 from loaders.presets.base import (
     BundleRow,
     Col,
@@ -169,7 +169,7 @@ def corporate_currency(export_dir: Path) -> str | None:
 def _static_rates(source: Source) -> SourceTable:
     def convert(r: SourceRow) -> Iterator[BundleRow]:
         rate = r["ConversionRate"]
-        if parse_bool(r["IsCorporate"]) and _is_number(rate) and float(rate) != 1:
+        if parse_bool(r["IsCorporate"]) and _rate_or_none(rate) not in (None, 1.0):
             reason = "the corporate currency's rate must be 1: every rate is against it"
             yield reject(reason, r.column("ConversionRate"), rate)
             return
@@ -223,12 +223,12 @@ def _dated_rates(source: Source) -> SourceTable:
     )
 
 
-def _is_number(raw: str) -> bool:
+def _rate_or_none(raw: str) -> float | None:
+    """The rate, or None where it is no rate at all (the bundle loader rejects it then)."""
     try:
-        float(raw.replace(",", ""))
+        return parse_rate(raw)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def _is_open_end(raw: str) -> bool:
