@@ -2,16 +2,16 @@
 
 Definitions (as Salesforce's advanced currency management has them):
 
-* The **reporting currency** is the one every total, share and rank is in
-  (``ABMGRAPH_REPORTING_CURRENCY``, default JPY). An amount with no currency is in it.
+* The **reporting currency** is the one the rates are against (a Salesforce export's corporate
+  currency) and the one totals are to be in. An amount with no currency is in it.
 * A rate (:class:`~graph_service.domain.FxRate`) says how many units of its currency buy one
   unit of the reporting currency; an amount converts as ``amount / rate``.
 * An amount dated ``day`` (a deal's close date, a wallet estimate's as-of date) converts at the
   **dated rate** of its currency valid on that day (``valid_from <= day < valid_to``), else at
   the currency's **static rate**. An amount with no date (an open deal with no close date)
   converts at the static rate.
-* An amount whose currency has no rate that applies is **not converted**: it is never added to
-  or ranked with converted amounts, and answers list it apart (:class:`Unconverted`).
+* An amount whose currency has no rate that applies is **not converted** (:meth:`Rates.convert`
+  answers None): it must never be added to or ranked with converted amounts.
 
 >>> from datetime import date
 >>> from graph_service.domain import FxRate
@@ -33,14 +33,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from graph_service.domain import FxRate
-
-#: The reporting currency when neither the settings nor the data name one.
-DEFAULT_REPORTING_CURRENCY = "JPY"
 
 
 @cache
@@ -69,23 +65,6 @@ def parse_currency(raw: str) -> str:
     if code not in iso_currencies():
         raise ValueError(f"not an ISO 4217 currency code: {raw.strip()!r}")
     return code
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An amount and its currency."""
-
-    amount: float
-    currency: str
-
-
-@dataclass(frozen=True, slots=True)
-class Unconverted:
-    """Amounts left out of a total because their currency has no rate: their sum and count."""
-
-    currency: str
-    amount: float
-    count: int
 
 
 class Rates:
@@ -118,26 +97,3 @@ class Rates:
         """``amount`` of ``currency`` dated ``day`` in the reporting currency, or None."""
         rate = self.rate(currency, day)
         return None if rate is None else amount / rate
-
-    def has_rate(self, currency: str | None) -> bool:
-        """Whether any rate (dated or static) of ``currency`` is known."""
-        return (
-            currency is None
-            or currency == self.reporting
-            or currency in self._static
-            or currency in self._dated
-        )
-
-
-def unconverted(amounts: Iterable[tuple[float, str]]) -> list[Unconverted]:
-    """(amount, currency) pairs left out of a total, summed per currency in code order.
-
-    >>> [(u.currency, u.amount, u.count) for u in unconverted([(5, "XAU"), (2, "BRL"), (1, "XAU")])]
-    [('BRL', 2.0, 1), ('XAU', 6.0, 2)]
-    """
-    sums: dict[str, list[float]] = {}
-    for amount, currency in amounts:
-        entry = sums.setdefault(currency, [0.0, 0.0])
-        entry[0] += amount
-        entry[1] += 1
-    return [Unconverted(c, float(s), int(n)) for c, (s, n) in sorted(sums.items())]
