@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graph_service.cli.context import state
 from graph_service.cli.load_progress import print_report, run_bundle_load, run_load, store_for_load
+
+if TYPE_CHECKING:
+    from graph_service.store.base import Store
+    from loaders.report import LoadReport
 
 app = typer.Typer(help="Load CRM data into the configured store.", no_args_is_help=True)
 
@@ -52,11 +57,20 @@ def load_bundle_cmd(
 ) -> None:
     """Load a native CSV bundle (see docs/bundle.md); duplicates are merged on the way
     (see docs/entity-resolution.md)."""
+    load_and_report(
+        lambda store: run_bundle_load(
+            store, bundle_dir, overrides=overrides, dry_run=dry_run, encoding=encoding
+        ),
+        as_json=as_json,
+        dry_run=dry_run,
+    )
+
+
+def load_and_report(load: Callable[[Store], LoadReport], *, as_json: bool, dry_run: bool) -> None:
+    """Run ``load`` on the store a load writes to, print its report; exit 1 if it failed."""
     store = store_for_load(dry_run)
     try:
-        report = run_bundle_load(
-            store, bundle_dir, overrides=overrides, dry_run=dry_run, encoding=encoding
-        )
+        report = load(store)
     finally:
         store.close()
     print_report(report, as_json, dry_run=dry_run)
@@ -77,9 +91,8 @@ def load_preset_cmd(
     """The one path every preset load command takes (docs/presets.md)."""
     from loaders.presets import load_preset
 
-    store = store_for_load(dry_run)
-    try:
-        report = run_load(
+    load_and_report(
+        lambda store: run_load(
             store,
             lambda observer, resolver: load_preset(
                 preset,
@@ -93,12 +106,10 @@ def load_preset_cmd(
             ),
             overrides=overrides,
             dry_run=dry_run,
-        )
-    finally:
-        store.close()
-    print_report(report, as_json, dry_run=dry_run)
-    if not report.ok:
-        raise typer.Exit(1)
+        ),
+        as_json=as_json,
+        dry_run=dry_run,
+    )
 
 
 def _register_preset(preset: str, help_text: str) -> None:
