@@ -715,6 +715,21 @@ class RoleHolding(NamedTuple):
     engaged: bool
 
 
+class Unconverted(NamedTuple):
+    """An amount left out of an answer's totals: its currency has no rate on its day.
+
+    ``kind`` says what holds it: ``deal`` (a won deal's amount), ``wallet`` (the latest wallet
+    estimate of a unit and category) or ``revenue`` (a company's annual revenue). ``record_id``
+    is that record's id (see :func:`record_id`); ``amount`` is in ``currency``, as loaded.
+    """
+
+    kind: str
+    record_id: str
+    company_id: str
+    amount: float
+    currency: str
+
+
 @dataclass(slots=True)
 class AccountFacts:
     """One account's per-account rollup as of a date: what portfolio-wide analytics score.
@@ -725,7 +740,10 @@ class AccountFacts:
     Windows end on and include ``as_of``: the spend window covers won deals closed in the last
     ``spend_window_days``; ``touches_recent`` counts touches in the last ``engagement_days`` and
     ``touches_prior`` those in the window before it. ``won_all_*`` cover every won deal closed
-    on or before ``as_of``. ``wallet`` holds the estimates dated on or before ``as_of``.
+    on or before ``as_of``. Every amount is in the reporting currency the rollup was asked for
+    (:mod:`graph_service.money`), the company's ``annual_revenue`` too; an amount that has no
+    rate is counted nowhere (a won deal still counts in the counts and ``last_won``) and listed
+    in ``unconverted``. ``wallet`` holds the estimates dated on or before ``as_of``.
     ``next_action`` is the earliest-due action not marked done. ``wallet_by_category`` is the
     account's explicit wallet per category as of ``as_of``: of each (unit, category), the latest
     estimate on or before ``as_of``; per category the company-wide estimate, else the sum of its
@@ -747,6 +765,7 @@ class AccountFacts:
     touches_prior: int
     roles: list[RoleHolding]
     next_action: NextAction | None
+    unconverted: list[Unconverted] = dataclasses.field(default_factory=list)
 
     def normalized(self) -> AccountFacts:
         """The same facts with lists in canonical order and sums rounded (to compare stores)."""
@@ -759,6 +778,7 @@ class AccountFacts:
             spend_by_channel={k: round(v, 6) for k, v in sorted(self.spend_by_channel.items())},
             wallet_by_category={k: round(v, 6) for k, v in sorted(self.wallet_by_category.items())},
             roles=sorted(self.roles, key=lambda r: (r.role.value, r.person_id)),
+            unconverted=sorted(self.unconverted),
         )
 
 

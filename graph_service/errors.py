@@ -48,3 +48,8 @@ class NotFoundError(AbmGraphError):
 
 class EmbeddedNeo4jError(AbmGraphError):
     """The embedded Neo4j server for tests and local development could not be built or run."""
+
+
+class InvalidArgumentError(AbmGraphError):
+    """A request asks for something the service cannot answer as asked (a currency no rate
+    converts, ...); the message says what would work."""

@@ -67,6 +67,13 @@ class AnalyticsParams:
     #: Influence paths: how many, and how long at most.
     k_paths: int = 3
     max_hops: int = 6
+    #: The reporting currency (``ABMGRAPH_REPORTING_CURRENCY``): what answers are in, and
+    #: what the data's rates are against when the rates do not say (no currency at rate 1).
+    #: None: the data's base currency (:func:`graph_service.money.base_currency`).
+    reporting_currency: str | None = None
+    #: The currency one answer is asked in (a GraphQL ``currency`` argument); None: the
+    #: reporting currency. Amounts convert into it through the rates' base currency.
+    currency: str | None = None
     #: Spend window for share of wallet, RFM frequency and monetary (trailing days to as-of).
     spend_window_days: int = 365
     #: Quantile of the modeled wallet regression ("what the best comparable customers spend").

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph_service.analytics.coverage import CoverageReport, coverage
+from graph_service.analytics.currency import rates_for
 from graph_service.analytics.engagement import DEFAULT
 from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.params import AnalyticsParams
@@ -36,6 +37,7 @@ from graph_service.analytics.wallet import MODEL_LIBRARY, ShareOfWallet, share_o
 from graph_service.bulk import import_in_background
 from graph_service.domain import AccountFacts
 from graph_service.errors import NotFoundError
+from graph_service.money import Rates, in_reporting_currency
 from graph_service.store.base import Store
 from graph_service.store.family import account_view, family_views
 
@@ -138,16 +140,14 @@ def wallet_share(
         if include_subsidiaries
         else [account_view(store, account_id)]
     )
-    deals = [d for v in views for d in v.deals]
-    wallet = [w for v in views for w in v.wallet]
+    rates = rates_for(store, params)
+    money = in_reporting_currency(
+        [d for v in views for d in v.deals], [w for v in views for w in v.wallet], rates, as_of
+    )
     modeled = None
     inputs: dict[str, float | str | None] | None = None
-    if not any(w.as_of <= as_of for w in wallet):
-        facts = store.portfolio_facts(
-            as_of,
-            engagement_days=params.engagement_days,
-            spend_window_days=params.spend_window_days,
-        )
+    if not money.wallet:
+        facts = _facts(store, as_of, params, rates)
         wallets, model = portfolio_wallets(facts, params)
         companies = {v.company.id: v.company for v in views}
         found = [wallets[i] for i in companies if i in wallets and wallets[i].share.modeled]
@@ -159,13 +159,15 @@ def wallet_share(
                     inputs[f"{w.account_id}:{key}"] = value
     return share_of_wallet(
         account_id,
-        deals,
-        wallet,
+        money.deals,
+        money.wallet,
         as_of,
         params,
         modeled_wallet=modeled,
         model_inputs=inputs,
         company_ids=[v.company.id for v in views],
+        currency=rates.reporting,
+        unconverted=money.unconverted,
     )
 
 
@@ -194,9 +196,16 @@ class PortfolioFilter:
 def portfolio_facts(
     store: Store, as_of: date, params: AnalyticsParams = DEFAULT
 ) -> list[AccountFacts]:
-    """Every account's rollup."""
+    """Every account's rollup, its amounts in the answer's currency (:func:`rates_for`)."""
+    return _facts(store, as_of, params, rates_for(store, params))
+
+
+def _facts(store: Store, as_of: date, params: AnalyticsParams, rates: Rates) -> list[AccountFacts]:
     return store.portfolio_facts(
-        as_of, engagement_days=params.engagement_days, spend_window_days=params.spend_window_days
+        as_of,
+        engagement_days=params.engagement_days,
+        spend_window_days=params.spend_window_days,
+        rates=rates,
     )
 
 

@@ -3,8 +3,9 @@
 Definitions:
 
 * **Spend** is the amount of won deals whose close date falls in the spend window (the 365 days
-  up to and including the as-of date). Amounts are compared as given: keep one currency per
-  account.
+  up to and including the as-of date). Every amount here is in one currency, the answer's:
+  callers convert deals and estimates first (:func:`graph_service.money.in_reporting_currency`)
+  and pass what could not be converted as ``unconverted``, which no total includes.
 * **Wallet** is the latest estimate on or before the as-of date for each (unit, category). The
   account's wallet in a category is its company-wide estimate (no unit); when only unit
   estimates exist for that category, their sum.
@@ -38,7 +39,7 @@ from datetime import date
 from graph_service.analytics.engagement import DEFAULT
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.as_of import in_window, latest_estimates, wallet_by_category
-from graph_service.domain import Company, Deal, Stage, WalletEstimate
+from graph_service.domain import Company, Deal, Stage, Unconverted, WalletEstimate
 
 UNCATEGORIZED = ""
 
@@ -114,6 +115,10 @@ class ShareOfWallet:
     by_channel: dict[str, float]
     wallet_allocation: list[AllocationLine] = field(default_factory=list)
     model_inputs: dict[str, float | str | None] | None = None
+    #: The currency of every amount above (ISO 4217).
+    currency: str | None = None
+    #: Amounts of these companies left out of every total: no rate converts them.
+    unconverted: list[Unconverted] = field(default_factory=list)
 
 
 def share_of_wallet(
@@ -126,8 +131,11 @@ def share_of_wallet(
     modeled_wallet: float | None = None,
     model_inputs: dict[str, float | str | None] | None = None,
     company_ids: Sequence[str] = (),
+    currency: str | None = None,
+    unconverted: Sequence[Unconverted] = (),
 ) -> ShareOfWallet:
-    """Share of wallet over the given deals and estimates (one company, or a family).
+    """Share of wallet over the given deals and estimates (one company, or a family), all in
+    ``currency``.
 
     ``modeled_wallet`` is used for the total only when there is no explicit estimate at all.
     """
@@ -192,6 +200,8 @@ def share_of_wallet(
         by_channel=dict(sorted(by_channel.items())),
         wallet_allocation=war,
         model_inputs=model_inputs if total.modeled else None,
+        currency=currency,
+        unconverted=sorted(unconverted),
     )
 
 

@@ -31,6 +31,7 @@ from graph_service.domain import (
     Record,
     ResolutionRecords,
 )
+from graph_service.money import Rates
 
 
 @runtime_checkable
@@ -72,6 +73,11 @@ class Store(Protocol):
         rates first (see :mod:`graph_service.money` for what a rate means)."""
         ...
 
+    def amount_currencies(self) -> dict[str, int]:
+        """How many deals and wallet estimates have their amount in each currency (amounts
+        with no currency are not counted), in currency order."""
+        ...
+
     def stats(self) -> GraphStats:
         """Node counts by label and relationship counts by type."""
         ...
@@ -96,9 +102,10 @@ class Store(Protocol):
         ...
 
     def portfolio_facts(
-        self, as_of: date, *, engagement_days: int, spend_window_days: int
+        self, as_of: date, *, engagement_days: int, spend_window_days: int, rates: Rates
     ) -> list[AccountFacts]:
-        """One rollup per company (complete records only), in id order."""
+        """One rollup per company (complete records only), in id order, its amounts converted
+        with ``rates`` (see :class:`~graph_service.domain.AccountFacts`)."""
         ...
 
     def ping(self) -> None:

@@ -17,6 +17,7 @@ from graph_service.domain import (
     Record,
     ResolutionRecords,
 )
+from graph_service.money import Rates
 from graph_service.store.base import Store
 
 
@@ -63,11 +64,17 @@ class DryRunStore:
     def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
         return self.inner.accounts(first=first, after=after, where=where)
 
+    def amount_currencies(self) -> dict[str, int]:
+        return self.inner.amount_currencies()
+
     def portfolio_facts(
-        self, as_of: date, *, engagement_days: int, spend_window_days: int
+        self, as_of: date, *, engagement_days: int, spend_window_days: int, rates: Rates
     ) -> list[AccountFacts]:
         return self.inner.portfolio_facts(
-            as_of, engagement_days=engagement_days, spend_window_days=spend_window_days
+            as_of,
+            engagement_days=engagement_days,
+            spend_window_days=spend_window_days,
+            rates=rates,
         )
 
     def ping(self) -> None:

@@ -60,6 +60,7 @@ from graph_service.domain import (
     to_json_row,
 )
 from graph_service.errors import StoreLockedError, StoreUnavailableError
+from graph_service.money import Rates
 from graph_service.store.family import family_views
 from graph_service.store.view_facts import facts_from_view
 
@@ -428,8 +429,18 @@ class MemoryStore:
     def data_version(self) -> str:
         return f"{self._instance}:{self._writes}"
 
+    def amount_currencies(self) -> dict[str, int]:
+        found: Counter[str] = Counter()
+        for kind in (Kind.DEALS, Kind.WALLET):
+            found.update(
+                r.currency
+                for r in self._records[kind].values()
+                if isinstance(r, Deal | WalletEstimate) and r.currency
+            )
+        return dict(sorted(found.items()))
+
     def portfolio_facts(
-        self, as_of: date, *, engagement_days: int, spend_window_days: int
+        self, as_of: date, *, engagement_days: int, spend_window_days: int, rates: Rates
     ) -> list[AccountFacts]:
         out = []
         for company_id in sorted(self._records[Kind.COMPANIES]):
@@ -441,6 +452,7 @@ class MemoryStore:
                         as_of,
                         engagement_days=engagement_days,
                         spend_window_days=spend_window_days,
+                        rates=rates,
                     )
                 )
         return out

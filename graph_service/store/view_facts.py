@@ -14,20 +14,28 @@ from graph_service.as_of import (
     has_left,
     in_window,
     is_open_at,
-    latest_estimates,
     touch_day,
     wallet_by_category,
 )
 from graph_service.domain import AccountFacts, AccountView, ActionStatus, RoleHolding, Stage
+from graph_service.money import Rates, company_in_reporting_currency, in_reporting_currency
 
 
 def facts_from_view(
-    view: AccountView, as_of: date, *, engagement_days: int, spend_window_days: int
+    view: AccountView,
+    as_of: date,
+    *,
+    engagement_days: int,
+    spend_window_days: int,
+    rates: Rates,
 ) -> AccountFacts:
-    """The account's rollup as of ``as_of`` (definitions on :class:`AccountFacts`)."""
+    """The account's rollup as of ``as_of`` in ``rates``' reporting currency (definitions on
+    :class:`AccountFacts`)."""
+    money = in_reporting_currency(view.deals, view.wallet, rates, as_of)
+    company, revenue_left_out = company_in_reporting_currency(view.company, rates, as_of)
     won_all = [
         d
-        for d in view.deals
+        for d in money.deals
         if d.stage is Stage.WON and d.close_date is not None and d.close_date <= as_of
     ]
     won_window = [d for d in won_all if in_window(d.close_date, as_of, spend_window_days)]  # type: ignore[arg-type]
@@ -45,7 +53,7 @@ def facts_from_view(
         key=lambda a: (a.due_date, a.id),
     )
     return AccountFacts(
-        company=view.company,
+        company=company,
         owner_ids=sorted(a.member_id for a in view.account_team),
         won_window_spend=sum(d.amount or 0.0 for d in won_window),
         won_window_count=len(won_window),
@@ -55,7 +63,7 @@ def facts_from_view(
         open_deals=sum(1 for d in view.deals if is_open_at(d, as_of)),
         spend_by_category=dict(by_category),
         spend_by_channel=dict(by_channel),
-        wallet_by_category=wallet_by_category(latest_estimates(view.wallet, as_of)),
+        wallet_by_category=wallet_by_category(money.wallet),
         touches_recent=sum(1 for d in days if in_window(d, as_of, engagement_days)),
         touches_prior=sum(1 for d in days if in_window(d, prior_end, engagement_days)),
         roles=[
@@ -64,4 +72,5 @@ def facts_from_view(
             if r.person_id in people
         ],
         next_action=actions[0] if actions else None,
+        unconverted=[*money.unconverted, *([revenue_left_out] if revenue_left_out else [])],
     )

@@ -9,8 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from graph_service.analytics.currency import rates_for
+from graph_service.analytics.engagement import DEFAULT
 from graph_service.demo import DEMO_BUNDLE
-from graph_service.domain import BusinessUnit, Kind, Person, Role, Touch, WalletEstimate
+from graph_service.domain import (
+    AccountFacts,
+    BusinessUnit,
+    Kind,
+    Person,
+    Role,
+    Touch,
+    WalletEstimate,
+)
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore
@@ -32,16 +42,20 @@ def neo(neo4j_uri: str) -> Iterator[Neo4jStore]:
         store.close()
 
 
+def rollup(store: Store, as_of: date = AS_OF) -> list[AccountFacts]:
+    """The store's rollup, in the data's own reporting currency."""
+    return store.portfolio_facts(
+        as_of, engagement_days=90, spend_window_days=365, rates=rates_for(store, DEFAULT)
+    )
+
+
 def facts(store: Store, as_of: date = AS_OF) -> dict[str, object]:
-    return {
-        f.company.id: f.normalized()
-        for f in store.portfolio_facts(as_of, engagement_days=90, spend_window_days=365)
-    }
+    return {f.company.id: f.normalized() for f in rollup(store, as_of)}
 
 
 def test_rollup_of_the_hand_made_account(store: Store) -> None:
     load(store)
-    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    acme = rollup(store, AS_OF)[0]
     assert acme.company.id == "c1"
     assert acme.owner_ids == ["m2"]
     # d2 (won, 12,000, closed 2026-03-31) is in the 365-day window; d1 is open.
@@ -68,7 +82,7 @@ def test_rollup_of_the_hand_made_account(store: Store) -> None:
 
 def test_rollup_ignores_what_happens_after_the_as_of_date(store: Store) -> None:
     load(store)
-    early = store.portfolio_facts(date(2025, 12, 31), engagement_days=90, spend_window_days=365)[0]
+    early = rollup(store, date(2025, 12, 31))[0]
     assert (early.won_all_count, early.touches_recent, early.open_deals) == (0, 0, 0)
     assert early.wallet_by_category == {}  # both estimates are dated later
 
@@ -96,11 +110,7 @@ def test_the_wallet_is_the_latest_estimate_per_unit_and_category(store: Store) -
             for c, a, d, u in estimates
         ],
     )
-    beta = next(
-        f
-        for f in store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
-        if f.company.id == "c3"
-    )
+    beta = next(f for f in rollup(store, AS_OF) if f.company.id == "c3")
     assert beta.wallet_by_category == {"crm": 120.0, "erp": 70.0}
 
 
@@ -113,7 +123,7 @@ ANN_ENGAGED_BOB_NOT = {
 
 
 def _engaged(store: Store) -> dict[tuple[Role, str], bool]:
-    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    acme = rollup(store, AS_OF)[0]
     return {(r.role, r.person_id): r.engaged for r in acme.roles}
 
 
@@ -129,7 +139,7 @@ def test_a_touch_moved_out_of_the_window_stops_counting(store: Store) -> None:
     load(store)
     t1 = acme_record(Touch, "t1")
     store.upsert(Kind.TOUCHES, [replace(t1, occurred_at=t1.occurred_at - timedelta(days=120))])
-    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    acme = rollup(store, AS_OF)[0]
     # 2026-06-03 is in the prior window (180 to 90 days before Nov 1), not the recent one.
     assert (acme.touches_recent, acme.touches_prior) == (0, 1)
     assert not any(r.engaged for r in acme.roles)
@@ -139,7 +149,7 @@ def test_a_new_touch_engages_its_person(store: Store) -> None:
     load(store)
     t1 = acme_record(Touch, "t1")
     store.upsert(Kind.TOUCHES, [replace(t1, id="t9", person_id="p1")])
-    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    acme = rollup(store, AS_OF)[0]
     assert acme.touches_recent == 2
     assert _engaged(store)[(Role.DECIDER, "p1")] is True
 
@@ -152,7 +162,7 @@ def test_a_batch_moving_a_touch_and_adding_one_to_the_same_person_counts_each_on
     t1 = acme_record(Touch, "t1")
     t9 = replace(t1, id="t9", person_id="p1", occurred_at=t1.occurred_at + timedelta(days=19))
     store.upsert(Kind.TOUCHES, [replace(t1, person_id="p1"), t9])
-    acme = store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)[0]
+    acme = rollup(store, AS_OF)[0]
     assert (acme.touches_recent, acme.touches_prior) == (2, 0)
     assert _engaged(store) == ANN_ENGAGED_BOB_NOT
 
@@ -171,7 +181,7 @@ def test_a_merged_person_brings_their_touches_to_the_survivor(store: Store) -> N
 def _roles_by_account(store: Store) -> dict[str, set[tuple[Role, str, bool]]]:
     return {
         f.company.id: {(r.role, r.person_id, r.engaged) for r in f.roles}
-        for f in store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
+        for f in rollup(store, AS_OF)
         if f.roles or f.touches_recent
     }
 
@@ -185,11 +195,7 @@ def test_a_person_who_moves_company_takes_their_roles_and_touches_along(store: S
         "c1": {(Role.DECIDER, "p1", False)},
         "c3": {(Role.CHAMPION, "p2", True), (Role.INFLUENCER, "p2", True)},
     }
-    beta = next(
-        f
-        for f in store.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
-        if f.company.id == "c3"
-    )
+    beta = next(f for f in rollup(store, AS_OF) if f.company.id == "c3")
     assert beta.touches_recent == 1
 
 
@@ -227,7 +233,7 @@ def test_the_rollup_scans_side_by_side_equal_one_at_a_time(neo: Neo4jStore) -> N
     rows = {}
     for workers in (1, 6):
         neo.rollup_workers = workers
-        rows[workers] = neo.portfolio_facts(AS_OF, engagement_days=90, spend_window_days=365)
+        rows[workers] = rollup(neo)
     assert [f.company.id for f in rows[6]] == sorted(f.company.id for f in rows[6])
     assert [f.normalized() for f in rows[1]] == [f.normalized() for f in rows[6]]
 

@@ -63,6 +63,17 @@ RETURN r {.currency, .rate, .valid_from, .valid_to} AS props
 ORDER BY r.currency, r.valid_from IS NOT NULL, r.valid_from
 """
 
+#: How many deals and wallet estimates have their amount in each currency.
+AMOUNT_CURRENCIES: LiteralString = """
+CALL () {
+  MATCH (d:Deal) WHERE d.currency IS NOT NULL RETURN d.currency AS currency
+  UNION ALL
+  MATCH (w:WalletEstimate) WHERE w.currency IS NOT NULL RETURN w.currency AS currency
+}
+RETURN currency, count(*) AS n
+ORDER BY currency
+"""
+
 NODE_COUNTS: LiteralString = """
 MATCH (n) WHERE NOT n:GraphVersion
 UNWIND labels(n) AS label
@@ -204,6 +215,10 @@ def existing_ids(db: Connection, kind: Kind, ids: Collection[str]) -> set[str]:
 def fx_rates(db: Connection) -> list[FxRate]:
     rates = [record_from_props(FxRate, r["props"]) for r in db.read(FX_RATES)]
     return [r for r in rates if isinstance(r, FxRate)]
+
+
+def amount_currencies(db: Connection) -> dict[str, int]:
+    return {r["currency"]: r["n"] for r in db.read(AMOUNT_CURRENCIES)}
 
 
 def stats(db: Connection) -> GraphStats:

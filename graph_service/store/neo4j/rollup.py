@@ -21,8 +21,10 @@ from graph_service.domain import (
     NextAction,
     Role,
     RoleHolding,
+    Unconverted,
     from_value_rows,
 )
+from graph_service.money import Rates, company_in_reporting_currency
 from graph_service.store.neo4j.driver import Connection
 from graph_service.store.neo4j.schema import person_summaries_kept
 from graph_service.store.neo4j.writes import TOUCH_DAYS_OF_P
@@ -51,17 +53,38 @@ MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c:Company)
 RETURN {company_ids: collect(c.id), member_ids: collect(m.id)} AS rows
 """
 
+#: The rate of currency ``cur`` on day ``day`` against the reporting currency, or null: the
+#: dated rate valid on the day, else the static rate (:mod:`graph_service.money`'s rule, on
+#: ``Rates.cypher_params``). ``cur`` and ``day`` are bound before it; it is placed in a query
+#: as a whole, never built from input.
+RATE_OF_CUR_ON_DAY: LiteralString = """
+CASE WHEN cur = $reporting THEN 1.0 ELSE coalesce(
+  head([r IN coalesce($dated_rates[cur], [])
+        WHERE day IS NOT NULL AND r.valid_from <= day AND (r.valid_to IS NULL OR day < r.valid_to)
+        | r.rate]),
+  $static_rates[cur]) END
+"""
+
 #: Won deals closed by ``$as_of`` and deals open on it, one row each (grouping them in
-#: Cypher makes hardly fewer rows: most accounts have a deal or two).
-ROLLUP_DEALS: LiteralString = """
+#: Cypher makes hardly fewer rows: most accounts have a deal or two). A won deal's amount is
+#: converted on its close date; where its currency has no rate, the amount is null and the
+#: deal's id, amount and currency follow.
+ROLLUP_DEALS: LiteralString = (
+    """
 MATCH (d:Deal)-[:FOR]->(c:Company)
 WHERE (d.stage = 'won' AND d.close_date <= $as_of)
    OR (NOT d.stage IN ['won', 'lost'] AND (d.created_date IS NULL OR d.created_date <= $as_of))
+WITH c, d, coalesce(d.currency, $base) AS cur, d.close_date AS day
+WITH c, d, CASE WHEN d.stage <> 'won' OR d.amount IS NULL THEN 1.0 ELSE """
+    + RATE_OF_CUR_ON_DAY
+    + """ END AS rate
 RETURN collect([
   c.id, d.stage = 'won', d.close_date > $spend_start, coalesce(d.category, ''),
-  coalesce(d.channel, ''), coalesce(d.amount, 0.0), toString(d.close_date)
+  coalesce(d.channel, ''), coalesce(d.amount, 0.0) / rate, toString(d.close_date),
+  CASE WHEN rate IS NULL THEN [d.id, d.amount, d.currency] END
 ]) AS rows
 """
+)
 
 #: Touches of the last two engagement windows by company, counted on the person summaries
 #: of the people touched since ``$prior_start`` (found through the ``last_touch_day`` index);
@@ -114,24 +137,37 @@ RETURN {company_ids: collect(c.id), roles: collect(r.role), person_ids: collect(
 """
 
 #: Each company's explicit wallet per category as of ``$as_of`` (``AccountFacts``): of each
-#: (unit, category), the latest estimate on or before it; per category the company-wide one
-#: (no unit), else the sum of the units' (added in unit id order, as the Python side does).
-ROLLUP_WALLET: LiteralString = """
+#: (unit, category), the latest estimate on or before it, converted on its as-of date; per
+#: category the company-wide one (no unit), else the sum of the units' (added in unit id
+#: order, as the Python side does). Estimates with no rate are left out (the category's
+#: wallet is null when nothing is left) and follow as [id, amount, currency].
+ROLLUP_WALLET: LiteralString = (
+    """
 MATCH (w:WalletEstimate)-[:OF]->(c:Company)
 WHERE w.as_of <= $as_of
 OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
-WITH c.id AS id, b.id AS unit, w.category AS category, w.amount AS amount
+WITH c.id AS id, b.id AS unit, w
 ORDER BY w.as_of DESC
-WITH id, unit, category, head(collect(amount)) AS amount
+WITH id, unit, w.category AS category, head(collect(w)) AS w
+WITH id, unit, category, w, coalesce(w.currency, $base) AS cur, w.as_of AS day
+WITH id, unit, category, w, """
+    + RATE_OF_CUR_ON_DAY
+    + """ AS rate
 ORDER BY id, category, unit
-WITH id, category, collect(CASE WHEN unit IS NULL THEN amount END) AS company_wide,
-     collect(CASE WHEN unit IS NOT NULL THEN amount END) AS units
+WITH id, category,
+     collect(CASE WHEN unit IS NULL THEN w.amount / rate END) AS company_wide,
+     collect(CASE WHEN unit IS NOT NULL THEN w.amount / rate END) AS units,
+     collect(CASE WHEN rate IS NULL THEN
+       [id + '|' + coalesce(unit, '') + '|' + category + '|' + toString(w.as_of),
+        w.amount, w.currency] END) AS unconverted
 RETURN collect([
   id, category,
   CASE WHEN size(company_wide) > 0 THEN company_wide[0]
-       ELSE reduce(total = 0.0, a IN units | total + a) END
+       WHEN size(units) > 0 THEN reduce(total = 0.0, a IN units | total + a) END,
+  unconverted
 ]) AS rows
 """
+)
 
 #: Each company's earliest-due action not marked done, as its field values in
 #: :class:`NextAction` order.
@@ -147,9 +183,18 @@ RETURN collect([a.id, c.id, m.id, toString(a.due_date), a.description, p.id, a.s
 
 
 def portfolio_facts(
-    db: Connection, as_of: date, *, engagement_days: int, spend_window_days: int, workers: int
+    db: Connection,
+    as_of: date,
+    *,
+    engagement_days: int,
+    spend_window_days: int,
+    rates: Rates,
+    workers: int,
 ) -> list[AccountFacts]:
     """One rollup per company in id order, from the scans run ``workers`` side by side.
+
+    Deals and wallet estimates are converted into the reporting currency in Cypher, where they
+    are added up; companies' annual revenue as they are rebuilt.
 
     The scans are separate read transactions: a write committed while they run may show in
     some of them and not in others.
@@ -159,6 +204,7 @@ def portfolio_facts(
         "spend_start": as_of - timedelta(days=spend_window_days),
         "recent_start": as_of - timedelta(days=engagement_days),
         "prior_start": as_of - timedelta(days=2 * engagement_days),
+        **rates.cypher_params(),
     }
     # The parent links first (they take no time, and companies are rebuilt once they are
     # in), then the longest scans, so that the short ones fill in beside them.
@@ -180,7 +226,7 @@ def portfolio_facts(
     # Each scan's rows are taken in as it finishes, while the others still run. Rebuilding
     # a few hundred thousand small lists would otherwise set off many full garbage
     # collections, none of which can free anything until the rollup is done.
-    rollup = _Rollup()
+    rollup = _Rollup(rates, as_of)
     with gc_paused():
         if workers <= 1:
             for kind, query in scans.items():
@@ -227,7 +273,9 @@ class _Rollup:
     :meth:`facts` joins the kinds by company id.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rates: Rates, as_of: date) -> None:
+        self.rates, self.as_of = rates, as_of
+        self.unconverted: dict[str, list[Unconverted]] = {}
         self.company_rows: list[list[Any]] | None = None
         self.parents: dict[str, str] | None = None
         self.companies: list[Company] = []
@@ -259,9 +307,15 @@ class _Rollup:
         parents, id_at, parent_at = self.parents, _COMPANY_ID, _COMPANY_PARENT
         for values in self.company_rows:
             values[parent_at] = parents.get(values[id_at])
-        self.companies = sorted(
-            cast(list[Company], from_value_rows(Company, self.company_rows)), key=lambda c: c.id
-        )
+        companies = []
+        for record in cast(list[Company], from_value_rows(Company, self.company_rows)):
+            company, left_out = record, None
+            if record.annual_revenue is not None:
+                company, left_out = company_in_reporting_currency(record, self.rates, self.as_of)
+            if left_out is not None:
+                self.unconverted.setdefault(company.id, []).append(left_out)
+            companies.append(company)
+        self.companies = sorted(companies, key=lambda c: c.id)
         self.company_rows = []
 
     def _add_teams(self, columns: dict[str, list[str]]) -> None:
@@ -269,13 +323,19 @@ class _Rollup:
             self.owners.setdefault(cid, []).append(member_id)
 
     def _add_deals(self, rows: list[list[Any]]) -> None:
-        for cid, won, in_window, category, channel, amount, close_date in rows:
+        for cid, won, in_window, category, channel, converted, close_date, left_out in rows:
             d = self.deals.get(cid)
             if d is None:
                 d = self.deals[cid] = _no_deals()
             if not won:
                 d["open_deals"] += 1
                 continue
+            if left_out is not None:
+                deal_id, original, currency = left_out
+                self.unconverted.setdefault(cid, []).append(
+                    Unconverted("deal", deal_id, cid, original, currency)
+                )
+            amount = 0.0 if converted is None else converted
             d["won_all_spend"] += amount
             d["won_all_count"] += 1
             if d["last_won"] is None or close_date > d["last_won"]:  # ISO dates sort as dates
@@ -317,7 +377,13 @@ class _Rollup:
         self.role_rows = []
 
     def _add_wallet(self, rows: list[list[Any]]) -> None:
-        for cid, category, amount in rows:  # in company and category order
+        for cid, category, amount, left_out in rows:  # in company and category order
+            for record_id, original, currency in left_out:
+                self.unconverted.setdefault(cid, []).append(
+                    Unconverted("wallet", record_id, cid, original, currency)
+                )
+            if amount is None:
+                continue
             if (wallet := self.wallet.get(cid)) is None:
                 self.wallet[cid] = {category: amount}
             else:
@@ -344,6 +410,7 @@ class _Rollup:
                     touches_prior=prior,
                     roles=self.roles.get(cid, []),
                     next_action=self.actions.get(cid),
+                    unconverted=self.unconverted.get(cid, []),
                 )
             )
         return out

@@ -17,6 +17,7 @@ from graph_service.domain import (
     Record,
     ResolutionRecords,
 )
+from graph_service.money import Rates
 from graph_service.store.neo4j import merges, reads, rollup, schema, writes
 from graph_service.store.neo4j.driver import Connection
 
@@ -72,8 +73,11 @@ class Neo4jStore:
     def data_version(self) -> str:
         return reads.data_version(self._db)
 
+    def amount_currencies(self) -> dict[str, int]:
+        return reads.amount_currencies(self._db)
+
     def portfolio_facts(
-        self, as_of: date, *, engagement_days: int, spend_window_days: int
+        self, as_of: date, *, engagement_days: int, spend_window_days: int, rates: Rates
     ) -> list[AccountFacts]:
         """Rolled up in Cypher, one scan per kind of fact, side by side (``rollup_workers``).
 
@@ -85,6 +89,7 @@ class Neo4jStore:
             as_of,
             engagement_days=engagement_days,
             spend_window_days=spend_window_days,
+            rates=rates,
             workers=self.rollup_workers,
         )
 
