@@ -766,6 +766,8 @@ class AccountFacts:
     roles: list[RoleHolding]
     next_action: NextAction | None
     unconverted: list[Unconverted] = dataclasses.field(default_factory=list)
+    #: The ISO 4217 code every amount above is in.
+    currency: str = ""
 
     def normalized(self) -> AccountFacts:
         """The same facts with lists in canonical order and sums rounded (to compare stores)."""

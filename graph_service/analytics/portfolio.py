@@ -38,6 +38,7 @@ Default weights 0.4 / 0.2 / 0.2 / 0.2. **Tiers** over the ranked list: the first
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ from graph_service.analytics.wallet import (
     share,
 )
 from graph_service.bulk import gc_paused
-from graph_service.domain import AccountFacts, Role
+from graph_service.domain import AccountFacts, Role, Unconverted
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,9 @@ class Rfm:
     f: int | None
     m: int | None
     segment: Segment
+    #: ``monetary``'s currency, and the account's amounts no rate converts (left out of it).
+    currency: str = ""
+    unconverted: list[Unconverted] = field(default_factory=list)
 
 
 def quintile_scores(values: Sequence[float]) -> list[int]:
@@ -133,7 +137,20 @@ def rfm(facts: Sequence[AccountFacts], as_of: date) -> list[Rfm]:
     for f in facts:
         cid = f.company.id
         if f.last_won is None:
-            out.append(Rfm(cid, None, 0, 0.0, None, None, None, Segment.PROSPECT))
+            out.append(
+                Rfm(
+                    cid,
+                    None,
+                    0,
+                    0.0,
+                    None,
+                    None,
+                    None,
+                    Segment.PROSPECT,
+                    f.currency,
+                    f.unconverted,
+                )
+            )
             continue
         r, fr, m = r_scores[cid], f_scores[cid], m_scores[cid]
         out.append(
@@ -146,6 +163,8 @@ def rfm(facts: Sequence[AccountFacts], as_of: date) -> list[Rfm]:
                 fr,
                 m,
                 segment(r, fr, f.won_all_count),
+                f.currency,
+                f.unconverted,
             )
         )
     return out
@@ -200,6 +219,9 @@ class LtvPoint:
     modeled: bool
     residual_z: float | None = None
     label: str | None = None
+    #: The currency of ``ltv``, ``wallet`` and ``whitespace``; the amounts left out of them.
+    currency: str = ""
+    unconverted: list[Unconverted] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +263,8 @@ def ltv_share_analysis(
                     w.wallet,
                     w.whitespace or 0.0,
                     w.modeled,
+                    currency=f.currency,
+                    unconverted=f.unconverted,
                 )
             )
     if len(points) < 4:
@@ -266,11 +290,7 @@ def ltv_share_analysis(
                 label = "large wallet, low share: target"
             else:
                 label = "above trend" if z > 0 else "below trend"
-        scored.append(
-            LtvPoint(
-                p.account_id, p.name, p.ltv, p.share, p.wallet, p.whitespace, p.modeled, z, label
-            )
-        )
+        scored.append(dataclasses.replace(p, residual_z=z, label=label))
     outliers = sorted((p for p in scored if p.label), key=lambda p: -abs(p.residual_z or 0))
     return LtvShareAnalysis(scored, slope, intercept, scale, outliers)
 
@@ -333,6 +353,9 @@ class Target:
     champion: Engagement
     segment: Segment
     next_action: str | None
+    #: The currency of ``whitespace``; the account's amounts no rate converts (left out).
+    currency: str = ""
+    unconverted: list[Unconverted] = field(default_factory=list)
 
 
 def percentile_ranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -468,6 +491,8 @@ def target_list(
                     if f.next_action
                     else None
                 ),
+                currency=f.currency,
+                unconverted=f.unconverted,
             )
         )
     return out
@@ -481,7 +506,9 @@ def _reason(
         if w.whitespace is None or w.share is None:
             return "wallet unknown"
         modeled = " (modeled wallet)" if w.modeled else ""
-        return f"whitespace {w.whitespace:,.0f}{modeled}, share of wallet {w.share:.0%}"
+        return (
+            f"whitespace {w.whitespace:,.0f} {f.currency}{modeled}, share of wallet {w.share:.0%}"
+        )
     if k == "momentum":
         return (
             f"{f.touches_recent} touches in the last {params.engagement_days} days "

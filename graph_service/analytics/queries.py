@@ -7,7 +7,7 @@ answers are reproducible.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from graph_service.analytics.coverage import CoverageReport, coverage
@@ -35,7 +35,7 @@ from graph_service.analytics.portfolio import (
 )
 from graph_service.analytics.wallet import MODEL_LIBRARY, ShareOfWallet, share_of_wallet
 from graph_service.bulk import import_in_background
-from graph_service.domain import AccountFacts
+from graph_service.domain import AccountFacts, Unconverted
 from graph_service.errors import NotFoundError
 from graph_service.money import Rates, in_reporting_currency
 from graph_service.store.base import Store
@@ -257,6 +257,9 @@ class PortfolioCoverageRow:
     coverage: float
     whitespace: float
     priority: float
+    #: The currency of ``whitespace`` and ``priority``; the amounts left out of them.
+    currency: str = ""
+    unconverted: list[Unconverted] = field(default_factory=list)
 
 
 def portfolio_coverage(
@@ -279,6 +282,14 @@ def portfolio_coverage(
         if where.min_whitespace is not None and white < where.min_whitespace:
             continue
         rows.append(
-            PortfolioCoverageRow(f.company.id, f.company.name, cov, white, white * (1 - cov))
+            PortfolioCoverageRow(
+                f.company.id,
+                f.company.name,
+                cov,
+                white,
+                white * (1 - cov),
+                f.currency,
+                f.unconverted,
+            )
         )
     return sorted(rows, key=lambda r: (-r.priority, r.account_id))

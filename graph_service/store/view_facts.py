@@ -73,4 +73,5 @@ def facts_from_view(
         ],
         next_action=actions[0] if actions else None,
         unconverted=[*money.unconverted, *([revenue_left_out] if revenue_left_out else [])],
+        currency=rates.reporting,
     )

@@ -411,6 +411,7 @@ class _Rollup:
                     roles=self.roles.get(cid, []),
                     next_action=self.actions.get(cid),
                     unconverted=self.unconverted.get(cid, []),
+                    currency=self.rates.reporting,
                 )
             )
         return out
