@@ -7,12 +7,14 @@ A rate is units of its currency per one unit of the corporate currency (Salesfor
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from graph_service.analytics import queries
 from graph_service.domain import Deal, FxRate
 from graph_service.errors import InputFileError
 from graph_service.money import Rates
@@ -116,6 +118,30 @@ def test_deals_keep_their_currency_and_convert_at_the_rate_of_their_day(
     # 2024-09-30: the EUR range from July was rejected, so the static rate applies
     assert rates.convert(eur.amount or 0, eur.currency, eur.close_date) == pytest.approx(
         8_500 / 0.0061
+    )
+
+
+def test_won_opportunities_are_spend_in_the_corporate_currency(tmp_path: Path) -> None:
+    """Through the analytics: the dated rate where one covers the close date, else static."""
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    with (export / "Opportunity.csv").open("a", encoding="utf-8") as f:
+        f.write("006O00000000104,001A00000000102,Analytics pilot,Closed Won,5000.00,EUR,")
+        f.write("2024-11-15,true,true\n")
+    store = MemoryStore(tmp_path / "data")
+    try:
+        load_preset("salesforce", export, store)
+        facts = queries.portfolio_facts(store, date(2024, 12, 31))
+        spend = {f.company.name: f.won_window_spend for f in facts}
+        assert {f.currency for f in facts} == {"JPY"}  # the corporate currency
+    finally:
+        store.close()
+    assert spend == pytest.approx(
+        {
+            "Northwind Inc.": 12_000 / 0.0070,  # 2024-03-29: DatedConversionRate
+            "Rheinwerk GmbH": 5_000 / 0.0061,  # 2024-11-15: no dated EUR rate, CurrencyType
+            "みなと商事株式会社": 1_500_000,  # already JPY
+        }
     )
 
 
