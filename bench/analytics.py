@@ -78,14 +78,16 @@ def export_child(uri: str, out: str) -> None:
     print(json.dumps({"accounts": len(rows), "seconds": total, "rollup_seconds": rollup_seconds}))
 
 
-def run_export(uri: str) -> dict[str, Any]:
-    """The export in a fresh child process; its own peak RSS comes from ``os.wait4``."""
+def run_export(uri: str, tree: Path = REPO) -> dict[str, Any]:
+    """The export in a fresh child process running the code of ``tree`` (this checkout, or a
+    baseline's); its own peak RSS comes from ``os.wait4``."""
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "targets.parquet")
         proc = subprocess.Popen(
-            [sys.executable, __file__, "--export-child", uri, out],
+            [sys.executable, str(tree / "bench" / "analytics.py"), "--export-child", uri, out],
             stdout=subprocess.PIPE,
             text=True,
+            cwd=tree,
         )
         assert proc.stdout is not None
         stdout = proc.stdout.read()
@@ -159,6 +161,22 @@ def run_paths(store: Neo4jStore, targets: int, seed: int) -> dict[str, Any]:
     }
 
 
+def checkout(rev: str) -> Path:
+    """A detached work tree of ``rev`` under the temp dir (made once, reused)."""
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", rev],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    tree = Path(tempfile.gettempdir()) / f"abmgraph-baseline-{sha}"
+    if not tree.exists():
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), sha], check=True
+        )
+    return tree
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--accounts", type=int, default=50_000)
@@ -178,6 +196,12 @@ def main() -> None:
         type=int,
         default=5,
         help="export this many times, each in a fresh process (median, min and max reported)",
+    )
+    ap.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also export with the code of git revision REV, interleaved with this checkout's "
+        "runs on the same loaded graph (ratios per round)",
     )
     ap.add_argument("--export-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -217,7 +241,17 @@ def main() -> None:
             loaded = sum(f.loaded for f in report.files)
             print(f"loaded {loaded:,} rows in {load_s:.0f} s", flush=True)
         stats = store.stats().nodes
-        runs = [run_export(uri) for _ in range(args.export_runs)]
+        baseline_tree = checkout(args.baseline) if args.baseline else None
+        runs: list[dict[str, Any]] = []
+        baseline_runs: list[dict[str, Any]] = []
+        for i in range(args.export_runs):
+            if baseline_tree is None:
+                runs.append(run_export(uri))
+                continue
+            # ABBA order: neither side always runs first on a warming, noisy machine
+            pair = [(baseline_runs, baseline_tree), (runs, REPO)]
+            for into, tree in pair if i % 2 == 0 else reversed(pair):
+                into.append(run_export(uri, tree))
         export = {
             "accounts": runs[0]["accounts"],
             "seconds": statistics.median(r["seconds"] for r in runs),
@@ -225,6 +259,17 @@ def main() -> None:
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
             "runs": runs,
         }
+        if baseline_runs:
+            ratios = [c["seconds"] / b["seconds"] for c, b in zip(runs, baseline_runs, strict=True)]
+            export["baseline"] = {
+                "rev": args.baseline,
+                "seconds": statistics.median(r["seconds"] for r in baseline_runs),
+                "rollup_seconds": statistics.median(r["rollup_seconds"] for r in baseline_runs),
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in baseline_runs),
+                "runs": baseline_runs,
+                "ratio_median": statistics.median(ratios),
+                "ratios": ratios,
+            }
         paths = run_paths(store, args.targets, args.seed)
         store.close()
     finally:
@@ -254,6 +299,16 @@ def main() -> None:
         f"{max(r['seconds'] for r in runs):.1f} s; rollup {export['rollup_seconds']:.1f} s) "
         "| < 10 s |",
         f"| export peak RSS, highest run | {export['peak_rss_mb']:.0f} MB | < 2,048 MB |",
+        *(
+            [
+                f"| baseline {b['rev']} export, median (rollup) | {b['seconds']:.1f} s "
+                f"({b['rollup_seconds']:.1f} s) | |",
+                f"| this checkout / baseline, median of per-round ratios | "
+                f"{b['ratio_median']:.2f} ({', '.join(f'{r:.2f}' for r in b['ratios'])}) | |",
+            ]
+            if (b := export.get("baseline"))
+            else []
+        ),
         f"| influence paths as served, p50 / p95 ({paths['targets']} targets, first one "
         f"builds the graph: {paths['served_first_ms']} ms) | {paths['served_ms']['p50']} / "
         f"{paths['served_ms']['p95']} ms | p95 < 50 ms |",
