@@ -166,3 +166,8 @@ def test_the_target_list_ranks_and_tiers_converted_whitespace(portfolio: Store) 
     )
     assert {t.currency for t in rows} == {"JPY"}
     assert sorted(rows[-1].unconverted) == O2_LEFT_OUT
+
+
+def test_the_store_counts_the_currencies_amounts_are_in(portfolio: Store) -> None:
+    # deals: JPY d1 d6, USD d2 d3 d7 d8, EUR d4, BRL d5; estimates: JPY p1 o1, USD, EUR, BRL
+    assert portfolio.amount_currencies() == {"BRL": 2, "EUR": 2, "JPY": 4, "USD": 5}
