@@ -93,24 +93,25 @@ def test_the_target_list_puts_granite_peak_first(demo: MemoryStore) -> None:
     rows = queries.targets(demo, DEMO_AS_OF)
     # whitespace percentile (values below / 5): c-03 0, c-04 0.2, c-06 0.4, c-01 0.6,
     # c-02 0.8, c-05 1. Momentum ((recent - prior) / (recent + prior) + 1) / 2. RFM over the
-    # five buyers: recency c-06 735 > c-03 700 > c-02 416 > c-05 336 > c-01 234 days scores
-    # 1..5; frequency 1 won (c-01, c-05) scores 5, 0 scores 3 (ties take the higher
-    # quintile); monetary c-05 23.4M 5, c-01 9.6M 4, zero 3; c-04 never bought (0).
+    # five buyers, score floor(5 (rank - 0.5) / 5) + 1 at tied values' average rank: recency
+    # c-06 735 > c-03 700 > c-02 416 > c-05 336 > c-01 234 days scores 1..5; frequency 1 won
+    # (c-01, c-05: ranks 4 and 5, 4.5) scores 5, zero 1; monetary c-05 23.4M 5, c-01 9.6M 4,
+    # zero 1; c-04 never bought (0).
     white = {"c-01": 0.6, "c-02": 0.8, "c-03": 0.0, "c-04": 0.2, "c-05": 1.0, "c-06": 0.4}
-    rfm = {"c-01": 14, "c-02": 9, "c-03": 8, "c-04": 0, "c-05": 14, "c-06": 7}
+    rfm = {"c-01": 14, "c-02": 5, "c-03": 4, "c-04": 0, "c-05": 14, "c-06": 3}
     expected = {}
     for a, (recent, prior) in TOUCHES.items():
         momentum = ((recent - prior) / (recent + prior) + 1) / 2
         expected[a] = 0.4 * white[a] + 0.2 * momentum + 0.2 * COVERAGE[a] + 0.2 * rfm[a] / 15
     assert {t.account_id: t.score for t in rows} == pytest.approx(expected)
-    # c-05 0.916, c-01 0.756, c-02 0.685, c-03 0.386, c-04 0.338, c-06 0.328; six accounts:
+    # c-05 0.916, c-01 0.756, c-02 0.632, c-04 0.338, c-03 0.333, c-06 0.275; six accounts:
     # ceil(6 x 5%) = 1 in 1:1, ceil(6 x 20%) = 2, ceil(6 x 50%) = 3
     assert [(t.account_id, t.tier) for t in rows] == [
         ("c-05", Tier.ONE_TO_ONE),
         ("c-01", Tier.ONE_TO_FEW),
         ("c-02", Tier.ONE_TO_MANY),
-        ("c-03", Tier.UNTIERED),
         ("c-04", Tier.UNTIERED),
+        ("c-03", Tier.UNTIERED),
         ("c-06", Tier.UNTIERED),
     ]
     assert {t.account_id: t.whitespace for t in rows} == pytest.approx(WHITESPACE)

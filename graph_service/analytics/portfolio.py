@@ -5,20 +5,21 @@ store) and return plain dataclasses.
 
 **RFM** (over accounts with at least one won deal on or before the as-of date): recency = days
 since the last won deal, frequency = won deals closed in the spend window, monetary = won spend
-in the window. Each becomes a quintile score 1-5 by percentile rank over the portfolio
-(``ceil(5 x rank / n)``, ties sharing the higher rank; fewer days since the last purchase scores
-higher). Segments, first matching row wins:
+in the window. Each becomes a quintile score 1-5 by mid-rank percentile over the portfolio's
+buyers: ``p = (rank - 0.5) / n``, score ``floor(5 p) + 1``, where tied values share the average
+of their ranks (so a portfolio of equal values scores 3 throughout); fewer days since the last
+purchase scores higher. A frequency or monetary value of zero (nothing won in the window, or
+nothing that converts) always scores 1, the lowest. Segments, first matching row wins:
 
-============  ==========================  =========================================
-segment       rule                        meaning
-============  ==========================  =========================================
-new           R >= 4 and won ever = 1     bought for the first time, recently
-loyal         R >= 4 and F >= 4           buys often and lately
-promising     R >= 3                      bought lately, not yet often
-at_risk       R <= 2 and F >= 3           used to buy often, not lately
-dormant       R <= 2                      neither often nor lately
-needs_attention   otherwise
-============  ==========================  =========================================
+============  ==============================  ==============================
+segment       rule                            meaning
+============  ==============================  ==============================
+new           R >= 4 and won ever = 1         bought for the first time, recently
+loyal         R >= 4 and F >= 4               buys often and lately
+promising     R >= 3                          bought lately, not yet often
+at_risk       R <= 2, F >= 3, won ever >= 2   used to buy often, not lately
+dormant       R <= 2                          neither often nor lately
+============  ==============================  ==============================
 
 Accounts that never bought are segment ``prospect`` with no scores.
 
@@ -77,20 +78,29 @@ class Rfm:
     unconverted: list[Unconverted] = field(default_factory=list)
 
 
-def quintile_scores(values: Sequence[float]) -> list[int]:
-    """Scores 1-5 by percentile rank, higher value scoring higher; ties share the higher rank.
+def quintile_scores(values: Sequence[float], *, zero_scores_lowest: bool = False) -> list[int]:
+    """Scores 1-5 by mid-rank percentile, higher value scoring higher; ties share the average
+    rank; with ``zero_scores_lowest``, a value of zero (or less) scores 1 whatever its rank.
 
     >>> quintile_scores([10, 20, 30, 40, 50])
     [1, 2, 3, 4, 5]
     >>> quintile_scores([7, 7, 7])
-    [5, 5, 5]
+    [3, 3, 3]
+    >>> quintile_scores([0, 0, 0, 0, 5], zero_scores_lowest=True)
+    [1, 1, 1, 1, 5]
     """
     if not values:
         return []
     array = np.asarray(values, dtype=float)
-    # rank = how many values are <= v (ties share the highest rank among them)
-    ranks = np.searchsorted(np.sort(array), array, side="right")
-    scores: list[int] = np.clip(np.ceil(5 * ranks / len(array)), 1, 5).astype(int).tolist()
+    n = len(array)
+    # the average 1-based rank of each value: ties share the mean of the ranks they span
+    below = np.searchsorted(np.sort(array), array, side="left")
+    at_or_below = np.searchsorted(np.sort(array), array, side="right")
+    rank = (below + 1 + at_or_below) / 2
+    scores_array = np.clip(np.floor(5 * (rank - 0.5) / n) + 1, 1, 5).astype(int)
+    if zero_scores_lowest:
+        scores_array = np.where(array <= 0, 1, scores_array)
+    scores: list[int] = scores_array.tolist()
     return scores
 
 
@@ -100,6 +110,8 @@ def segment(r: int, f: int, won_ever: int) -> Segment:
     >>> segment(5, 5, 12), segment(5, 1, 1), segment(1, 5, 9), segment(1, 1, 2)
     (<Segment.LOYAL: 'loyal'>, <Segment.NEW: 'new'>, <Segment.AT_RISK: 'at_risk'>, \
 <Segment.DORMANT: 'dormant'>)
+    >>> segment(1, 5, 1)  # bought once: it never bought often
+    <Segment.DORMANT: 'dormant'>
     """
     if r >= 4 and won_ever == 1:
         return Segment.NEW
@@ -107,7 +119,7 @@ def segment(r: int, f: int, won_ever: int) -> Segment:
         return Segment.LOYAL
     if r >= 3:
         return Segment.PROMISING
-    if r <= 2 and f >= 3:
+    if r <= 2 and f >= 3 and won_ever >= 2:
         return Segment.AT_RISK
     if r <= 2:
         return Segment.DORMANT
@@ -122,14 +134,14 @@ def rfm(facts: Sequence[AccountFacts], as_of: date) -> list[Rfm]:
     f_scores = dict(
         zip(
             (f.company.id for f in buyers),
-            quintile_scores([f.won_window_count for f in buyers]),
+            quintile_scores([f.won_window_count for f in buyers], zero_scores_lowest=True),
             strict=True,
         )
     )
     m_scores = dict(
         zip(
             (f.company.id for f in buyers),
-            quintile_scores([f.won_window_spend for f in buyers]),
+            quintile_scores([f.won_window_spend for f in buyers], zero_scores_lowest=True),
             strict=True,
         )
     )

@@ -103,20 +103,23 @@ def test_the_rollup_converts_spend_revenue_and_lists_what_it_left_out(portfolio:
 
 def test_rfm_monetary_ranks_converted_spend(portfolio: Store) -> None:
     rows = {r.account_id: r for r in queries.rfm_segments(portfolio, AS_OF)}
-    # monetary (JPY): o2 0 < p1 = s2 1,000,000 < o1 2,000,000 < s1 2,250,000; ties share the
-    # higher quintile. Recency (days): s1 32 < o1 153 < s2 175 < o2 214 < p1 231.
-    # Frequency: s1 2 won in the window, the others 1.
+    # Score = floor(5 (rank - 0.5) / 5) + 1 with tied values at their average rank.
+    # Monetary (JPY): o2 0 scores 1 (zero is lowest); p1 = s2 1,000,000 share ranks 2 and 3
+    # (2.5: score 3); o1 2,000,000 rank 4; s1 2,250,000 rank 5. Recency (days): s1 32 < o1
+    # 153 < s2 175 < o2 214 < p1 231, ranks 5..1. Frequency: four accounts won once (ranks 1-4,
+    # 2.5: score 3), s1 twice (5).
     assert {a: (r.r, r.f, r.m) for a, r in rows.items()} == {
-        "o1": (4, 4, 4),
-        "o2": (2, 4, 1),
-        "p1": (1, 4, 3),
+        "o1": (4, 3, 4),
+        "o2": (2, 3, 1),
+        "p1": (1, 3, 3),
         "s1": (5, 5, 5),
-        "s2": (3, 4, 3),
+        "s2": (3, 3, 3),
     }
+    # o2 and p1 bought once ever: dormant, not "at risk" (they never bought often)
     assert {a: r.segment for a, r in rows.items()} == {
         "o1": Segment.NEW,
-        "o2": Segment.AT_RISK,
-        "p1": Segment.AT_RISK,
+        "o2": Segment.DORMANT,
+        "p1": Segment.DORMANT,
         "s1": Segment.LOYAL,
         "s2": Segment.PROMISING,
     }
@@ -145,11 +148,11 @@ def test_the_target_list_ranks_and_tiers_converted_whitespace(portfolio: Store) 
     # 0.5) and no roles (coverage 0). RFM = (r + f + m) / 15 from the RFM test. Score =
     # 0.4 whitespace + 0.2 x 0.5 + 0.2 x 0 + 0.2 rfm:
     expected = {
-        "p1": 0.4 * 1 + 0.1 + 0.2 * 8 / 15,
-        "o1": 0.4 * 0.75 + 0.1 + 0.2 * 12 / 15,
+        "p1": 0.4 * 1 + 0.1 + 0.2 * 7 / 15,
+        "o1": 0.4 * 0.75 + 0.1 + 0.2 * 11 / 15,
         "s1": 0.4 * 0.5 + 0.1 + 0.2 * 15 / 15,
-        "s2": 0.4 * 0.25 + 0.1 + 0.2 * 10 / 15,
-        "o2": 0.4 * 0 + 0.1 + 0.2 * 7 / 15,
+        "s2": 0.4 * 0.25 + 0.1 + 0.2 * 9 / 15,
+        "o2": 0.4 * 0 + 0.1 + 0.2 * 6 / 15,
     }
     assert [t.account_id for t in rows] == list(expected)
     assert [t.score for t in rows] == pytest.approx(list(expected.values()))
