@@ -58,7 +58,7 @@ def tables(path: Path, mapping: Path | None, encoding: str | None = AUTO) -> Pre
             out.append(_table(export, kind, entry, f"{mapping.name}: [{kind.value}] #{i + 1}"))
     if not out:
         raise ConfigError(f"{mapping.name}: maps no kind (use {', '.join(k.value for k in Kind)})")
-    return PresetSource(tables=out)
+    return PresetSource(tables=out, rates_file=f"a file mapped to [fx_rates] in {mapping.name}")
 
 
 def read_mapping(path: Path) -> dict[str, Any]:
