@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph_service.store.base import Store
 from graph_service.store.dry_run import DryRunStore
 from graph_service.store.memory import MemoryStore
 from loaders.bundle import load_bundle
@@ -86,8 +87,7 @@ def test_each_amount_without_a_rate_is_loaded_with_a_warning_naming_file_line_an
     assert [f["warned"] for f in summary["files"]] == [1, 3, 1, 0]
 
 
-def test_reloading_warns_the_same_and_changes_nothing(tmp_path: Path) -> None:
-    store = MemoryStore(tmp_path / "data")
+def test_reloading_warns_the_same_and_changes_nothing(tmp_path: Path, store: Store) -> None:
     folder = bundle(tmp_path / "b")
     load_bundle(folder, store)
     stats, rates = store.stats(), store.fx_rates()
