@@ -6,7 +6,8 @@ load has accepted and what the store already holds; a good row is written in the
 one becomes a :class:`~loaders.report.Reject`. A file missing a required column is refused whole,
 before anything of it is written. Loading is idempotent: every record is upserted by its identity.
 Accepted rows go through entity resolution (``loaders/resolve.py``), which writes a duplicate
-company or person onto the record it duplicates.
+company or person onto the record it duplicates. A row with an amount in a currency no exchange
+rate converts is loaded with a warning (``loaders/currencies.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from graph_service.domain import FxRate, Kind, Record
 from graph_service.errors import InputFileError
 from graph_service.store.base import Store
 from loaders.csvfile import CsvFile, canonical_encoding, rejection
+from loaders.currencies import RATES_FILE, UnratedAmounts
 from loaders.report import FileReport, LoadObserver, LoadReport, Merge, NullObserver, Reject
 from loaders.resolve import EntityResolver
 from loaders.tables import COLUMNS, Column, Rows, SourceTable
@@ -169,6 +171,7 @@ def load_bundle(
     observer: LoadObserver | None = None,
     resolver: Resolver | None = None,
     encoding: str | None = None,
+    reporting_currency: str | None = None,
 ) -> LoadReport:
     """Load every file of a native bundle present in ``bundle_dir`` into ``store``.
 
@@ -182,6 +185,7 @@ def load_bundle(
         batch_size=batch_size,
         observer=observer,
         resolver=resolver,
+        reporting_currency=reporting_currency,
     )
 
 
@@ -193,6 +197,8 @@ def load_tables(
     batch_size: int = 5000,
     observer: LoadObserver | None = None,
     resolver: Resolver | None = None,
+    reporting_currency: str | None = None,
+    rates_file: str = RATES_FILE,
 ) -> LoadReport:
     """Validate and write ``tables`` (in the order given: referenced kinds first).
 
@@ -201,6 +207,10 @@ def load_tables(
     reason; a table that cannot be read at all is reported with its ``error``. Duplicates are
     merged by ``resolver``, by default entity resolution without overrides
     (:class:`loaders.resolve.EntityResolver`); pass :class:`IdentityResolver` to merge nothing.
+
+    After the last table, every loaded row with an amount in a currency that no rate converts
+    (the load's rates, the store's, the base currency resolved with ``reporting_currency`` as the
+    configured one) gets a warning whose reason says that ``rates_file`` can give the rate.
     """
     observer = observer or NullObserver()
     if resolver is None:
@@ -208,13 +218,15 @@ def load_tables(
     report = LoadReport(source=source)
     writer = _Writer(store)
     known = _KnownIds(store, writer)
+    unrated = UnratedAmounts()
     store.ensure_schema()
     try:
         for table in tables:
-            _load_file(table, writer, known, batch_size, report, observer, resolver)
+            _load_file(table, writer, known, batch_size, report, observer, resolver, unrated)
     finally:
         writer.close()
     report.merges = resolver.finish()
+    unrated.warn(report, store, configured=reporting_currency, rates_file=rates_file)
     return report
 
 
@@ -226,13 +238,16 @@ def _load_file(
     report: LoadReport,
     observer: LoadObserver,
     resolver: Resolver,
+    unrated: UnratedAmounts,
 ) -> None:
     observer.file_started(table.name)
     file_report = FileReport(file=table.name)
     first_reject = len(report.rejects)
     try:
         try:
-            _load_table(table, writer, known, batch_size, file_report, report, observer, resolver)
+            _load_table(
+                table, writer, known, batch_size, file_report, report, observer, resolver, unrated
+            )
         finally:
             writer.drain()
     except InputFileError as exc:
@@ -255,6 +270,7 @@ def _load_table(
     report: LoadReport,
     observer: LoadObserver,
     resolver: Resolver,
+    unrated: UnratedAmounts,
 ) -> None:
     kind = table.kind
     columns = COLUMNS[kind]
@@ -293,6 +309,7 @@ def _load_table(
             if forward:
                 written.add(record.id)
             records.append(mapped)
+            unrated.note(file_report, line, mapped, table.source_columns)
         writer.submit(kind, records)
         if id_column is not None:
             known.add(kind, {r.id for r in records})

@@ -1,5 +1,6 @@
-"""What a load did: per file, rows read = loaded + rejected, every reject with its reason, and
-every merge entity resolution made (a merged row counts as loaded, onto its survivor)."""
+"""What a load did: per file, rows read = loaded + rejected, every reject with its reason, every
+warning on a row loaded as it is (an amount in a currency no exchange rate converts), and every
+merge entity resolution made (a merged row counts as loaded, onto its survivor)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ from typing import Any, Protocol
 @dataclass(frozen=True, slots=True)
 class Reject:
     """One input row that was not loaded, and why. ``line`` is the 1-based line in the file."""
+
+    file: str
+    line: int
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadWarning:
+    """One input row that was loaded, with something about it the user should fix at the source
+    (``line`` is the 1-based line in the file, ``field`` the column concerned)."""
 
     file: str
     line: int
@@ -56,6 +69,7 @@ class FileReport:
     loaded: int = 0
     rejected: int = 0
     merged: int = 0  # loaded rows that entity resolution put onto another record's id
+    warned: int = 0  # loaded rows with a warning (each has one at most)
     error: str | None = None
     extra_columns: list[str] = field(default_factory=list)
 
@@ -66,6 +80,7 @@ class FileReport:
             "loaded": self.loaded,
             "rejected": self.rejected,
             "merged": self.merged,
+            "warned": self.warned,
             "error": self.error,
             "extra_columns": self.extra_columns,
         }
@@ -81,6 +96,11 @@ class LoadReport:
     rejects_path: str | None = None
     merges: list[Merge] = field(default_factory=list)
     merges_path: str | None = None
+    warnings: list[LoadWarning] = field(default_factory=list)
+    warnings_path: str | None = None
+    #: Currency -> how many amounts this load brought in it that no exchange rate converts
+    #: (each is a warning; the analytics leave them out of every total).
+    unrated_currencies: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +121,9 @@ class LoadReport:
             "rejects_path": self.rejects_path,
             "merges": [m.as_dict() for m in self.merges],
             "merges_path": self.merges_path,
+            "warnings": len(self.warnings),
+            "warnings_path": self.warnings_path,
+            "unrated_currencies": dict(self.unrated_currencies),
         }
 
     def write_rejects(self, path: Path) -> Path:
@@ -112,6 +135,17 @@ class LoadReport:
             for r in self.rejects:
                 writer.writerow([r.file, r.line, r.field, r.value, r.reason])
         self.rejects_path = str(path)
+        return path
+
+    def write_warnings(self, path: Path) -> Path:
+        """Write the warnings as CSV (file, line, field, value, reason), as the rejects are."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["file", "line", "field", "value", "reason"])
+            for w in self.warnings:
+                writer.writerow([w.file, w.line, w.field, w.value, w.reason])
+        self.warnings_path = str(path)
         return path
 
     def write_merges(self, path: Path) -> Path:

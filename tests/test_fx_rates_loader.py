@@ -121,3 +121,46 @@ def test_loading_rates_twice_changes_nothing(tmp_path: Path, mem: MemoryStore) -
     load_bundle(tmp_path / "b", mem)
     load_bundle(tmp_path / "b", mem)
     assert mem.fx_rates() == [FxRate("USD", 0.0066)]
+
+
+def test_a_rate_with_a_date_that_is_not_a_date_is_rejected_naming_the_column(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
+    write(
+        tmp_path / "b",
+        "fx_rates.csv",
+        "currency,rate,valid_from,valid_to\n"
+        "USD,0.0070,next year,\n"  # line 2
+        "USD,0.0070,2026-01-01,31/12/2026\n"  # line 3: day first is not guessed
+        "USD,0.0068,2026-01-01,\n"  # line 4: open-ended, fine
+        "USD,0.0069,2027-01-01,2027-07-01\n",  # line 5: inside line 4's open range
+    )
+    report = load_bundle(tmp_path / "b", mem)
+    assert [(r.file, r.line, r.field, r.value) for r in report.rejects] == [
+        ("fx_rates.csv", 2, "valid_from", "next year"),
+        ("fx_rates.csv", 3, "valid_to", "31/12/2026"),
+        ("fx_rates.csv", 5, "valid_from", "2027-01-01"),
+    ]
+    assert report.rejects[2].reason == "the dated USD rate overlaps the one on line 4"
+    assert mem.fx_rates() == [FxRate("USD", 0.0068, date(2026, 1, 1))]
+
+
+def test_a_rejected_rate_converts_nothing_so_its_currencys_amounts_warn(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
+    b = tmp_path / "b"
+    write(b, "companies.csv", "company_id,name\nc1,Acme\n")
+    write(
+        b,
+        "deals.csv",
+        "deal_id,company_id,stage,amount,currency\n"
+        "d1,c1,won,100,JPY\nd2,c1,won,100,JPY\nd3,c1,won,5,USD\nd4,c1,won,5,EUR\n",
+    )
+    write(b, "fx_rates.csv", "currency,rate\nJPY,1\nUSD,0\nEUR,0.0061\n")
+    report = load_bundle(b, mem)
+    assert [(r.file, r.line, r.field) for r in report.rejects] == [("fx_rates.csv", 3, "rate")]
+    assert [(w.file, w.line, w.field, w.value) for w in report.warnings] == [
+        ("deals.csv", 4, "currency", "USD")
+    ]
+    assert report.unrated_currencies == {"USD": 1}
+    assert [f.rejected for f in report.files] == [0, 0, 1]

@@ -1,8 +1,9 @@
 """Loads as the command line shows them: a progress line per file, then the load report.
 
 The loaders report their progress to a :class:`~loaders.report.LoadObserver`; this module draws
-it with rich on stderr, runs a load with entity resolution, writes the reject and merge reports
-under ``<data dir>/reports/`` and prints the report as a table (or JSON on stdout).
+it with rich on stderr, runs a load with entity resolution, writes the reject, warning and merge
+reports under ``<data dir>/reports/`` and prints the report as a table (or JSON on stdout), with
+the currencies whose amounts no exchange rate converts.
 """
 
 from __future__ import annotations
@@ -133,10 +134,12 @@ def run_bundle_load(
 
 
 def write_reports(report: LoadReport) -> None:
-    """The reject and merge reports, as CSV files under ``<data dir>/reports/``."""
+    """The reject, warning and merge reports, as CSV files under ``<data dir>/reports/``."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     if report.rejects:
         report.write_rejects(state.settings.data_dir / "reports" / f"rejects-{stamp}.csv")
+    if report.warnings:
+        report.write_warnings(state.settings.data_dir / "reports" / f"warnings-{stamp}.csv")
     if report.merges:
         report.write_merges(state.settings.data_dir / "reports" / f"merges-{stamp}.csv")
 
@@ -150,7 +153,7 @@ def print_report(report: LoadReport, as_json: bool, *, dry_run: bool = False) ->
     if dry_run:
         title = f"Dry run of {report.source} (nothing written)"
     table = Table(title=title)
-    for col in ("file", "read", "loaded", "merged", "rejected"):
+    for col in ("file", "read", "loaded", "merged", "warned", "rejected"):
         table.add_column(col, justify="left" if col == "file" else "right")
     for f in report.files:
         table.add_row(
@@ -158,6 +161,7 @@ def print_report(report: LoadReport, as_json: bool, *, dry_run: bool = False) ->
             f"{f.read:,}",
             f"{f.loaded:,}",
             f"{f.merged:,}",
+            f"[yellow]{f.warned:,}[/]" if f.warned else "0",
             f"[red]{f.rejected:,}[/]" if f.rejected else "0",
         )
     err.print(table)
@@ -170,10 +174,44 @@ def print_report(report: LoadReport, as_json: bool, *, dry_run: bool = False) ->
             err.print(
                 f"[yellow]note[/] {f.file}: extra columns ignored: " + ", ".join(f.extra_columns)
             )
+    print_unrated(report)
     if report.rejects_path:
         err.print(f"{len(report.rejects):,} rejected rows, with reasons: {report.rejects_path}")
+    if report.warnings_path:
+        err.print(
+            f"{len(report.warnings):,} rows loaded with a warning, with reasons: "
+            f"{report.warnings_path}"
+        )
     if report.merges_path:
         err.print(f"{len(report.merges):,} merges, with their rules: {report.merges_path}")
+
+
+def unrated_summary(report: LoadReport) -> str | None:
+    """The line saying which currencies no exchange rate converts, with how many amounts each.
+
+    >>> from loaders.report import LoadReport
+    >>> unrated_summary(LoadReport("b", unrated_currencies={"BRL": 3, "ARS": 1}))
+    'no exchange rate for BRL (3 amounts), ARS (1 amount): they are left out of every total'
+    """
+    if not report.unrated_currencies:
+        return None
+    listed = ", ".join(
+        f"{currency} ({count:,} amount{'' if count == 1 else 's'})"
+        for currency, count in report.unrated_currencies.items()
+    )
+    return f"no exchange rate for {listed}: they are left out of every total"
+
+
+def print_unrated(report: LoadReport) -> None:
+    """The currencies without a rate, and the first few rows that carry them."""
+    summary = unrated_summary(report)
+    if summary is None:
+        return
+    err.print(f"[yellow]warning[/] {summary}", soft_wrap=True)
+    for w in report.warnings[:5]:
+        err.print(f"  {w.file}:{w.line} {w.field}={w.value}", soft_wrap=True)
+    if len(report.warnings) > 5:
+        err.print(f"  ... and {len(report.warnings) - 5:,} more rows", soft_wrap=True)
 
 
 def print_merges(report: LoadReport) -> None:

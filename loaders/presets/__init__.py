@@ -52,9 +52,12 @@ def load_preset(
     batch_size: int = 5000,
     observer: LoadObserver | None = None,
     resolver: Resolver | None = None,
+    reporting_currency: str | None = None,
 ) -> LoadReport:
     """Load the export at ``path`` with ``preset`` into ``store``; the report has one entry per
-    table (and per lookup-only file, such as a product catalogue) in load order."""
+    table (and per lookup-only file, such as a product catalogue) in load order, and a warning
+    per amount in a currency no exchange rate converts (``reporting_currency``: the configured
+    one, see :func:`loaders.bundle.load_tables`)."""
     observer = observer or NullObserver()
     source = preset_tables(preset, path, encoding=encoding, mapping=mapping)
     report = load_tables(
@@ -64,6 +67,8 @@ def load_preset(
         batch_size=batch_size,
         observer=observer,
         resolver=resolver,
+        reporting_currency=reporting_currency,
+        rates_file=source.rates_file,
     )
     for side in source.side_files:
         file_report, rejects = side.report()

@@ -23,6 +23,7 @@ from pathlib import Path
 from graph_service.domain import Kind
 from graph_service.errors import InputFileError
 from loaders.csvfile import REJECT_FIELD, REJECT_REASON, REJECT_VALUE, CsvFile, carry_rejection
+from loaders.currencies import RATES_FILE
 from loaders.normalize import normalize_key
 from loaders.report import FileReport, Reject
 from loaders.tables import COLUMNS, SourceTable
@@ -265,7 +266,9 @@ class SideFile:
 
 @dataclass(slots=True)
 class PresetSource:
-    """What a preset hands the loader: its tables in load order, and its lookup-only files."""
+    """What a preset hands the loader: its tables in load order, its lookup-only files, and
+    where its exports give exchange rates (named by the warning on an amount with no rate)."""
 
     tables: list[SourceTable]
     side_files: list[SideFile] = field(default_factory=list)
+    rates_file: str = RATES_FILE

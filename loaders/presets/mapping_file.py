@@ -13,7 +13,10 @@ The format (full description and an example in ``docs/presets.md``)::
     slug = ["company_id"]              # optional: ids made of names (normalize_key)
     values.stage = { "受注" = "won", "失注" = "lost", "*" = "qualifying" }
 
-Value maps compare source values by :func:`~loaders.normalize.normalize_key`; ``"*"`` is the
+Any native kind can be mapped, exchange rates too (``[fx_rates]``: ``currency``, ``rate``,
+``valid_from``, ``valid_to``), checked by the bundle's rules (a positive rate, an ISO code, no
+overlapping dated ranges). Value maps compare source values by
+:func:`~loaders.normalize.normalize_key`; ``"*"`` is the
 value for anything else, and without it an unmapped value is passed on as it is (and rejected by
 the bundle's rules if it is not valid). Every source column the mapping names must be in its
 file, or the file is refused naming the column.
@@ -58,7 +61,7 @@ def tables(path: Path, mapping: Path | None, encoding: str | None = AUTO) -> Pre
             out.append(_table(export, kind, entry, f"{mapping.name}: [{kind.value}] #{i + 1}"))
     if not out:
         raise ConfigError(f"{mapping.name}: maps no kind (use {', '.join(k.value for k in Kind)})")
-    return PresetSource(tables=out)
+    return PresetSource(tables=out, rates_file=f"a file mapped to [fx_rates] in {mapping.name}")
 
 
 def read_mapping(path: Path) -> dict[str, Any]:

@@ -124,7 +124,7 @@ def tables(path: Path, encoding: str | None = "auto") -> PresetSource:
         out.append(_static_rates(currencies))
     if (dated := found["DatedConversionRate.csv"]) is not None:
         out.append(_dated_rates(dated))
-    return PresetSource(tables=out)
+    return PresetSource(tables=out, rates_file="CurrencyType.csv or DatedConversionRate.csv")
 
 
 #: Salesforce's end of an open-ended dated rate (``NextStartDate`` of the last range).
