@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from graph_service.demo import DEMO_BUNDLE
@@ -193,3 +195,14 @@ def test_the_xlsx_notes_sheet_carries_the_currency_and_the_warning(
     assert notes[0] == "note"
     assert notes[1] == "Amounts (whitespace) are in JPY."
     assert str(notes[2]).startswith("Warning: 1 account has amounts in BRL")
+
+
+def test_parquet_types_currency_and_unconverted_as_text(brl_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "t.parquet"
+    abmgraph("export", "targets", "--out", str(out), "--as-of", AS_OF, data_dir=brl_dir)
+    schema = pq.read_schema(out)
+    assert (schema.field("currency").type, schema.field("unconverted").type) == (
+        pa.string(),
+        pa.string(),
+    )
+    assert schema.field("whitespace").type == pa.float64()
