@@ -1,11 +1,16 @@
 """Target-list exports for strategists: one row per account, as CSV, XLSX or Parquet.
 
+Amounts are in one currency (the ``currency`` column: the reporting currency, or the one asked
+for); an account's amounts that no exchange rate converts are left out of them and listed in
+its ``unconverted`` column with their original amount and currency.
+
 pandas, the scoring code and each format's writer are imported where they are used, so that
 naming a format (:class:`ExportFormat`) costs nothing at start-up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -16,8 +21,10 @@ from graph_service.bulk import gc_paused, import_in_background
 if TYPE_CHECKING:
     import pandas as pd
 
+    from graph_service.analytics.params import AnalyticsParams
     from graph_service.analytics.portfolio import Target
     from graph_service.analytics.queries import PortfolioFilter
+    from graph_service.domain import Unconverted
     from graph_service.store.base import Store
 
 
@@ -47,6 +54,8 @@ COLUMNS = [
     "reason_2",
     "reason_3",
     "whitespace",
+    "currency",
+    "unconverted",
     "share_of_wallet",
     "wallet_modeled",
     "coverage",
@@ -70,6 +79,46 @@ NUMBER_COLUMNS = {
 }
 
 
+def _number(amount: float) -> str:
+    """An amount as written in the ``unconverted`` column: no exponent, no trailing zeros.
+
+    >>> _number(50.0), _number(1234.5), _number(12_000_000.0)
+    ('50', '1234.5', '12000000')
+    """
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
+
+
+def unconverted_text(left_out: Sequence[Unconverted]) -> str:
+    """The ``unconverted`` column: each amount left out, with what it is, its original amount
+    and currency ("" when nothing was left out).
+
+    >>> from graph_service.domain import Unconverted
+    >>> unconverted_text([Unconverted("deal", "d5", "c1", 50.0, "BRL"),
+    ...                   Unconverted("wallet", "w2", "c1", 1200.5, "BRL")])
+    'deal d5: 50 BRL; wallet w2: 1200.5 BRL'
+    """
+    return "; ".join(
+        f"{u.kind} {u.record_id}: {_number(u.amount)} {u.currency}".rstrip() for u in left_out
+    )
+
+
+def unconverted_warning(targets: Sequence[Target]) -> str | None:
+    """What the CLI and the XLSX ``notes`` sheet warn when amounts were left out, else None.
+
+    Names how many accounts have amounts no rate converts and in which currencies.
+    """
+    accounts = [t for t in targets if t.unconverted]
+    if not accounts:
+        return None
+    currencies = sorted({u.currency or "?" for t in accounts for u in t.unconverted})
+    into = accounts[0].currency
+    noun = "account has" if len(accounts) == 1 else "accounts have"
+    return (
+        f"{len(accounts):,} {noun} amounts in {', '.join(currencies)} that no exchange rate "
+        f"converts into {into}; they are left out of the totals (column 'unconverted')"
+    )
+
+
 @gc_paused()
 def target_columns(targets: list[Target]) -> dict[str, list[Any]]:
     """The export's columns, in :data:`COLUMNS` order: numbers stay numbers, missing values
@@ -85,6 +134,8 @@ def target_columns(targets: list[Target]) -> dict[str, list[Any]]:
         "reason_2": [r[1] for r in reasons],
         "reason_3": [r[2] for r in reasons],
         "whitespace": [t.whitespace for t in targets],
+        "currency": [t.currency for t in targets],
+        "unconverted": [unconverted_text(t.unconverted) for t in targets],
         "share_of_wallet": [t.share_of_wallet for t in targets],
         "wallet_modeled": [t.wallet_modeled for t in targets],
         "coverage": [t.coverage for t in targets],
@@ -135,7 +186,21 @@ def write_targets(targets: list[Target], out: Path, fmt: ExportFormat) -> Path:
             for cells in sheet.columns:
                 width = max(len(str(c.value or "")) for c in cells[:200])
                 sheet.column_dimensions[cells[0].column_letter].width = min(max(width, 8), 60)
+            pd.DataFrame({"note": export_notes(targets)}).to_excel(
+                writer, index=False, sheet_name="notes"
+            )
+            writer.sheets["notes"].column_dimensions["A"].width = 120
     return out
+
+
+def export_notes(targets: Sequence[Target]) -> list[str]:
+    """The lines of the XLSX ``notes`` sheet: the currency of the amounts, and the warning of
+    :func:`unconverted_warning` when amounts were left out."""
+    currencies = sorted({t.currency for t in targets if t.currency})
+    notes = [f"Amounts (whitespace) are in {', '.join(currencies) or 'no currency (no rows)'}."]
+    if (warning := unconverted_warning(targets)) is not None:
+        notes.append(f"Warning: {warning}.")
+    return notes
 
 
 def export_target_list(
@@ -144,15 +209,18 @@ def export_target_list(
     out: Path,
     fmt: ExportFormat,
     where: PortfolioFilter | None = None,
+    params: AnalyticsParams | None = None,
 ) -> list[Target]:
-    """Score the target list and write it (what ``abmgraph export targets`` does).
+    """Score the target list and write it (what ``abmgraph export targets`` does), its amounts
+    in ``params.currency`` (default: the reporting currency).
 
     The format's writer library is imported while the store rolls the portfolio up.
     """
     from graph_service.analytics import queries
+    from graph_service.analytics.engagement import DEFAULT
 
     if (module := WRITER_MODULES[fmt]) is not None:
         import_in_background(module)
-    rows = queries.targets(store, as_of, where)
+    rows = queries.targets(store, as_of, where, params=params or DEFAULT)
     write_targets(rows, out, fmt)
     return rows

@@ -78,3 +78,19 @@ def test_with_a_token_the_drawings_need_it(tmp_path: Path) -> None:
         assert wrong.status_code == 401
         ok = c.get(ORG_MAP, headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200 and "株式会社さくら製作所" in ok.text
+
+
+def test_the_portfolio_charts_answer_in_the_currency_asked(client: TestClient) -> None:
+    r = client.get("/viz/portfolio/sow", params={"asOf": AS_OF.isoformat(), "currency": "usd"})
+    assert r.status_code == 200 and embedded(r.text)["currency"] == "USD"
+    assert "<th>whitespace (USD)</th>" in r.text
+
+
+def test_a_currency_that_is_not_iso_4217_is_400(client: TestClient) -> None:
+    bad = client.get("/viz/portfolio/sow", params={"currency": "YEN"})
+    assert bad.status_code == 400 and "ISO 4217" in bad.json()["error"]
+
+
+def test_a_currency_no_rate_converts_is_400(client: TestClient) -> None:
+    unrated = client.get("/viz/portfolio/sow", params={"currency": "EUR"})
+    assert unrated.status_code == 400 and "no exchange rate" in unrated.json()["error"]

@@ -6,13 +6,14 @@ import io
 import re
 import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
@@ -22,7 +23,16 @@ from graph_service.analytics.engagement import DEFAULT
 from graph_service.store.memory import MemoryStore
 from tests.viz_support import AS_OF, EXTERNAL_REF, demo_store, embedded, missing
 from viz import charts
-from viz.charts import SowData, draw_ltv_share, sow_data, sow_html, sow_png
+from viz.charts import (
+    SowData,
+    draw_ltv_share,
+    draw_whitespace_accounts,
+    draw_whitespace_units,
+    sow_data,
+    sow_figure,
+    sow_html,
+    sow_png,
+)
 
 #: In one currency no demo account breaks the LTV x share trend at |z| >= 2; at 0.7, c-01
 #: (z = 0.76) and c-06 (z = -0.73) do, which gives the scatter outliers to name.
@@ -36,6 +46,23 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SowData]:
         yield sow_data(store, AS_OF, OUTLIERS_AT)
     finally:
         store.close()
+
+
+@pytest.fixture(scope="module")
+def in_usd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SowData]:
+    store = demo_store(tmp_path_factory.mktemp("demo-usd"))
+    try:
+        yield sow_data(store, AS_OF, replace(OUTLIERS_AT, currency="USD"))
+    finally:
+        store.close()
+
+
+def axes_of(draw: Callable[[Axes, SowData], None], data: SowData) -> Axes:
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    draw(ax, data)
+    return ax
 
 
 def pixels(png: bytes) -> npt.NDArray[np.float32]:
@@ -114,3 +141,40 @@ def test_an_empty_portfolio_still_draws(tmp_path: Path) -> None:
     assert not empty.ltv.points and not empty.accounts
     assert pixels(sow_png(empty)).shape[:2] == (1100, 1600)
     assert "No account has both" in sow_html(empty)
+
+
+def test_the_data_is_in_the_reporting_currency(data: SowData) -> None:
+    assert data.currency == "JPY" and not data.unconverted
+    c05 = next(a for a in data.accounts if a.account_id == "c-05")
+    assert c05.whitespace == pytest.approx(1_296_600_000)  # USD amounts at 150 JPY/USD
+
+
+def test_the_data_answers_in_the_currency_asked(in_usd: SowData) -> None:
+    assert in_usd.currency == "USD"
+    c05 = next(a for a in in_usd.accounts if a.account_id == "c-05")
+    assert c05.whitespace == pytest.approx(8_644_000)  # 1,296,600,000 / 150
+
+
+def test_the_money_axes_name_the_currency(data: SowData) -> None:
+    assert "lifetime value (JPY)" in axes_of(draw_ltv_share, data).get_xlabel()
+    assert axes_of(draw_whitespace_accounts, data).get_xlabel() == "whitespace (JPY)"
+    assert axes_of(draw_whitespace_units, data).get_xlabel() == "whitespace (JPY)"
+
+
+def test_the_title_names_the_currency_asked(in_usd: SowData) -> None:
+    fig = sow_figure(in_usd)
+    title = fig.get_suptitle()
+    assert "amounts in USD" in title and "own currency" not in title
+
+
+def test_the_page_labels_its_columns_and_tooltips_with_the_currency(data: SowData) -> None:
+    page = sow_html(data)
+    assert "<th>LTV (JPY)</th>" in page and "<th>whitespace (JPY)</th>" in page
+    assert "whitespace 1,296,600,000 JPY" in page  # c-05's point and bar
+    assert embedded(page)["currency"] == "JPY"
+
+
+def test_business_units_are_in_the_reporting_currency(data: SowData) -> None:
+    """Granite Peak's EHR Modernization Program: a wallet of 3,000,000 USD and no won spend."""
+    ehr = next(u for u in data.units if u.bu_id == "bu-16")
+    assert ehr.whitespace == pytest.approx(3_000_000 * 150)

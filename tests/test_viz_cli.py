@@ -9,6 +9,7 @@ import pytest
 
 from graph_service.demo import DEMO_BUNDLE
 from tests.test_cli import abmgraph
+from tests.test_export import BRL_BUNDLE
 from tests.viz_support import AS_OF, embedded
 
 
@@ -65,3 +66,37 @@ def test_sow_writes_png_or_html_by_suffix(data_dir: Path, tmp_path: Path) -> Non
     assert 'id="ltv-share"' in (tmp_path / "sow.html").read_text(encoding="utf-8")
     bad = abmgraph("viz", "sow", "--out", str(tmp_path / "sow.gif"), data_dir=data_dir, check=False)
     assert bad.returncode == 1 and "--format is needed" in bad.stderr
+
+
+def test_sow_answers_in_the_currency_asked(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sow.html"
+    result = abmgraph(
+        "viz",
+        "sow",
+        "--out",
+        str(out),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--currency",
+        "USD",
+        data_dir=data_dir,
+    )
+    page = out.read_text(encoding="utf-8")
+    assert embedded(page)["currency"] == "USD" and "<th>whitespace (USD)</th>" in page
+    assert "amounts in USD" in result.stderr
+
+
+def test_sow_warns_of_amounts_no_rate_converts(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    for name, text in BRL_BUNDLE.items():
+        (bundle / name).write_text(text, encoding="utf-8")
+    abmgraph("load", "bundle", str(bundle), data_dir=tmp_path / "data")
+    out = tmp_path / "sow.html"
+    result = abmgraph(
+        "viz", "sow", "--out", str(out), "--as-of", AS_OF.isoformat(), data_dir=tmp_path / "data"
+    )
+    assert "warning: 1 account has amounts in BRL" in " ".join(result.stderr.split())
+    assert embedded(out.read_text(encoding="utf-8"))["unconverted"] == [
+        {"kind": "deal", "record_id": "d-5", "company_id": "a-1", "amount": 50.0, "currency": "BRL"}
+    ]

@@ -11,9 +11,12 @@ Four charts over the portfolio as of a date (definitions in ``docs/analytics.md`
 * **Share of wallet by channel**: per account, won spend in the window through each channel
   over the account's wallet; the segments add up to the account's share.
 
-Amounts are shown as recorded, in each account's own currency. :func:`sow_png` draws the four in
-one PNG; :func:`sow_html` is a self-contained page (inline SVG, hover details, sortable table, no
-script or style from the network).
+Amounts are in one currency (:attr:`SowData.currency`: the reporting currency, or the one
+``params.currency`` asks for), and every axis, tooltip and column that shows money names it.
+Amounts that no exchange rate converts are left out and noted under the charts
+(:attr:`SowData.unconverted`). :func:`sow_png` draws the four in one PNG; :func:`sow_html` is
+a self-contained page (inline SVG, hover details, sortable table, no script or style from the
+network).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from graph_service.analytics.currency import rates_for
 from graph_service.analytics.engagement import DEFAULT
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.portfolio import (
@@ -49,6 +53,8 @@ from graph_service.analytics.portfolio import (
 )
 from graph_service.analytics.queries import portfolio_facts
 from graph_service.analytics.wallet import share_of_wallet
+from graph_service.domain import Unconverted
+from graph_service.money import in_reporting_currency
 from graph_service.store.base import Store
 from viz.org_map import FONT_STACK, compact_amount, script_json
 
@@ -141,6 +147,27 @@ class SowData:
     accounts: list[AccountWhitespace] = field(default_factory=list)
     units: list[UnitWhitespace] = field(default_factory=list)
     channels: list[ChannelShare] = field(default_factory=list)
+    #: The currency of every amount above (ISO 4217); "" when unknown (no rates, no data).
+    currency: str = ""
+    #: Amounts left out of every amount above: no exchange rate converts them.
+    unconverted: list[Unconverted] = field(default_factory=list)
+
+    def money(self, what: str) -> str:
+        """An axis or column label of an amount, naming the currency: ``whitespace (JPY)``."""
+        return f"{what} ({self.currency})" if self.currency else what
+
+    @property
+    def left_out_note(self) -> str | None:
+        """A line saying which accounts' amounts in which currencies were left out, or None."""
+        if not self.unconverted:
+            return None
+        accounts = len({u.company_id for u in self.unconverted})
+        currencies = ", ".join(sorted({u.currency or "?" for u in self.unconverted}))
+        noun = "account has" if accounts == 1 else "accounts have"
+        return (
+            f"{accounts} {noun} amounts in {currencies} that no exchange rate converts into "
+            f"{self.currency}: left out"
+        )
 
     @property
     def channel_names(self) -> list[str]:
@@ -160,7 +187,13 @@ def sow_data(
     top_accounts: int = TOP_ACCOUNTS,
     top_units: int = TOP_UNITS,
 ) -> SowData:
-    """Gather the charts' data from a store (business units of the top accounts only)."""
+    """Gather the charts' data from a store (business units of the top accounts only), its
+    amounts in the answer's currency (:func:`~graph_service.analytics.currency.rates_for`).
+
+    Raises :class:`~graph_service.errors.InvalidArgumentError` when no rate converts the
+    currency asked for.
+    """
+    rates = rates_for(store, params)
     facts = portfolio_facts(store, as_of, params)
     analysis = ltv_share_analysis(facts, as_of, params)
     wallets, _ = portfolio_wallets(facts, params)
@@ -187,7 +220,16 @@ def sow_data(
         if view is None:  # pragma: no cover - deleted between the two reads
             continue
         names = {u.id: u.name for u in view.business_units}
-        sow = share_of_wallet(a.account_id, view.deals, view.wallet, as_of, params)
+        money = in_reporting_currency(view.deals, view.wallet, rates, as_of)
+        sow = share_of_wallet(
+            a.account_id,
+            money.deals,
+            money.wallet,
+            as_of,
+            params,
+            currency=rates.reporting,
+            unconverted=money.unconverted,
+        )
         for line in sow.by_unit:
             s = line.share
             if line.bu_id and s.wallet:
@@ -217,7 +259,13 @@ def sow_data(
             channels.append(ChannelShare(f.company.id, f.company.name, w.wallet, w.modeled, shares))
     channels.sort(key=lambda c: (-c.total, c.account_id))
     return SowData(
-        as_of, analysis, accounts[:top_accounts], units[:top_units], channels[:top_accounts]
+        as_of,
+        analysis,
+        accounts[:top_accounts],
+        units[:top_units],
+        channels[:top_accounts],
+        currency=rates.reporting,
+        unconverted=[u for f in facts for u in f.unconverted],
     )
 
 
@@ -356,7 +404,7 @@ def draw_ltv_share(ax: Axes, data: SowData) -> None:
     ax.set_ylim(min(0.0, *shares) - span * 0.08, max(shares) + span * 0.18)
     ax.xaxis.set_major_formatter(FuncFormatter(_money))
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=1))
-    ax.set_xlabel("lifetime value (won spend to date, log scale)")
+    ax.set_xlabel(data.money("lifetime value") + ", won spend to date, log scale")
     ax.set_ylabel("share of wallet (trailing year)")
     ax.grid(True, which="major", alpha=0.25)
     handles = [
@@ -389,8 +437,11 @@ def draw_ltv_share(ax: Axes, data: SowData) -> None:
     )
 
 
-def _barh(ax: Axes, labels: Sequence[str], values: Sequence[float], color: str, title: str) -> None:
+def _barh(
+    ax: Axes, labels: Sequence[str], values: Sequence[float], color: str, title: str, xlabel: str
+) -> None:
     ax.set_title(title)
+    ax.set_xlabel(xlabel)
     ys = list(range(len(labels)))[::-1]
     ax.barh(ys, values, color=color)
     ax.set_yticks(ys, labels=list(labels), fontsize=9)
@@ -415,6 +466,7 @@ def draw_whitespace_accounts(ax: Axes, data: SowData) -> None:
         [a.whitespace for a in rows],
         BAR_COLOR,
         "Whitespace by account",
+        data.money("whitespace"),
     )
 
 
@@ -431,6 +483,7 @@ def draw_whitespace_units(ax: Axes, data: SowData) -> None:
         [u.whitespace for u in rows],
         UNIT_COLOR,
         "Whitespace by business unit",
+        data.money("whitespace"),
     )
 
 
@@ -468,11 +521,14 @@ def sow_figure(data: SowData) -> Figure:
     draw_whitespace_accounts(axes[0][1], data)
     draw_whitespace_units(axes[1][0], data)
     draw_channel_share(axes[1][1], data)
+    in_currency = f" (amounts in {data.currency})" if data.currency else ""
     fig.suptitle(
-        f"Portfolio share of wallet — as of {data.as_of} (amounts in each account's own currency)",
+        f"Portfolio share of wallet — as of {data.as_of}{in_currency}",
         fontsize=15,
         fontweight="bold",
     )
+    if (note := data.left_out_note) is not None:
+        fig.supxlabel(note, fontsize=10, color=BELOW_COLOR)
     return fig
 
 
@@ -559,7 +615,7 @@ def _svg_scatter(data: SowData) -> str:
         )
     out.append(
         f'<text class="axis" x="{_M["left"] + pw / 2}" y="{_H - 8}" text-anchor="middle">'
-        "lifetime value (won spend to date, log scale)</text>"
+        f"{_e(data.money('lifetime value'))}, won spend to date, log scale</text>"
         f'<text class="axis" transform="translate(16 {_M["top"] + ph / 2}) rotate(-90)" '
         'text-anchor="middle">share of wallet (trailing year)</text>'
     )
@@ -577,16 +633,17 @@ def _svg_scatter(data: SowData) -> str:
                 f'{a.slope:.4f} × log10 LTV"/>'
             )
     biggest = max((p.whitespace for p in a.points), default=0.0) or 1.0
+    cur = f" {data.currency}" if data.currency else ""
     for p in sorted(a.points, key=lambda p: -p.whitespace):
         r = 5 + 28 * math.sqrt(p.whitespace / biggest)
         kind = "above" if p.label and (p.residual_z or 0) > 0 else "below" if p.label else "on"
         tip = "\n".join(
             [
                 p.name,
-                f"LTV {p.ltv:,.0f}",
+                f"LTV {p.ltv:,.0f}{cur}",
                 f"share of wallet {p.share:.2%}",
-                f"wallet {p.wallet:,.0f}{' (modeled)' if p.modeled else ''}",
-                f"whitespace {p.whitespace:,.0f}",
+                f"wallet {p.wallet:,.0f}{cur}{' (modeled)' if p.modeled else ''}",
+                f"whitespace {p.whitespace:,.0f}{cur}",
                 *([f"{p.label} (z = {p.residual_z:.1f})"] if p.label else []),
             ]
         )
@@ -674,7 +731,7 @@ th:first-child, td:first-child, th:last-child, td:last-child { text-align: left;
 #tip { position: fixed; pointer-events: none; display: none; white-space: pre-line;
   background: rgba(31,41,51,.94); color: #fff; padding: 6px 9px; border-radius: 5px;
   font-size: 12px; max-width: 360px; z-index: 10; }
-.empty { color: #7b8794; }
+.empty { color: #7b8794; } .warn { color: #d95f02; }
 """
 
 _PAGE_JS = """
@@ -723,6 +780,7 @@ window.addEventListener("error", function (e) { window.abmErrors.push(String(e.m
 def sow_html(data: SowData) -> str:
     """The four charts as one self-contained interactive page (inline SVG, no network)."""
     scatter = _svg_scatter(data)
+    cur = f" {data.currency}" if data.currency else ""
     acct_rows = [
         (
             a.name,
@@ -730,9 +788,9 @@ def sow_html(data: SowData) -> str:
                 (
                     "whitespace",
                     a.whitespace,
-                    f"{a.name}\nwhitespace {a.whitespace:,.0f}\nwallet "
-                    f"{(a.wallet or 0):,.0f}{' (modeled)' if a.modeled else ''}\n"
-                    f"spend in the trailing year {a.spend:,.0f}",
+                    f"{a.name}\nwhitespace {a.whitespace:,.0f}{cur}\nwallet "
+                    f"{(a.wallet or 0):,.0f}{cur}{' (modeled)' if a.modeled else ''}\n"
+                    f"spend in the trailing year {a.spend:,.0f}{cur}",
                 )
             ],
         )
@@ -746,8 +804,9 @@ def sow_html(data: SowData) -> str:
                 (
                     "unit",
                     u.whitespace,
-                    f"{u.account_name} · {u.name}\nwhitespace {u.whitespace:,.0f}\n"
-                    f"wallet {u.wallet:,.0f}\nspend in the trailing year {u.spend:,.0f}",
+                    f"{u.account_name} · {u.name}\nwhitespace {u.whitespace:,.0f}{cur}\n"
+                    f"wallet {u.wallet:,.0f}{cur}\n"
+                    f"spend in the trailing year {u.spend:,.0f}{cur}",
                 )
             ],
         )
@@ -763,7 +822,7 @@ def sow_html(data: SowData) -> str:
                 (
                     ch,
                     c.shares[ch],
-                    f"{c.name} · {ch}\n{c.shares[ch]:.2%} of a wallet of {c.wallet:,.0f}"
+                    f"{c.name} · {ch}\n{c.shares[ch]:.2%} of a wallet of {c.wallet:,.0f}{cur}"
                     + (" (modeled)" if c.modeled else ""),
                 )
                 for ch in names
@@ -791,7 +850,13 @@ def sow_html(data: SowData) -> str:
         "as_of": data.as_of.isoformat(),
         "points": len(data.ltv.points),
         "outliers": [p.account_id for p in data.ltv.outliers],
+        "currency": data.currency,
+        "unconverted": [u._asdict() for u in data.unconverted],
     }
+    in_currency = f"amounts in {data.currency}" if data.currency else "no amounts"
+    heading_cur = f" ({data.currency})" if data.currency else ""
+    note = data.left_out_note
+    left_out = f'\n<div class="sub warn">{_e(note)}</div>' if note else ""
     css = _PAGE_CSS.replace("FONTS", FONT_STACK)
     trend = (
         f"trend: share = {data.ltv.intercept:.4f} + {data.ltv.slope:.4f} × log10 LTV"
@@ -809,8 +874,8 @@ def sow_html(data: SowData) -> str:
 </head>
 <body>
 <h1>Portfolio share of wallet</h1>
-<div class="sub">as of {_e(data.as_of)} · amounts in each account's own currency ·
-hover a point or bar for details</div>
+<div class="sub">as of {_e(data.as_of)} · {_e(in_currency)} ·
+hover a point or bar for details</div>{left_out}
 <div class="grid2">
 <div class="card"><h2>LTV × share of wallet</h2>
 <div class="sub legend"><span><i style="background:{POINT_COLOR}"></i>on trend</span>
@@ -818,17 +883,18 @@ hover a point or bar for details</div>
 <span><i style="background:{BELOW_COLOR}"></i>below trend</span>
 <span>point area = whitespace · black ring = modeled wallet · {_e(trend)}</span></div>
 {scatter}</div>
-<div class="card"><h2>Whitespace by account</h2>
+<div class="card"><h2>Whitespace by account{_e(heading_cur)}</h2>
 {_svg_bars("whitespace-accounts", acct_rows, compact_amount, {"whitespace": BAR_COLOR})}</div>
-<div class="card"><h2>Whitespace by business unit</h2>
+<div class="card"><h2>Whitespace by business unit{_e(heading_cur)}</h2>
 {_svg_bars("whitespace-units", unit_rows, compact_amount, {"unit": UNIT_COLOR})}</div>
 <div class="card"><h2>Share of wallet by channel</h2>
 <div class="legend">{legend}</div>
 {_svg_bars("channel-share", channel_rows, _nice_pct, colors)}</div>
 </div>
 <h2>Accounts on the LTV × share plane</h2>
-<table class="sortable"><thead><tr><th>account</th><th>LTV</th><th>share</th><th>wallet</th>
-<th>whitespace</th><th>z</th><th>pattern</th></tr></thead>
+<table class="sortable"><thead><tr><th>account</th><th>{_e(data.money("LTV"))}</th><th>share</th>
+<th>{_e(data.money("wallet"))}</th><th>{_e(data.money("whitespace"))}</th><th>z</th><th>pattern</th>
+</tr></thead>
 <tbody>{"".join(table_rows)}</tbody></table>
 <div id="tip"></div>
 <div id="abm-status" hidden data-ready="0"></div>

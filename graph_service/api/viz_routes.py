@@ -2,8 +2,8 @@
 
 They sit behind the same :class:`~graph_service.api.app.BearerTokenMiddleware` as GraphQL and
 send no ``X-Frame-Options``, so a client may show them in an iframe. Errors are JSON
-(``{"error": ...}``): 400 for a bad parameter, 404 for an unknown account, person or unit,
-503 when the store is unreachable.
+(``{"error": ...}``): 400 for a bad parameter (a ``currency`` no rate converts too), 404 for
+an unknown account, person or unit, 503 when the store is unreachable.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from graph_service.errors import NotFoundError, StoreUnavailableError
+from graph_service.errors import InvalidArgumentError, NotFoundError, StoreUnavailableError
+from graph_service.money import parse_currency
 from graph_service.store.base import Store
 
 _T = TypeVar("_T")
@@ -46,6 +47,15 @@ def _flag(name: str, text: str | None) -> bool:
     if value in _FALSE:
         return False
     raise _BadParameter(f"{name}: true or false, not {text!r}")
+
+
+def _currency(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return parse_currency(text)
+    except ValueError as exc:
+        raise _BadParameter(f"currency: {exc}") from None
 
 
 async def _answer(work: Callable[[], _T]) -> _T | JSONResponse:
@@ -93,16 +103,21 @@ def viz_routes(store: Store) -> list[Route]:
             return JSONResponse({"error": f"format: png or html, not {fmt!r}"}, status_code=400)
         try:
             day = _as_of(q.get("asOf"))
+            currency = _currency(q.get("currency"))
         except _BadParameter as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
 
         def draw() -> bytes | str:
+            from graph_service.analytics.params import AnalyticsParams
             from viz.charts import sow_data, sow_html, sow_png
 
-            data = sow_data(store, day)
+            data = sow_data(store, day, AnalyticsParams(currency=currency))
             return sow_png(data) if fmt == "png" else sow_html(data)
 
-        body = await _answer(draw)
+        try:
+            body = await _answer(draw)
+        except InvalidArgumentError as exc:  # no rate converts the currency asked for
+            return JSONResponse({"error": f"currency: {exc}"}, status_code=400)
         if isinstance(body, Response):
             return body
         if isinstance(body, bytes):

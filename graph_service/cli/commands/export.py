@@ -9,6 +9,7 @@ import typer
 
 from graph_service.analytics.labels import Segment, Tier
 from graph_service.cli.context import err, open_store, parse_day
+from graph_service.cli.currency import CURRENCY_HELP, analytics_params
 from graph_service.errors import AbmGraphError
 from graph_service.export import ExportFormat
 
@@ -32,13 +33,21 @@ def targets(
     ] = None,
     segment: Annotated[Segment | None, typer.Option(help="Keep one RFM segment.")] = None,
     tier: Annotated[str | None, typer.Option(help="Keep one tier: 1:1, 1:few, 1:many.")] = None,
-    min_whitespace: Annotated[float | None, typer.Option(help="Keep whitespace >= this.")] = None,
+    min_whitespace: Annotated[
+        float | None, typer.Option(help="Keep whitespace >= this (in the export's currency).")
+    ] = None,
+    currency: Annotated[str | None, typer.Option(help=CURRENCY_HELP)] = None,
 ) -> None:
-    """The scored, tiered ABM target list, one row per account."""
+    """The scored, tiered ABM target list, one row per account.
+
+    Amounts are in one currency (the currency column); an account's amounts that no exchange
+    rate converts are left out of them, listed in its unconverted column, and warned about.
+    """
     from graph_service.analytics.queries import PortfolioFilter
-    from graph_service.export import export_target_list
+    from graph_service.export import export_target_list, unconverted_warning
 
     day = parse_day(as_of)
+    params = analytics_params(currency)
     try:
         tier_value = Tier(tier) if tier else None
     except ValueError:
@@ -60,7 +69,15 @@ def targets(
     store = open_store(read_only=True)
     try:
         with err.status("scoring accounts..."):
-            rows = export_target_list(store, day, out_file, chosen, where)
+            rows = export_target_list(store, day, out_file, chosen, where, params)
     finally:
         store.close()
-    err.print(f"{len(rows):,} accounts written to {out_file} ({chosen.value})")
+    currencies = sorted({r.currency for r in rows if r.currency})
+    in_currency = f", amounts in {', '.join(currencies)}" if currencies else ""
+    err.print(
+        f"{len(rows):,} accounts written to {out_file} ({chosen.value}{in_currency})",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if (warning := unconverted_warning(rows)) is not None:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)

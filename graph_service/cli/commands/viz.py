@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from graph_service.cli.context import err, open_store, parse_day
+from graph_service.cli.currency import CURRENCY_HELP, analytics_params
 from graph_service.errors import AbmGraphError
 
 app = typer.Typer(
@@ -92,11 +93,17 @@ def sow(
         ChartFormat | None, typer.Option("--format", help="png or html (default: by --out).")
     ] = None,
     as_of: AsOfOption = None,
+    currency: Annotated[str | None, typer.Option(help=CURRENCY_HELP)] = None,
 ) -> None:
-    """Write the portfolio share-of-wallet charts: a PNG, or an interactive offline page."""
+    """Write the portfolio share-of-wallet charts: a PNG, or an interactive offline page.
+
+    Amounts are in one currency, named on every axis that shows money; amounts no exchange
+    rate converts are left out, noted under the charts and warned about.
+    """
     from viz.charts import sow_data, sow_html, sow_png
 
     day = parse_day(as_of)
+    params = analytics_params(currency)
     suffix = out_file.suffix.lower().lstrip(".")
     chosen = fmt or {"png": ChartFormat.PNG, "html": ChartFormat.HTML, "htm": ChartFormat.HTML}.get(
         suffix
@@ -105,15 +112,18 @@ def sow(
         raise AbmGraphError("--format is needed (png or html) when --out has no such suffix")
     store = open_store(read_only=True)
     try:
-        data = sow_data(store, day)
+        data = sow_data(store, day, params)
     finally:
         store.close()
     if chosen is ChartFormat.PNG:
         out_file.write_bytes(sow_png(data))
     else:
         out_file.write_text(sow_html(data), encoding="utf-8")
+    in_currency = f", amounts in {data.currency}" if data.currency else ""
     err.print(
         f"share-of-wallet charts ({len(data.ltv.points)} accounts on the LTV x share plane) "
-        f"written to {out_file} ({chosen.value})",
+        f"written to {out_file} ({chosen.value}{in_currency})",
         highlight=False,
     )
+    if (note := data.left_out_note) is not None:
+        err.print(f"[yellow]warning:[/yellow] {note}", highlight=False, soft_wrap=True)
