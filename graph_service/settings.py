@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -56,3 +56,19 @@ class Settings(BaseSettings):
     path_cache_size: int = Field(default=32, ge=0)
     #: Portfolio rollups on Neo4j run one scan per kind of fact, this many at once.
     rollup_workers: int = Field(default=4, ge=1)
+    #: The currency (ISO 4217) answers are in unless a request asks for another; also what
+    #: the data's rates are against when the rates do not say. None: the data's base currency.
+    reporting_currency: str | None = None
+
+    @field_validator("reporting_currency", mode="before")
+    @classmethod
+    def _iso_currency(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        code = value.strip().upper() if isinstance(value, str) else None
+        # The same list as graph_service.money.parse_currency (a layer above settings).
+        import pycountry
+
+        if code is None or pycountry.currencies.get(alpha_3=code) is None:
+            raise ValueError(f"not an ISO 4217 currency code: {value!r} (JPY, USD, ...)")
+        return code

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
-from graph_service.api.app import create_app
+from graph_service.api.app import configured_params, create_app
+from graph_service.domain import FxRate, Kind
+from graph_service.errors import ConfigError
 from graph_service.store.memory import MemoryStore
 from tests.fixtures import a_touch, load
 
@@ -96,3 +99,46 @@ def test_influence_paths_see_a_write_made_after_the_graph_was_cached(tmp_path: P
         after = best(c)
     assert after["hops"] == [{"toPersonId": "p1"}]  # now met directly, and recently
     assert after["strength"] > before["strength"]
+
+
+SHARE = {
+    "query": """{ shareOfWallet(accountId: "c1", asOf: "2026-11-01") { ... on ShareOfWallet {
+      currency total { spend { amount currency } wallet { amount currency } } } } }"""
+}
+
+
+def test_the_reporting_currency_setting_is_the_answers_currency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = MemoryStore(tmp_path)
+    load(store)
+    # USD at 1 names the rates' base; JPY at 150 per USD.
+    store.upsert(Kind.FX_RATES, [FxRate(currency="USD", rate=1.0)])
+    monkeypatch.setenv("ABMGRAPH_REPORTING_CURRENCY", "jpy")
+    with TestClient(create_app(store, store_name="memory")) as c:
+        r = c.post("/graphql", json=SHARE)
+    assert r.status_code == 200, r.text
+    sow = r.json()["data"]["shareOfWallet"]
+    # d2's 12,000 USD x 150 = 1,800,000 JPY; the 200,000 USD wallet x 150 = 30,000,000 JPY.
+    assert sow["currency"] == "JPY"
+    assert sow["total"] == {
+        "spend": {"amount": pytest.approx(1_800_000.0), "currency": "JPY"},
+        "wallet": {"amount": pytest.approx(30_000_000.0), "currency": "JPY"},
+    }
+
+
+def test_without_the_setting_answers_are_in_the_base_currency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ABMGRAPH_REPORTING_CURRENCY", raising=False)
+    with client(tmp_path) as c:
+        r = c.post("/graphql", json=SHARE)
+    assert r.json()["data"]["shareOfWallet"]["currency"] == "USD"
+
+
+def test_a_reporting_currency_that_is_no_iso_code_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ABMGRAPH_REPORTING_CURRENCY", "YEN")
+    with pytest.raises(ConfigError, match=r"reporting_currency: .*not an ISO 4217 currency code"):
+        configured_params()

@@ -63,7 +63,7 @@ ACCOUNT = """query ($id: ID!) { account(id: $id) { ... on Account {
   people { id businessUnitId roles { role businessUnitId } }
   openDeals: deals(openOnly: true) { id stage contacts { personId } }
   recentTouches(limit: 500) { personId occurredAt }
-  walletEstimates { category amount asOf businessUnitId } } } }"""
+  walletEstimates { category amount { amount currency } asOf businessUnitId } } } }"""
 
 
 def gaps(store: Store, account_id: str, as_of: date = DEMO_AS_OF) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def test_c06_has_no_champion_and_is_going_cold(demo: Store) -> None:
 def test_bu07_has_wallet_and_no_people(demo: Store) -> None:
     bank = account(demo, "c-02")
     wallet = [w for w in bank["walletEstimates"] if w["businessUnitId"] == "bu-07"]
-    assert wallet and all(w["amount"] > 0 for w in wallet)
+    assert wallet and all(w["amount"]["amount"] > 0 for w in wallet)
     assert [p["id"] for p in bank["people"] if p["businessUnitId"] == "bu-07"] == []
     scoped = [r for p in bank["people"] for r in p["roles"] if r["businessUnitId"] == "bu-07"]
     assert scoped == []

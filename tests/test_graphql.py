@@ -27,16 +27,16 @@ query ($id: ID!) {
   account(id: $id) {
     __typename
     ... on Account {
-      name parentId subsidiaries { id name }
+      name parentId annualRevenue { amount currency } subsidiaries { id name }
       businessUnits { id name orgType parentId }
       people { id fullName reportsToId isChampion roles { role businessUnitId since } }
       accountTeam { role member { id fullName teamRole } }
-      deals { id stage isOpen amount contacts { personId role } }
+      deals { id stage isOpen amount { amount currency } contacts { personId role } }
       openDeals: deals(openOnly: true) { id }
       recentTouches(limit: 1) { id type occurredAt }
       touchCount
       nextActions { id dueDate description }
-      walletEstimates { category amount asOf businessUnitId source }
+      walletEstimates { category amount { amount currency } asOf businessUnitId source }
     }
     ... on NotFound { message }
   }
@@ -69,6 +69,23 @@ def test_account_returns_the_company_with_its_graph(store: Store) -> None:
     ]
     assert acct["touchCount"] == 2
     assert acct["walletEstimates"][0]["asOf"] == "2026-07-01"
+
+
+def test_account_amounts_are_money_in_their_own_currency(store: Store) -> None:
+    load(store)
+    acct = run(store, ACCOUNT, id="c1")["account"]
+    # Both deals were loaded in USD.
+    assert [d["amount"] for d in acct["deals"]] == [
+        {"amount": 50000.0, "currency": "USD"},
+        {"amount": 12000.0, "currency": "USD"},
+    ]
+    # The revenue and the estimates name no currency: they are in the data's base currency,
+    # USD (the fixture's one rate is JPY's against it, and its amounts are in USD).
+    assert acct["annualRevenue"] == {"amount": 1.2e9, "currency": "USD"}
+    assert [w["amount"] for w in acct["walletEstimates"]] == [
+        {"amount": 150000.0, "currency": "USD"},
+        {"amount": 200000.0, "currency": "USD"},
+    ]
 
 
 def test_an_unknown_account_is_a_typed_not_found(store: Store) -> None:

@@ -9,6 +9,7 @@ currency its rates are against: a Salesforce export's corporate currency).
 from __future__ import annotations
 
 from graph_service.analytics.params import AnalyticsParams
+from graph_service.domain import FxRate
 from graph_service.errors import InvalidArgumentError
 from graph_service.money import Rates, base_currency, named_base_currency, reporting_rates
 from graph_service.store.base import Store
@@ -21,9 +22,7 @@ def rates_for(store: Store, params: AnalyticsParams) -> Rates:
     asked for.
     """
     held = store.fx_rates()
-    base = named_base_currency(held, params.reporting_currency) or base_currency(
-        held, store.amount_currencies()
-    )
+    base = _base(store, held, params)
     target = params.currency or params.reporting_currency or base
     try:
         return reporting_rates(held, base=base, target=target)
@@ -32,3 +31,14 @@ def rates_for(store: Store, params: AnalyticsParams) -> Rates:
             f"no exchange rate converts {base} into {target}: answers can be in {base} or in a "
             "currency the rates hold"
         ) from None
+
+
+def data_base_currency(store: Store, params: AnalyticsParams) -> str:
+    """The currency the store's rates are against: what an amount with no currency is in."""
+    return _base(store, store.fx_rates(), params)
+
+
+def _base(store: Store, held: list[FxRate], params: AnalyticsParams) -> str:
+    return named_base_currency(held, params.reporting_currency) or base_currency(
+        held, store.amount_currencies()
+    )

@@ -1,7 +1,9 @@
 """GraphQL fields for the ABM analytics (definitions in docs/analytics.md).
 
 Every field takes ``asOf`` (default: today) so that answers are reproducible. An unknown account
-or person is a typed ``NotFound``; bad arguments are errors with a message.
+or person is a typed ``NotFound``; bad arguments are errors with a message. Fields that return
+amounts take ``currency`` (ISO 4217): their amounts are :class:`~graph_service.api.money.Money`
+in it, and what no rate converts is listed in ``unconvertedAmounts``, never added.
 """
 
 from __future__ import annotations
@@ -20,23 +22,20 @@ from graph_service.analytics.engagement import Engagement
 from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.path_cache import PathGraphCache
 from graph_service.analytics.paths import InfluencePath
+from graph_service.analytics.portfolio import LtvPoint as LtvPointRow
 from graph_service.analytics.portfolio import ltv_share_analysis
 from graph_service.analytics.wallet import Share
-from graph_service.api import cursor
+from graph_service.api import context, cursor
+from graph_service.api.context import CURRENCY, params, store
+from graph_service.api.money import Money, UnconvertedAmount, money, unconverted
 from graph_service.api.types import NotFound, PageInfo, Role
 from graph_service.errors import NotFoundError
-from graph_service.store.base import Store
 
 EngagementStatus = strawberry.enum(Engagement, description="engaged, cold, left or missing.")
 SegmentEnum = strawberry.enum(Segment, name="Segment", description="RFM segment.")
 TierEnum = strawberry.enum(Tier, name="Tier", description="ABM tier.")
 
 AS_OF = "As-of date (default: today). Only data on or before it counts."
-
-
-def _store(info: Info[Any, Any]) -> Store:
-    store: Store = info.context["store"]
-    return store
 
 
 def _path_cache(info: Info[Any, Any]) -> PathGraphCache | None:
@@ -234,20 +233,20 @@ NextBestTouchesResult = Annotated[
 
 @strawberry.type(description="Spend against wallet in one scope.")
 class WalletShare:
-    spend: float = strawberry.field(description="Won spend in the trailing 365 days.")
-    wallet: float | None = strawberry.field(description="Latest estimate on or before asOf.")
+    spend: Money = strawberry.field(description="Won spend in the trailing 365 days.")
+    wallet: Money | None = strawberry.field(description="Latest estimate on or before asOf.")
     share: float | None = strawberry.field(description="spend / wallet, never clipped.")
-    whitespace: float | None = strawberry.field(description="max(wallet - spend, 0).")
+    whitespace: Money | None = strawberry.field(description="max(wallet - spend, 0).")
     stale: bool = strawberry.field(description="Share above 1: the estimate is out of date.")
     modeled: bool = strawberry.field(description="The wallet is a 0.9-quantile model.")
 
     @classmethod
-    def of(cls, s: Share) -> WalletShare:
+    def of(cls, s: Share, currency: str) -> WalletShare:
         return cls(
-            spend=s.spend,
-            wallet=s.wallet,
+            spend=Money(amount=s.spend, currency=currency),
+            wallet=money(s.wallet, currency),
             share=s.share,
-            whitespace=s.whitespace,
+            whitespace=money(s.whitespace, currency),
             stale=s.stale,
             modeled=s.modeled,
         )
@@ -268,7 +267,7 @@ class UnitShare:
 @strawberry.type
 class ChannelSpend:
     channel: str
-    spend: float
+    spend: Money
     share: float | None
 
 
@@ -292,6 +291,10 @@ class ShareOfWallet:
     by_channel: list[ChannelSpend]
     wallet_allocation: list[AllocationShare]
     model_inputs: JSON | None = strawberry.field(description="Inputs of a modeled wallet.")
+    currency: str = strawberry.field(description="The currency (ISO 4217) of every amount.")
+    unconverted_amounts: list[UnconvertedAmount] = strawberry.field(
+        description="The companies' amounts left out of every total: no rate converts them."
+    )
 
 
 ShareOfWalletResult = Annotated[ShareOfWallet | NotFound, strawberry.union("ShareOfWalletResult")]
@@ -304,7 +307,9 @@ class PortfolioFilter:
     owner_id: strawberry.ID | None = None
     segment: SegmentEnum | None = None  # type: ignore[valid-type]
     tier: TierEnum | None = None  # type: ignore[valid-type]
-    min_whitespace: float | None = None
+    min_whitespace: float | None = strawberry.field(
+        default=None, description="In the answer's currency."
+    )
 
     def to_query(self) -> queries.PortfolioFilter:
         return queries.PortfolioFilter(
@@ -333,13 +338,31 @@ class ScoreWeights:
 class LtvPoint:
     account_id: strawberry.ID
     name: str
-    ltv: float = strawberry.field(description="Average won deal value x number of won deals.")
+    ltv: Money = strawberry.field(description="Average won deal value x number of won deals.")
     share: float
-    wallet: float
-    whitespace: float
+    wallet: Money
+    whitespace: Money
     modeled: bool
     residual_z: float | None
     label: str | None
+    unconverted_amounts: list[UnconvertedAmount] = strawberry.field(
+        description="The account's amounts left out: no rate converts them."
+    )
+
+    @classmethod
+    def of(cls, p: LtvPointRow) -> LtvPoint:
+        return cls(
+            account_id=strawberry.ID(p.account_id),
+            name=p.name,
+            ltv=Money(amount=p.ltv, currency=p.currency),
+            share=p.share,
+            wallet=Money(amount=p.wallet, currency=p.currency),
+            whitespace=Money(amount=p.whitespace, currency=p.currency),
+            modeled=p.modeled,
+            residual_z=p.residual_z,
+            label=p.label,
+            unconverted_amounts=unconverted(p.unconverted, p.currency),
+        )
 
 
 @strawberry.type(description="LTV x share of wallet: points, robust trend and outliers.")
@@ -355,11 +378,14 @@ class RfmScore:
     account_id: strawberry.ID
     recency_days: int | None
     frequency: int
-    monetary: float
+    monetary: Money = strawberry.field(description="Won spend in the trailing 365 days.")
     r: int | None
     f: int | None
     m: int | None
     segment: SegmentEnum  # type: ignore[valid-type]
+    unconverted_amounts: list[UnconvertedAmount] = strawberry.field(
+        description="The account's amounts left out: no rate converts them."
+    )
 
 
 @strawberry.type(description="An account in the portfolio coverage view.")
@@ -367,8 +393,11 @@ class PortfolioCoverageRow:
     account_id: strawberry.ID
     name: str
     coverage: float
-    whitespace: float
-    priority: float = strawberry.field(description="whitespace x (1 - coverage).")
+    whitespace: Money
+    priority: Money = strawberry.field(description="whitespace x (1 - coverage).")
+    unconverted_amounts: list[UnconvertedAmount] = strawberry.field(
+        description="The account's amounts left out: no rate converts them."
+    )
 
 
 @strawberry.type
@@ -392,7 +421,7 @@ class TargetAccount:
     score: float
     tier: TierEnum  # type: ignore[valid-type]
     reasons: list[str] = strawberry.field(description="Top three score components, in words.")
-    whitespace: float | None
+    whitespace: Money | None
     share_of_wallet: float | None
     wallet_modeled: bool
     coverage: float
@@ -400,6 +429,9 @@ class TargetAccount:
     segment: SegmentEnum  # type: ignore[valid-type]
     next_action: str | None
     owner_ids: list[strawberry.ID]
+    unconverted_amounts: list[UnconvertedAmount] = strawberry.field(
+        description="The account's amounts left out: no rate converts them."
+    )
 
 
 @strawberry.type
@@ -442,7 +474,9 @@ class AnalyticsQuery:
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
     ) -> CoverageGapsResult:
         try:
-            report = queries.coverage_gaps(_store(info), str(account_id), _as_of(as_of))
+            report = queries.coverage_gaps(
+                store(info), str(account_id), _as_of(as_of), params(info)
+            )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
         return CoverageGaps.of(report)
@@ -455,8 +489,11 @@ class AnalyticsQuery:
         after: str | None = None,
         filter: PortfolioFilter | None = None,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+        currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
     ) -> PortfolioCoverageConnection:
-        rows = queries.portfolio_coverage(_store(info), _as_of(as_of), _filter(filter))
+        rows = queries.portfolio_coverage(
+            store(info), _as_of(as_of), _filter(filter), params(info, currency)
+        )
         page, more = _page(rows, first, after, "account_id")
         edges = [
             PortfolioCoverageEdge(
@@ -465,8 +502,9 @@ class AnalyticsQuery:
                     account_id=strawberry.ID(r.account_id),
                     name=r.name,
                     coverage=r.coverage,
-                    whitespace=r.whitespace,
-                    priority=r.priority,
+                    whitespace=Money(amount=r.whitespace, currency=r.currency),
+                    priority=Money(amount=r.priority, currency=r.currency),
+                    unconverted_amounts=unconverted(r.unconverted, r.currency),
                 ),
             )
             for r in page
@@ -505,7 +543,7 @@ class AnalyticsQuery:
             raise GraphQLError("k must be 1-20 and maxHops 1-10")
         try:
             answer = queries.influence(
-                _store(info),
+                store(info),
                 str(account_id),
                 str(target_person_id),
                 _as_of(as_of),
@@ -514,6 +552,7 @@ class AnalyticsQuery:
                 from_member_ids=[str(m) for m in from_member_ids] if from_member_ids else None,
                 any_member=any_member,
                 avoid_person_ids=[str(p) for p in avoid_person_ids or []],
+                params=params(info),
                 cache=_path_cache(info),
             )
         except NotFoundError as exc:
@@ -544,7 +583,7 @@ class AnalyticsQuery:
     ) -> NextBestTouchesResult:
         try:
             found = queries.next_best(
-                _store(info), str(account_id), _as_of(as_of), cache=_path_cache(info)
+                store(info), str(account_id), _as_of(as_of), params(info), _path_cache(info)
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
@@ -572,35 +611,43 @@ class AnalyticsQuery:
         account_id: strawberry.ID,
         include_subsidiaries: bool = False,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+        currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
     ) -> ShareOfWalletResult:
+        asked = params(info, currency)
         try:
             s = queries.wallet_share(
-                _store(info),
+                store(info),
                 str(account_id),
                 _as_of(as_of),
                 include_subsidiaries=include_subsidiaries,
+                params=asked,
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
         wallet = s.total.wallet
+        cur = s.currency or context.base_currency(info)
         return ShareOfWallet(
             account_id=account_id,
             as_of=s.as_of,
             company_ids=[strawberry.ID(c) for c in s.company_ids],
-            total=WalletShare.of(s.total),
+            total=WalletShare.of(s.total, cur),
             by_category=[
-                CategoryShare(category=line.category or "", share=WalletShare.of(line.share))
+                CategoryShare(category=line.category or "", share=WalletShare.of(line.share, cur))
                 for line in s.by_category
             ],
             by_business_unit=[
                 UnitShare(
                     business_unit_id=strawberry.ID(line.bu_id or ""),
-                    share=WalletShare.of(line.share),
+                    share=WalletShare.of(line.share, cur),
                 )
                 for line in s.by_unit
             ],
             by_channel=[
-                ChannelSpend(channel=c, spend=v, share=v / wallet if wallet else None)
+                ChannelSpend(
+                    channel=c,
+                    spend=Money(amount=v, currency=cur),
+                    share=v / wallet if wallet else None,
+                )
                 for c, v in s.by_channel.items()
             ],
             wallet_allocation=[
@@ -614,6 +661,8 @@ class AnalyticsQuery:
                 for a in s.wallet_allocation
             ],
             model_inputs=cast(JSON, s.model_inputs),
+            currency=cur,
+            unconverted_amounts=unconverted(s.unconverted, cur),
         )
 
     @strawberry.field(description="LTV x share of wallet with the accounts that break the trend.")
@@ -622,30 +671,18 @@ class AnalyticsQuery:
         info: Info[Any, Any],
         filter: PortfolioFilter | None = None,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+        currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
     ) -> LtvShareAnalysis:
         day = _as_of(as_of)
         where = _filter(filter)
-        facts = [f for f in queries.portfolio_facts(_store(info), day) if where.keeps(f)]
-        a = ltv_share_analysis(facts, day)
-
-        def point(p: Any) -> LtvPoint:
-            return LtvPoint(
-                account_id=strawberry.ID(p.account_id),
-                name=p.name,
-                ltv=p.ltv,
-                share=p.share,
-                wallet=p.wallet,
-                whitespace=p.whitespace,
-                modeled=p.modeled,
-                residual_z=p.residual_z,
-                label=p.label,
-            )
-
+        asked = params(info, currency)
+        facts = [f for f in queries.portfolio_facts(store(info), day, asked) if where.keeps(f)]
+        a = ltv_share_analysis(facts, day, asked)
         return LtvShareAnalysis(
-            points=[point(p) for p in a.points],
+            points=[LtvPoint.of(p) for p in a.points],
             slope=a.slope,
             intercept=a.intercept,
-            outliers=[point(p) for p in a.outliers],
+            outliers=[LtvPoint.of(p) for p in a.outliers],
         )
 
     @strawberry.field(description="RFM quintile scores and segments.")
@@ -654,19 +691,22 @@ class AnalyticsQuery:
         info: Info[Any, Any],
         filter: PortfolioFilter | None = None,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+        currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
     ) -> list[RfmScore]:
+        asked = params(info, currency)
         return [
             RfmScore(
                 account_id=strawberry.ID(r.account_id),
                 recency_days=r.recency_days,
                 frequency=r.frequency,
-                monetary=r.monetary,
+                monetary=Money(amount=r.monetary, currency=r.currency),
                 r=r.r,
                 f=r.f,
                 m=r.m,
                 segment=r.segment,
+                unconverted_amounts=unconverted(r.unconverted, r.currency),
             )
-            for r in queries.rfm_segments(_store(info), _as_of(as_of), _filter(filter))
+            for r in queries.rfm_segments(store(info), _as_of(as_of), _filter(filter), asked)
         ]
 
     @strawberry.field(description="Scored, tiered (1:1 / 1:few / 1:many) accounts with reasons.")
@@ -678,7 +718,9 @@ class AnalyticsQuery:
         filter: PortfolioFilter | None = None,
         weights: ScoreWeights | None = None,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
+        currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
     ) -> TargetListConnection:
+        asked = params(info, currency)
         w = None
         if weights is not None:
             w = {
@@ -688,7 +730,7 @@ class AnalyticsQuery:
                 "rfm": weights.rfm,
             }
         try:
-            rows = queries.targets(_store(info), _as_of(as_of), _filter(filter), w)
+            rows = queries.targets(store(info), _as_of(as_of), _filter(filter), w, asked)
         except ValueError as exc:
             raise GraphQLError(str(exc)) from None
         page, more = _page(rows, first, after, "account_id")
@@ -702,7 +744,7 @@ class AnalyticsQuery:
                     score=t.score,
                     tier=t.tier,
                     reasons=t.reasons,
-                    whitespace=t.whitespace,
+                    whitespace=money(t.whitespace, t.currency),
                     share_of_wallet=t.share_of_wallet,
                     wallet_modeled=t.wallet_modeled,
                     coverage=t.coverage,
@@ -710,6 +752,7 @@ class AnalyticsQuery:
                     segment=t.segment,
                     next_action=t.next_action,
                     owner_ids=[strawberry.ID(o) for o in t.owner_ids],
+                    unconverted_amounts=unconverted(t.unconverted, t.currency),
                 ),
             )
             for t in page

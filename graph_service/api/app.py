@@ -17,23 +17,55 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
 from graph_service.api.schema import schema
 from graph_service.api.viz_routes import viz_routes
-from graph_service.errors import StoreUnavailableError
+from graph_service.errors import ConfigError, StoreUnavailableError
 from graph_service.store.base import Store
 
 
 class _GraphQL(GraphQL[dict[str, Any], None]):
-    def __init__(self, store: Store, *, graphiql: bool, path_cache: PathGraphCache) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        graphiql: bool,
+        path_cache: PathGraphCache,
+        params: AnalyticsParams,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self._store = store
         self._path_cache = path_cache
+        self._params = params
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> dict[str, Any]:
-        return {"store": self._store, "path_cache": self._path_cache, "request": request}
+        """A fresh dict per request (resolvers cache per-request lookups in it)."""
+        return {
+            "store": self._store,
+            "path_cache": self._path_cache,
+            "params": self._params,
+            "request": request,
+        }
+
+
+def configured_params() -> AnalyticsParams:
+    """The analytics definitions the settings make: the documented ones, with the reporting
+    currency of ``ABMGRAPH_REPORTING_CURRENCY``. A bad setting is a :class:`ConfigError`."""
+    from pydantic import ValidationError
+
+    from graph_service.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None
+    return AnalyticsParams(reporting_currency=settings.reporting_currency)
 
 
 class BearerTokenMiddleware:
@@ -69,13 +101,17 @@ def create_app(
     graphiql: bool = True,
     api_token: str | None = None,
     path_cache_size: int = DEFAULT_SIZE,
+    params: AnalyticsParams | None = None,
 ) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown.
 
     ``path_cache_size`` accounts' path graphs are kept for influence paths and next best
-    touches (see :mod:`graph_service.analytics.path_cache`; 0 turns the cache off).
+    touches (see :mod:`graph_service.analytics.path_cache`; 0 turns the cache off). The
+    analytics answer with ``params`` (default: :func:`configured_params`, read from the
+    environment once, here).
     """
     path_cache = PathGraphCache(path_cache_size)
+    params = params or configured_params()
 
     async def healthz(_: Request) -> JSONResponse:
         try:
@@ -101,7 +137,10 @@ def create_app(
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
-            Route("/graphql", _GraphQL(store, graphiql=graphiql, path_cache=path_cache)),
+            Route(
+                "/graphql",
+                _GraphQL(store, graphiql=graphiql, path_cache=path_cache, params=params),
+            ),
             *viz_routes(store),
         ],
         middleware=middleware,

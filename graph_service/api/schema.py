@@ -1,7 +1,9 @@
 """The GraphQL schema: queries over the account graph.
 
-Expected failures (an unknown account id) are typed results; anything unexpected is masked to
-"Unexpected error." for the client and logged in full on the server.
+Expected failures (an unknown account id) are typed results; a bad request (an invalid cursor,
+a currency no rate converts) is an error whose message reaches the client and is logged in one
+line; anything unexpected is masked to "Unexpected error." for the client and logged in full on
+the server.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
 from graph_service.api import cursor
 from graph_service.api.analytics import AnalyticsQuery
@@ -78,20 +80,38 @@ class Query(AnalyticsQuery):
         )
 
 
+def _is_client_error(error: GraphQLError) -> bool:
+    """The request's own fault (a bad document or argument), told to the client as it is."""
+    original = error.original_error
+    return original is None or isinstance(original, AbmGraphError | GraphQLError)
+
+
 def _should_mask(error: GraphQLError) -> bool:
     """Mask errors raised by our code unless they are our own, user-facing ones."""
-    original = error.original_error
-    if original is None or isinstance(original, AbmGraphError | GraphQLError):
+    if _is_client_error(error):
         return False
-    log.error("unexpected error in GraphQL resolver", exc_info=original)
+    log.error("unexpected error in GraphQL resolver", exc_info=error.original_error)
     return True
+
+
+class _Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Client errors in one line without a traceback; the rest as strawberry logs them."""
+        unexpected = []
+        for error in errors:
+            if _is_client_error(error):
+                log.info("GraphQL request refused: %s", error.message)
+            else:
+                unexpected.append(error)
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
 
 
 def build_schema() -> strawberry.Schema:
     """The schema with error masking."""
-    return strawberry.Schema(
-        query=Query, extensions=[lambda: MaskErrors(should_mask_error=_should_mask)]
-    )
+    return _Schema(query=Query, extensions=[lambda: MaskErrors(should_mask_error=_should_mask)])
 
 
 schema = build_schema()

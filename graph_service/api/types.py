@@ -7,11 +7,14 @@ subgraph from the store once, the first time a field needs it.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.types import Info
 
 from graph_service import domain as dm
+from graph_service.api import context
+from graph_service.api.money import Money, money
 from graph_service.store.base import Store
 
 _R = TypeVar("_R", bound=dm.Record)
@@ -106,8 +109,9 @@ class Deal:
     name: str | None
     stage: Stage  # type: ignore[valid-type]
     is_open: bool
-    amount: float | None
-    currency: str | None
+    amount: Money | None = strawberry.field(
+        description="In the deal's own currency (none given: the data's base currency)."
+    )
     product: str | None
     category: str | None
     channel: str | None
@@ -145,7 +149,9 @@ class NextAction:
 )
 class WalletEstimate:
     category: str
-    amount: float
+    amount: Money = strawberry.field(
+        description="In the estimate's own currency (none given: the data's base currency)."
+    )
     as_of: date
     business_unit_id: strawberry.ID | None
     source: WalletSource | None  # type: ignore[valid-type]
@@ -162,13 +168,13 @@ class Account:
     domain: str | None
     industry: str | None
     employees: int | None
-    annual_revenue: float | None = strawberry.field(description="Annual revenue in USD.")
     country: str | None
     parent_id: strawberry.ID | None = strawberry.field(description="The parent company's id.")
     corporate_number: str | None = strawberry.field(
         description="Japanese corporate number (法人番号), 13 digits."
     )
     _store: strawberry.Private[Store]
+    _company: strawberry.Private[dm.Company]
     _view: strawberry.Private[dm.AccountView | None] = None
 
     @classmethod
@@ -179,13 +185,23 @@ class Account:
             domain=c.domain,
             industry=c.industry,
             employees=c.employees,
-            annual_revenue=c.annual_revenue,
             country=c.country,
             parent_id=_id(c.parent_company_id),
             corporate_number=c.corporate_number,
             _store=store,
+            _company=c,
             _view=view,
         )
+
+    @strawberry.field(
+        description="Annual revenue in the company's own currency (none given: the data's "
+        "base currency)."
+    )
+    def annual_revenue(self, info: Info[Any, Any]) -> Money | None:
+        c = self._company
+        if c.annual_revenue is None:
+            return None
+        return money(c.annual_revenue, c.annual_revenue_currency or context.base_currency(info))
 
     def view(self) -> dm.AccountView:
         if self._view is None:
@@ -258,7 +274,7 @@ class Account:
         ]
 
     @strawberry.field(description="Deals, newest first; openOnly keeps deals not yet won or lost.")
-    def deals(self, open_only: bool = False) -> list[Deal]:
+    def deals(self, info: Info[Any, Any], open_only: bool = False) -> list[Deal]:
         v = self.view()
         contacts: dict[str, list[DealContact]] = {}
         for c in sorted(v.deal_contacts, key=dm.record_id):
@@ -272,8 +288,7 @@ class Account:
                 name=d.name,
                 stage=d.stage,
                 is_open=d.stage.is_open,
-                amount=d.amount,
-                currency=d.currency,
+                amount=_money(info, d.amount, d.currency),
                 product=d.product,
                 category=d.category,
                 channel=d.channel,
@@ -326,12 +341,12 @@ class Account:
         ]
 
     @strawberry.field(description="Wallet estimates, newest first.")
-    def wallet_estimates(self) -> list[WalletEstimate]:
+    def wallet_estimates(self, info: Info[Any, Any]) -> list[WalletEstimate]:
         rows = sorted(self.view().wallet, key=lambda w: (w.as_of, w.category), reverse=True)
         return [
             WalletEstimate(
                 category=w.category,
-                amount=w.amount,
+                amount=Money(amount=w.amount, currency=w.currency or context.base_currency(info)),
                 as_of=w.as_of,
                 business_unit_id=_id(w.bu_id),
                 source=w.source,
@@ -388,6 +403,12 @@ class AccountConnection:
     edges: list[AccountEdge]
     page_info: PageInfo
     total_count: int
+
+
+def _money(info: Info[Any, Any], amount: float | None, currency: str | None) -> Money | None:
+    if amount is None:
+        return None
+    return money(amount, currency or context.base_currency(info))
 
 
 def _id(value: str | None) -> strawberry.ID | None:
