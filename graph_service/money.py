@@ -13,8 +13,9 @@ Definitions (as Salesforce's advanced currency management has them):
 * An amount whose currency has no rate that applies is **not converted** (:meth:`Rates.convert`
   answers None): it must never be added to or ranked with converted amounts.
 * The rates are against the data's **base currency** (:func:`base_currency`). Answers in
-  another currency convert through it: ``amount / rate(currency) * rate(target)``, both rates
-  taken on the amount's day (:func:`reporting_rates`).
+  another currency (``ABMGRAPH_REPORTING_CURRENCY``, or one asked for) convert through it:
+  ``amount / rate(currency) * rate(target)``, both rates taken on the amount's day
+  (:func:`reporting_rates`).
 
 >>> from datetime import date
 >>> from graph_service.domain import FxRate
@@ -175,12 +176,10 @@ class Rates:
         return Rates(target, out, base=self.base)
 
 
-def named_base_currency(rates: Sequence[FxRate], configured: str | None = None) -> str | None:
-    """The base currency where the data or the settings name it (see :func:`base_currency`)."""
+def named_base_currency(rates: Sequence[FxRate]) -> str | None:
+    """The one currency the rates hold at a static rate of 1, if they name one."""
     at_one = sorted({r.currency for r in rates if r.valid_from is None and r.rate == 1.0})
-    if len(at_one) == 1:
-        return at_one[0]
-    return configured or None
+    return at_one[0] if len(at_one) == 1 else None
 
 
 def base_currency(
@@ -189,23 +188,37 @@ def base_currency(
     """The currency the data's rates are against, and amounts with no currency are in.
 
     The one currency the rates hold at a static rate of 1 (a Salesforce export's corporate
-    currency); else ``configured`` (``ABMGRAPH_REPORTING_CURRENCY``); else, of the currencies
-    that amounts are in (``amount_currencies`` counts them) and no rate converts, the one most
-    amounts are in (ties: the first in code order); else ``USD``.
+    currency); else one of the currencies amounts are in (``amount_currencies`` counts them)
+    that no rate converts, since the rates can only be against a currency they do not list:
+    ``configured`` (``ABMGRAPH_REPORTING_CURRENCY``) if it is one of them, else the one most
+    amounts are in (ties: the first in code order); else ``configured``; else, without rates,
+    USD. Rates that name no base, with every amount in a currency they list and nothing
+    configured, cannot be read: ``ValueError``.
 
     >>> base_currency([FxRate("USD", 0.008), FxRate("JPY", 1.0)], {"USD": 3})
     'JPY'
-    >>> base_currency([FxRate("USD", 0.008)], {"USD": 3, "JPY": 2, "BRL": 1})
+    >>> base_currency([FxRate("USD", 0.008)], {"USD": 3, "JPY": 2, "BRL": 1}, "USD")
     'JPY'
+    >>> base_currency([FxRate("USD", 0.008)], {"USD": 3, "JPY": 2, "BRL": 1}, "BRL")
+    'BRL'
     >>> base_currency([], {}), base_currency([], {}, "EUR")
     ('USD', 'EUR')
     """
-    if named := named_base_currency(rates, configured):
+    if named := named_base_currency(rates):
         return named
     rated = {r.currency for r in rates}
     unrated = Counter({c: n for c, n in amount_currencies.items() if c not in rated})
+    if configured and configured in unrated:
+        return configured
     if unrated:
         return sorted(unrated.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    if configured:
+        return configured
+    if rated:
+        raise ValueError(
+            "the exchange rates do not say which currency they are against: list it at rate 1 "
+            "in the rates file, or set ABMGRAPH_REPORTING_CURRENCY"
+        )
     return FALLBACK_CURRENCY
 
 

@@ -99,7 +99,11 @@ class UnratedAmounts:
         # the larger of the two counts is the store's after the load in both cases.
         held = store.amount_currencies()
         counts = {c: max(held.get(c, 0), self._counts[c]) for c in {*held, *self._counts}}
-        return {r.currency for r in rates} | {base_currency(rates, counts, configured)}
+        try:
+            base = {base_currency(rates, counts, configured)}
+        except ValueError:  # rates against an unnamed currency: only what they list converts
+            base = set()
+        return {r.currency for r in rates} | base
 
     def warn(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.domain import FxRate
-from graph_service.errors import InvalidArgumentError
+from graph_service.errors import ConfigError, InvalidArgumentError
 from graph_service.money import Rates, base_currency, named_base_currency, reporting_rates
 from graph_service.store.base import Store
 
@@ -19,7 +19,8 @@ def rates_for(store: Store, params: AnalyticsParams) -> Rates:
     """The rates that convert the store's amounts into the answer's currency.
 
     Raises :class:`~graph_service.errors.InvalidArgumentError` when no rate converts the currency
-    asked for.
+    asked for, :class:`~graph_service.errors.ConfigError` when the rates do not say what they are
+    against.
     """
     held = store.fx_rates()
     base = _base(store, held, params)
@@ -39,6 +40,9 @@ def data_base_currency(store: Store, params: AnalyticsParams) -> str:
 
 
 def _base(store: Store, held: list[FxRate], params: AnalyticsParams) -> str:
-    return named_base_currency(held, params.reporting_currency) or base_currency(
-        held, store.amount_currencies()
-    )
+    if named := named_base_currency(held):
+        return named
+    try:
+        return base_currency(held, store.amount_currencies(), params.reporting_currency)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None

@@ -126,6 +126,7 @@ def run_bundle_load(
             observer=observer,
             resolver=resolver,
             encoding=encoding,
+            reporting_currency=state.settings.reporting_currency,
         ),
         quiet=quiet,
         overrides=overrides,

@@ -103,6 +103,7 @@ def load_preset_cmd(
                 batch_size=state.settings.batch_size,
                 observer=observer,
                 resolver=resolver,
+                reporting_currency=state.settings.reporting_currency,
             ),
             overrides=overrides,
             dry_run=dry_run,

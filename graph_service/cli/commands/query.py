@@ -41,6 +41,7 @@ def query(
 ) -> None:
     """Run one GraphQL operation in process and print the JSON result."""
     from graph_service.api.schema import schema
+    from graph_service.cli.currency import analytics_params
 
     try:
         values = json.loads(variables) if variables else None
@@ -49,7 +50,9 @@ def query(
     store = open_store(read_only=True)
     try:
         result = schema.execute_sync(
-            document, variable_values=values, context_value={"store": store}
+            document,
+            variable_values=values,
+            context_value={"store": store, "params": analytics_params(None)},
         )
     finally:
         store.close()
