@@ -21,11 +21,13 @@ target list; in one currency c-05 does.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from graph_service.analytics import queries
+from graph_service.analytics.engagement import DEFAULT
 from graph_service.analytics.labels import Tier
 from graph_service.analytics.portfolio import ltv_share_analysis
 from graph_service.demo import DEMO_AS_OF, DEMO_BUNDLE
@@ -133,3 +135,14 @@ def test_no_demo_account_breaks_the_ltv_share_trend(demo: MemoryStore) -> None:
     # Mixed, c-01 and c-05 were flagged; in one currency every |z| is under 0.8 (< 2)
     assert analysis.outliers == []
     assert max(abs(p.residual_z or 0) for p in analysis.points) < 0.8
+
+
+def test_a_configured_reporting_currency_answers_in_it(demo: MemoryStore) -> None:
+    """ABMGRAPH_REPORTING_CURRENCY=USD: the demo's rates stay against yen (the amounts in a
+    currency no rate lists), and answers come in dollars at 150 JPY per USD."""
+    usd = replace(DEFAULT, reporting_currency="USD")
+    s = queries.wallet_share(demo, "c-01", DEMO_AS_OF, include_subsidiaries=True, params=usd)
+    assert s.currency == "USD"
+    assert s.total.spend == pytest.approx(9_600_000 / 150)
+    assert s.total.wallet == pytest.approx(680_000_000 / 150)
+    assert s.unconverted == []
