@@ -7,7 +7,8 @@ one becomes a :class:`~loaders.report.Reject`. A file missing a required column 
 before anything of it is written. Loading is idempotent: every record is upserted by its identity.
 Accepted rows go through entity resolution (``loaders/resolve.py``), which writes a duplicate
 company or person onto the record it duplicates. A row with an amount in a currency no exchange
-rate converts is loaded with a warning (``loaders/currencies.py``).
+rate converts is loaded with a warning (``loaders/currencies.py``), and so is a row with a value
+the vocabulary of an optional descriptive field does not know (``loaders/vocabulary.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from graph_service.errors import InputFileError
 from graph_service.store.base import Store
 from loaders.csvfile import CsvFile, canonical_encoding, rejection
 from loaders.currencies import RATES_FILE, UnratedAmounts
-from loaders.report import FileReport, LoadObserver, LoadReport, Merge, NullObserver, Reject
+from loaders.parsing import Flagged
+from loaders.report import (
+    FileReport,
+    LoadObserver,
+    LoadReport,
+    LoadWarning,
+    Merge,
+    NullObserver,
+    Reject,
+)
 from loaders.resolve import EntityResolver
 from loaders.tables import COLUMNS, Column, Rows, SourceTable
 
@@ -291,6 +301,7 @@ def _load_table(
     resolver.begin(table)
     record_type = kind.record_type
     batch: list[tuple[int, Record]] = []
+    flagged: dict[int, list[LoadWarning]] = {}  # line -> warnings, once the row is loaded
     rate_ranges = _RateRanges(table.name)
 
     def flush() -> None:
@@ -309,6 +320,9 @@ def _load_table(
             if forward:
                 written.add(record.id)
             records.append(mapped)
+            if warnings := flagged.get(line):
+                report.warnings.extend(warnings)
+                file_report.warned += 1
             unrated.note(file_report, line, mapped, table.source_columns)
         writer.submit(kind, records)
         if id_column is not None:
@@ -316,6 +330,7 @@ def _load_table(
         file_report.loaded += len(records)
         observer.rows_done(table.name, len(batch))
         batch.clear()
+        flagged.clear()
 
     try:
         for line, row in table.read_rows():
@@ -325,6 +340,8 @@ def _load_table(
                 report.rejects.append(parsed)
                 file_report.rejected += 1
                 continue
+            if warnings := _unflag(parsed, row, columns, table, line):
+                flagged[line] = warnings
             record = record_type(**parsed)
             if isinstance(record, FxRate) and (reject := rate_ranges.check(line, record)):
                 report.rejects.append(reject)
@@ -425,6 +442,31 @@ def _check_refs(
         report.rejects.append(Reject(file, line, bad.name, value, f"unknown {noun} id {value!r}"))
         file_report.rejected += 1
     return accepted
+
+
+def _unflag(
+    values: dict[str, Any],
+    row: dict[str, str | None],
+    columns: tuple[Column, ...],
+    table: SourceTable,
+    line: int,
+) -> list[LoadWarning]:
+    """Put the values of flagged cells into ``values`` (an empty one is left out) and return
+    the warnings they carry, naming the source's column."""
+    warnings = []
+    names = table.source_columns or {}
+    for column in columns:
+        cell = values.get(column.field)
+        if not isinstance(cell, Flagged):
+            continue
+        if cell.value is None:
+            del values[column.field]
+        else:
+            values[column.field] = cell.value
+        raw = (row.get(column.name) or "").strip()
+        field = names.get(column.name, column.name)
+        warnings.append(LoadWarning(table.name, line, field, raw, cell.reason))
+    return warnings
 
 
 def _field(record: Record, name: str) -> Any:
