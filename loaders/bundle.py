@@ -25,6 +25,7 @@ from graph_service.errors import InputFileError
 from graph_service.store.base import Store
 from loaders.csvfile import CsvFile, canonical_encoding, rejection
 from loaders.currencies import RATES_FILE, UnratedAmounts
+from loaders.cycles import CycleGuard
 from loaders.parsing import Flagged
 from loaders.report import (
     FileReport,
@@ -229,10 +230,13 @@ def load_tables(
     writer = _Writer(store)
     known = _KnownIds(store, writer)
     unrated = UnratedAmounts()
+    cycles = CycleGuard(store, before_read=writer.drain)
     store.ensure_schema()
     try:
         for table in tables:
-            _load_file(table, writer, known, batch_size, report, observer, resolver, unrated)
+            _load_file(
+                table, writer, known, batch_size, report, observer, resolver, unrated, cycles
+            )
     finally:
         writer.close()
     report.merges = resolver.finish()
@@ -249,6 +253,7 @@ def _load_file(
     observer: LoadObserver,
     resolver: Resolver,
     unrated: UnratedAmounts,
+    cycles: CycleGuard,
 ) -> None:
     observer.file_started(table.name)
     file_report = FileReport(file=table.name)
@@ -256,7 +261,16 @@ def _load_file(
     try:
         try:
             _load_table(
-                table, writer, known, batch_size, file_report, report, observer, resolver, unrated
+                table,
+                writer,
+                known,
+                batch_size,
+                file_report,
+                report,
+                observer,
+                resolver,
+                unrated,
+                cycles,
             )
         finally:
             writer.drain()
@@ -281,6 +295,7 @@ def _load_table(
     observer: LoadObserver,
     resolver: Resolver,
     unrated: UnratedAmounts,
+    cycles: CycleGuard,
 ) -> None:
     kind = table.kind
     columns = COLUMNS[kind]
@@ -304,10 +319,20 @@ def _load_table(
     flagged: dict[int, list[LoadWarning]] = {}  # line -> warnings, once the row is loaded
     rate_ranges = _RateRanges(table.name)
 
+    def ref(id_: str) -> str:
+        return resolver.ref(kind, id_)
+
+    def pending(id_: str) -> bool:  # a row further down this file, not loaded yet
+        return id_ in forward and id_ not in written
+
     def flush() -> None:
         accepted = _check_refs(batch, known, table.name, columns, report, file_report, resolver)
         records = []
         for line, record in accepted:
+            if cycle := cycles.check(kind, record, table.name, line, ref, pending):
+                report.rejects.append(cycle)
+                file_report.rejected += 1
+                continue
             try:
                 mapped = resolver.map(kind, record)
             except ValueError as exc:
@@ -319,6 +344,7 @@ def _load_table(
                 file_report.merged += 1
             if forward:
                 written.add(record.id)
+            cycles.add(kind, mapped)
             records.append(mapped)
             if warnings := flagged.get(line):
                 report.warnings.extend(warnings)
