@@ -179,7 +179,9 @@ class Person:
     bu_id: str | None = None
     email: str | None = None
     title: str | None = None
-    seniority: Seniority | None = None
+    #: A level, or the text the source gave when it names none abmgraph knows (loaded with a
+    #: warning; the analytics count it as no known level).
+    seniority: Seniority | str | None = None
     reports_to: str | None = None
     left_at: date | None = None
 
@@ -523,25 +525,30 @@ def _to_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _to_enum(enum: type[StrEnum]) -> Callable[[Any], Any]:
+def _to_enum(enum: type[StrEnum], *, or_text: bool = False) -> Callable[[Any], Any]:
+    """The member of ``enum`` a value names; with ``or_text`` (a field typed ``Enum | str``)
+    any other text stays as it is."""
     members = {m.value: m for m in enum}
 
     def convert(value: Any) -> Any:
         member = members.get(value)
-        return member if member is not None else enum(value)
+        if member is not None:
+            return member
+        return value if or_text and isinstance(value, str) else enum(value)
 
     return convert
 
 
 def _converter(hint: Any) -> Callable[[Any], Any]:
     """The conversion for the first of the hint's types that needs one (else the value as is)."""
-    for t in getattr(hint, "__args__", (hint,)):
+    types = getattr(hint, "__args__", (hint,))
+    for t in types:
         if t is datetime:
             return _to_datetime
         if t is date:
             return _to_date
         if isinstance(t, type) and issubclass(t, StrEnum):
-            return _to_enum(t)
+            return _to_enum(t, or_text=str in types)
         if t is float or t is int:
             return cast(Callable[[Any], Any], t)
     return _identity

@@ -7,7 +7,8 @@ one becomes a :class:`~loaders.report.Reject`. A file missing a required column 
 before anything of it is written. Loading is idempotent: every record is upserted by its identity.
 Accepted rows go through entity resolution (``loaders/resolve.py``), which writes a duplicate
 company or person onto the record it duplicates. A row with an amount in a currency no exchange
-rate converts is loaded with a warning (``loaders/currencies.py``).
+rate converts is loaded with a warning (``loaders/currencies.py``), and so is a row with a value
+the vocabulary of an optional descriptive field does not know (``loaders/vocabulary.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ from graph_service.errors import InputFileError
 from graph_service.store.base import Store
 from loaders.csvfile import CsvFile, canonical_encoding, rejection
 from loaders.currencies import RATES_FILE, UnratedAmounts
-from loaders.report import FileReport, LoadObserver, LoadReport, Merge, NullObserver, Reject
+from loaders.cycles import CycleGuard
+from loaders.parsing import Flagged
+from loaders.report import (
+    FileReport,
+    LoadObserver,
+    LoadReport,
+    LoadWarning,
+    Merge,
+    NullObserver,
+    Reject,
+)
 from loaders.resolve import EntityResolver
 from loaders.tables import COLUMNS, Column, Rows, SourceTable
 
@@ -219,10 +230,13 @@ def load_tables(
     writer = _Writer(store)
     known = _KnownIds(store, writer)
     unrated = UnratedAmounts()
+    cycles = CycleGuard(store, before_read=writer.drain)
     store.ensure_schema()
     try:
         for table in tables:
-            _load_file(table, writer, known, batch_size, report, observer, resolver, unrated)
+            _load_file(
+                table, writer, known, batch_size, report, observer, resolver, unrated, cycles
+            )
     finally:
         writer.close()
     report.merges = resolver.finish()
@@ -239,6 +253,7 @@ def _load_file(
     observer: LoadObserver,
     resolver: Resolver,
     unrated: UnratedAmounts,
+    cycles: CycleGuard,
 ) -> None:
     observer.file_started(table.name)
     file_report = FileReport(file=table.name)
@@ -246,7 +261,16 @@ def _load_file(
     try:
         try:
             _load_table(
-                table, writer, known, batch_size, file_report, report, observer, resolver, unrated
+                table,
+                writer,
+                known,
+                batch_size,
+                file_report,
+                report,
+                observer,
+                resolver,
+                unrated,
+                cycles,
             )
         finally:
             writer.drain()
@@ -271,6 +295,7 @@ def _load_table(
     observer: LoadObserver,
     resolver: Resolver,
     unrated: UnratedAmounts,
+    cycles: CycleGuard,
 ) -> None:
     kind = table.kind
     columns = COLUMNS[kind]
@@ -291,12 +316,23 @@ def _load_table(
     resolver.begin(table)
     record_type = kind.record_type
     batch: list[tuple[int, Record]] = []
+    flagged: dict[int, list[LoadWarning]] = {}  # line -> warnings, once the row is loaded
     rate_ranges = _RateRanges(table.name)
+
+    def ref(id_: str) -> str:
+        return resolver.ref(kind, id_)
+
+    def pending(id_: str) -> bool:  # a row further down this file, not loaded yet
+        return id_ in forward and id_ not in written
 
     def flush() -> None:
         accepted = _check_refs(batch, known, table.name, columns, report, file_report, resolver)
         records = []
         for line, record in accepted:
+            if cycle := cycles.check(kind, record, table.name, line, ref, pending):
+                report.rejects.append(cycle)
+                file_report.rejected += 1
+                continue
             try:
                 mapped = resolver.map(kind, record)
             except ValueError as exc:
@@ -308,7 +344,11 @@ def _load_table(
                 file_report.merged += 1
             if forward:
                 written.add(record.id)
+            cycles.add(kind, mapped)
             records.append(mapped)
+            if warnings := flagged.get(line):
+                report.warnings.extend(warnings)
+                file_report.warned += 1
             unrated.note(file_report, line, mapped, table.source_columns)
         writer.submit(kind, records)
         if id_column is not None:
@@ -316,6 +356,7 @@ def _load_table(
         file_report.loaded += len(records)
         observer.rows_done(table.name, len(batch))
         batch.clear()
+        flagged.clear()
 
     try:
         for line, row in table.read_rows():
@@ -325,6 +366,8 @@ def _load_table(
                 report.rejects.append(parsed)
                 file_report.rejected += 1
                 continue
+            if warnings := _unflag(parsed, row, columns, table, line):
+                flagged[line] = warnings
             record = record_type(**parsed)
             if isinstance(record, FxRate) and (reject := rate_ranges.check(line, record)):
                 report.rejects.append(reject)
@@ -425,6 +468,31 @@ def _check_refs(
         report.rejects.append(Reject(file, line, bad.name, value, f"unknown {noun} id {value!r}"))
         file_report.rejected += 1
     return accepted
+
+
+def _unflag(
+    values: dict[str, Any],
+    row: dict[str, str | None],
+    columns: tuple[Column, ...],
+    table: SourceTable,
+    line: int,
+) -> list[LoadWarning]:
+    """Put the values of flagged cells into ``values`` (an empty one is left out) and return
+    the warnings they carry, naming the source's column."""
+    warnings = []
+    names = table.source_columns or {}
+    for column in columns:
+        cell = values.get(column.field)
+        if not isinstance(cell, Flagged):
+            continue
+        if cell.value is None:
+            del values[column.field]
+        else:
+            values[column.field] = cell.value
+        raw = (row.get(column.name) or "").strip()
+        field = names.get(column.name, column.name)
+        warnings.append(LoadWarning(table.name, line, field, raw, cell.reason))
+    return warnings
 
 
 def _field(record: Record, name: str) -> Any:

@@ -7,7 +7,8 @@ half-width, ㈱ becomes (株)), case folded, and every run of whitespace or punc
 Entity resolution (``loaders/resolve.py``) compares stricter keys built here:
 :func:`normalize_company_name` (legal forms removed too), :func:`normalize_domain`,
 :func:`normalize_email`, :func:`normalize_corporate_number` (with
-:func:`valid_corporate_number`) and :func:`normalize_person_name`.
+:func:`valid_corporate_number`) and :func:`normalize_person_name`; :func:`legal_forms` and
+:func:`normalize_country` tell when a name-only match is contradicted.
 """
 
 from __future__ import annotations
@@ -162,6 +163,94 @@ def normalize_company_name(name: str) -> str:
             joined = joined.replace(form, "")
     joined = unicodedata.normalize("NFKC", joined)
     return "" if joined in _LATIN_LEGAL_FORMS else joined
+
+
+#: Spellings of one legal form, onto the form's key (株式会社, (株), ㈱, KK and Kabushiki
+#: Kaisha are one form; Inc. and Corp. are one form; Inc. and GmbH are two).
+_FORM_KEYS: dict[str, str] = {
+    "株式会社": "kk",
+    "カブシキガイシャ": "kk",
+    "カブシキカイシャ": "kk",
+    "株": "kk",
+    "kk": "kk",
+    "kabushikikaisha": "kk",
+    "kabushikigaisha": "kk",
+    "有限会社": "yk",
+    "ユウゲンガイシャ": "yk",
+    "有": "yk",
+    "yk": "yk",
+    "yugenkaisha": "yk",
+    "合同会社": "gk",
+    "ゴウドウガイシャ": "gk",
+    "同": "gk",
+    "gk": "gk",
+    "godokaisha": "gk",
+    "inc": "inc",
+    "incorporated": "inc",
+    "corp": "inc",
+    "corporation": "inc",
+    "ltd": "ltd",
+    "limited": "ltd",
+    "sdn": "sdn bhd",
+    "bhd": "sdn bhd",
+}
+#: Words that name no particular form (``Co.`` stands in many).
+_GENERIC_FORMS = frozenset({"co", "company"})
+_JA_ABBREVIATION_FORM = re.compile(r"\(\s*(株|有|同|資|名|相|社|財|医|学|福|独|宗|特非)\s*\)")
+
+
+def legal_forms(name: str) -> frozenset[str]:
+    """The legal forms a company name states, each by one key for all its spellings; empty
+    when it states none (or only ``Co.``).
+
+    >>> legal_forms("株式会社さくら") == legal_forms("㈱さくら") == legal_forms("Sakura K.K.")
+    True
+    >>> sorted(legal_forms("Acme, Inc.")), sorted(legal_forms("Acme GmbH")), legal_forms("Acme")
+    (['inc'], ['gmbh'], frozenset())
+    """
+    text = _nfkc_fold(name)
+    found = {_FORM_KEYS.get(m, m) for m in _JA_ABBREVIATION_FORM.findall(text)}
+    rest = _JA_LEGAL_ABBREVIATION.sub(" ", text)
+    for form in _JA_LEGAL_FORMS:
+        if form in rest:
+            found.add(_FORM_KEYS.get(form, form))
+            rest = rest.replace(form, " ")
+    rest = _DOTTED_ABBREVIATION.sub(lambda m: m.group().replace(".", ""), rest)
+    rest = _NON_WORD.sub(" ", rest)
+    for phrase in _LATIN_LEGAL_PHRASE.findall(rest):
+        found.add(_FORM_KEYS[phrase.replace(" ", "")])
+    rest = _LATIN_LEGAL_PHRASE.sub(" ", rest)
+    for word in rest.split():
+        if word in _LATIN_LEGAL_FORMS and word not in _GENERIC_FORMS:
+            found.add(_FORM_KEYS.get(word, word))
+    return frozenset(found)
+
+
+_COUNTRY_ALIASES: dict[str, str] = {
+    "japan": "jp",
+    "jpn": "jp",
+    "日本": "jp",
+    "usa": "us",
+    "unitedstates": "us",
+    "unitedstatesofamerica": "us",
+    "uk": "gb",
+    "unitedkingdom": "gb",
+    "greatbritain": "gb",
+    "gbr": "gb",
+    "germany": "de",
+    "deutschland": "de",
+    "deu": "de",
+}
+
+
+def normalize_country(value: str) -> str:
+    """The comparison key of a country: an ISO code or a common name, case-insensitive.
+
+    >>> normalize_country("JP") == normalize_country("Japan") == normalize_country("日本")
+    True
+    """
+    key = normalize_key(value)
+    return _COUNTRY_ALIASES.get(key, key)
 
 
 def normalize_domain(value: str) -> str:

@@ -2,7 +2,9 @@
 
 Each parser takes the raw text of one CSV cell (already stripped, never empty) and returns a
 Python value, or raises :class:`ValueError` with a reason a person can act on; the loader turns
-that into a reject row naming the file, line and field.
+that into a reject row naming the file, line and field. A parser of an optional descriptive
+field (``loaders/vocabulary.py``) returns a :class:`Flagged` value instead of raising: the row
+loads, with a warning.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
@@ -26,6 +29,15 @@ _SLASH_TIME = re.compile(
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CURRENCY_SYMBOLS = re.compile(r"[\s$¥￥€£]|USD|JPY|EUR|円")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Flagged:
+    """A cell the loader loads with a warning: ``value`` goes into the record (``None``: the
+    field stays empty) and ``reason`` into the load report's warning on the row."""
+
+    value: object
+    reason: str
 
 
 def parse_text(raw: str) -> str:

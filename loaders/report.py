@@ -40,6 +40,8 @@ class Merge:
     ``rule`` is what matched (``corporate_number``, ``domain``, ``name``, ``email``,
     ``always_merge``, ``earlier_merge``), ``score`` its similarity (0-100) where it has one, and
     ``file`` the input file of the merged row (``(store)`` for records the store already held).
+    A ``proposed`` merge was not made: a name-only match that something contradicts (another
+    country, another legal form), listed for a person to confirm with ``always_merge``.
     """
 
     kind: str
@@ -48,6 +50,7 @@ class Merge:
     rule: str
     score: float | None
     file: str
+    proposed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +60,7 @@ class Merge:
             "rule": self.rule,
             "score": self.score,
             "file": self.file,
+            "proposed": self.proposed,
         }
 
 
@@ -149,15 +153,17 @@ class LoadReport:
         return path
 
     def write_merges(self, path: Path) -> Path:
-        """Write the merge report as CSV (kind, kept_id, merged_ids, rule, score, file);
-        several merged ids are separated by ``;``."""
+        """Write the merge report as CSV (kind, kept_id, merged_ids, rule, score, file, status);
+        several merged ids are separated by ``;``, and status is ``merged`` or ``proposed``."""
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(["kind", "kept_id", "merged_ids", "rule", "score", "file"])
+            writer.writerow(["kind", "kept_id", "merged_ids", "rule", "score", "file", "status"])
             for m in self.merges:
                 score = "" if m.score is None else f"{m.score:g}"
-                writer.writerow([m.kind, m.kept_id, ";".join(m.merged_ids), m.rule, score, m.file])
+                status = "proposed" if m.proposed else "merged"
+                row = [m.kind, m.kept_id, ";".join(m.merged_ids), m.rule, score, m.file, status]
+                writer.writerow(row)
         self.merges_path = str(path)
         return path
 

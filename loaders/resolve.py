@@ -18,7 +18,11 @@ Companies, first rule that finds a compatible survivor wins:
 2. ``domain``: the same :func:`~loaders.normalize.normalize_domain` of ``domain``.
 3. ``name``: the same :func:`~loaders.normalize.normalize_company_name`, when exactly one
    compatible survivor has it (two same-named companies with different domains make the name
-   ambiguous, and then nothing is merged by name).
+   ambiguous, and then nothing is merged by name) and nothing contradicts the match: the
+   countries differ where both are known (:func:`~loaders.normalize.normalize_country`), or the
+   legal forms do where both state one (:func:`~loaders.normalize.legal_forms`: 株式会社, (株),
+   ㈱ and KK are one form; Inc. and GmbH are two). A contradicted match is not merged but listed
+   in the merge report as a *proposed* merge with its score; an ``always_merge`` pair confirms it.
 
 Two companies are *incompatible*, and never merged by a rule, when both have non-empty
 normalized domains and none is shared, or both have valid corporate numbers and none is shared.
@@ -75,8 +79,10 @@ from graph_service.domain import (
 from graph_service.errors import ConfigError
 from graph_service.store.base import Store
 from loaders.normalize import (
+    legal_forms,
     normalize_company_name,
     normalize_corporate_number,
+    normalize_country,
     normalize_domain,
     normalize_email,
     normalize_person_name,
@@ -265,6 +271,28 @@ def name_score(a: str, b: str) -> float:
         fuzz.ratio(normalize_person_name(a), normalize_person_name(b)),
         fuzz.token_sort_ratio(_words(a), _words(b)),
     )
+
+
+def _contradicted(ours: list[Record], group: _Group) -> bool:
+    """Whether a name-only match of ``ours`` with ``group`` meets another country or another
+    legal form (where both sides state one)."""
+    mine = [r for r in ours if isinstance(r, Company)]
+    theirs = [r for r in group.records() if isinstance(r, Company)]
+    for a, b in (
+        (_countries(mine), _countries(theirs)),
+        (_forms(mine), _forms(theirs)),
+    ):
+        if a and b and not a & b:
+            return True
+    return False
+
+
+def _countries(companies: list[Company]) -> set[str]:
+    return {normalize_country(c.country) for c in companies if c.country}
+
+
+def _forms(companies: list[Company]) -> set[str]:
+    return {form for c in companies for form in legal_forms(c.name)}
 
 
 def _empty(value: Any) -> bool:
@@ -502,7 +530,12 @@ class EntityResolver:
             candidates = {index.canonical(g) for g in index.by_name.get(name, [])}
             fitting = [g for g in candidates if fits(g)]
             if len(fitting) == 1:
-                return fitting[0], "name", 100.0
+                if not _contradicted(mine, index.groups[fitting[0]]):
+                    return fitting[0], "name", 100.0
+                x = record_id(record)
+                self._merges.append(
+                    Merge(index.kind.value, fitting[0], (x,), "name", 100.0, self._file, True)
+                )
         return None
 
     def _companies_compatible(

@@ -20,7 +20,6 @@ from graph_service.domain import (
     OrgType,
     RelationshipType,
     Role,
-    Seniority,
     Stage,
     TeamRole,
     TouchType,
@@ -36,6 +35,15 @@ from loaders.parsing import (
     parse_rate,
     parse_strength,
     parse_text,
+)
+from loaders.vocabulary import (
+    ACTION_STATUS_LABELS,
+    DIRECTION_LABELS,
+    ORG_TYPE_LABELS,
+    TEAM_ROLE_LABELS,
+    WALLET_SOURCE_LABELS,
+    descriptive_parser,
+    seniority_parser,
 )
 
 
@@ -80,7 +88,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("company_id", required=True, ref=Kind.COMPANIES),
         _c("name", required=True),
         _c("parent_bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("org_type", parse=enum_parser(OrgType)),
+        _c("org_type", parse=descriptive_parser(OrgType, ORG_TYPE_LABELS)),
     ),
     Kind.PEOPLE: (
         _c("person_id", field="id", required=True),
@@ -89,7 +97,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("bu_id", ref=Kind.BUSINESS_UNITS),
         _c("email"),
         _c("title"),
-        _c("seniority", parse=enum_parser(Seniority)),
+        _c("seniority", parse=seniority_parser()),
         _c("reports_to", ref=Kind.PEOPLE),
         _c("left_at", parse=parse_date),
     ),
@@ -109,7 +117,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("member_id", field="id", required=True),
         _c("full_name", required=True),
         _c("email"),
-        _c("team_role", parse=enum_parser(TeamRole)),
+        _c("team_role", parse=descriptive_parser(TeamRole, TEAM_ROLE_LABELS)),
         _c("manager_id", ref=Kind.TEAM),
         _c("region"),
     ),
@@ -144,7 +152,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("person_id", required=True, ref=Kind.PEOPLE),
         _c("type", required=True, parse=enum_parser(TouchType)),
         _c("occurred_at", required=True, parse=parse_datetime),
-        _c("direction", parse=enum_parser(Direction)),
+        _c("direction", parse=descriptive_parser(Direction, DIRECTION_LABELS)),
         _c("deal_id", ref=Kind.DEALS),
         _c("notes"),
     ),
@@ -155,7 +163,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("due_date", required=True, parse=parse_date),
         _c("description", required=True),
         _c("person_id", ref=Kind.PEOPLE),
-        _c("status", parse=enum_parser(ActionStatus)),
+        _c("status", parse=descriptive_parser(ActionStatus, ACTION_STATUS_LABELS)),
     ),
     Kind.WALLET: (
         _c("company_id", required=True, ref=Kind.COMPANIES),
@@ -163,7 +171,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("amount", required=True, parse=parse_amount),
         _c("as_of", required=True, parse=parse_date),
         _c("bu_id", ref=Kind.BUSINESS_UNITS),
-        _c("source", parse=enum_parser(WalletSource)),
+        _c("source", parse=descriptive_parser(WalletSource, WALLET_SOURCE_LABELS)),
         _c("vendor_rank", parse=parse_count),
         _c("vendor_count", parse=parse_count),
         _c("currency", parse=parse_currency),

@@ -42,15 +42,18 @@ def test_report_counts_each_file_read_equals_loaded_plus_rejected(
     files = {f.file: f for f in report.files}
     assert (files["companies.csv"].read, files["companies.csv"].loaded) == (2, 2)
     people = files["people.csv"]
-    assert (people.read, people.loaded, people.rejected) == (4, 1, 3)
+    # an unknown seniority is a warning, not a reject: p4 loads, keeping 'king' as written
+    assert (people.read, people.loaded, people.rejected, people.warned) == (4, 2, 2, 1)
     reasons = {(r.line, r.field): r.reason for r in report.rejects}
     assert reasons == {
         (3, "company_id"): "unknown company id 'c9'",
         (4, "full_name"): "required value is empty",
-        (5, "seniority"): "'king' is not one of: c_level, vp, director, manager, staff",
     }
     assert all(r.file == "people.csv" for r in report.rejects)
-    assert mem.existing_ids(Kind.PEOPLE, ["p1", "p2", "p3", "p4"]) == {"p1"}
+    assert [(w.file, w.line, w.field, w.value) for w in report.warnings] == [
+        ("people.csv", 5, "seniority", "king")
+    ]
+    assert mem.existing_ids(Kind.PEOPLE, ["p1", "p2", "p3", "p4"]) == {"p1", "p4"}
 
 
 def test_missing_required_column_refuses_the_file_and_writes_nothing_of_it(

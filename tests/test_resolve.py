@@ -289,6 +289,7 @@ def test_the_merge_report_is_a_csv(tmp_path: Path, mem: MemoryStore) -> None:
         "rule": "domain",
         "score": "100",
         "file": "companies.csv",
+        "status": "merged",
     }
     assert len(rows) == len(PLANTED)
     assert report.as_dict()["merges_path"] == str(path)

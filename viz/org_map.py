@@ -518,7 +518,7 @@ class _Builder:
                 person.full_name + (" — target" if is_target else ""),
                 *([person.title] if person.title else []),
                 where,
-                *([f"seniority: {person.seniority.value}"] if person.seniority else []),
+                *([f"seniority: {person.seniority}"] if person.seniority else []),
                 "roles:" if role_lines else "no buying role recorded",
                 *role_lines,
                 (

@@ -251,7 +251,8 @@ class Account:
                 id=strawberry.ID(p.id),
                 full_name=p.full_name,
                 title=p.title,
-                seniority=p.seniority,
+                # a level the source spelled in no known way is no level here
+                seniority=p.seniority if isinstance(p.seniority, dm.Seniority) else None,
                 email=p.email,
                 business_unit_id=_id(p.bu_id),
                 reports_to_id=_id(p.reports_to),
