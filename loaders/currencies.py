@@ -127,9 +127,11 @@ class UnratedAmounts:
             per_file.setdefault(index, []).extend((line, field, currency) for line in lines)
         for index in sorted(per_file):
             file_report, rows = self._files[index], sorted(per_file[index])
-            file_report.warned += len(rows)
-            report.warnings.extend(
-                LoadWarning(file_report.file, line, field, cur, unrated_reason(cur, rates_file))
-                for line, field, cur in rows
-            )
+            for line, field, cur in rows:
+                report.warn(
+                    file_report,
+                    LoadWarning(
+                        file_report.file, line, field, cur, unrated_reason(cur, rates_file)
+                    ),
+                )
         report.unrated_currencies = dict(sorted(unrated.items(), key=lambda kv: (-kv[1], kv[0])))
