@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,6 +33,7 @@ from loaders.report import (
     LoadWarning,
     Merge,
     NullObserver,
+    Problem,
     Reject,
 )
 from loaders.resolve import EntityResolver
@@ -150,7 +150,8 @@ class IdentityResolver:
 
 
 def bundle_tables(bundle_dir: Path, encoding: str | None = None) -> list[SourceTable]:
-    """The tables of a native bundle folder, in load order; absent files are skipped.
+    """The tables of a native bundle folder, in load order; absent files are skipped, but a
+    folder with none of them (or an empty one) is refused with :class:`InputFileError`.
 
     ``encoding``: ``None`` (UTF-8, the bundle contract), ``"auto"`` or a codec; see
     :class:`loaders.csvfile.CsvFile`.
@@ -171,6 +172,9 @@ def bundle_tables(bundle_dir: Path, encoding: str | None = None) -> list[SourceT
                     read_rows=lambda path=path: read_rows(path, encoding),  # type: ignore[misc]
                 )
             )
+    if not tables:
+        expected = ", ".join(f"{kind.value}.csv" for kind in Kind)
+        raise InputFileError(str(bundle_dir), f"no bundle files here (expected {expected})")
     return tables
 
 
@@ -187,7 +191,8 @@ def load_bundle(
     """Load every file of a native bundle present in ``bundle_dir`` into ``store``.
 
     Returns the report; files that are absent are skipped. Never raises for bad data: a file that
-    cannot be read at all is reported with its ``error`` and nothing of it is written.
+    cannot be read at all is reported with its ``error`` and nothing of it is written. Raises
+    :class:`InputFileError` only when ``bundle_dir`` is not a folder holding a bundle file.
     """
     return load_tables(
         bundle_tables(bundle_dir, encoding),
@@ -276,11 +281,12 @@ def _load_file(
             writer.drain()
     except InputFileError as exc:
         file_report.error = str(exc)
-    if table.source_columns:
-        names = table.source_columns
-        report.rejects[first_reject:] = [
-            replace(r, field=names.get(r.field, r.field)) for r in report.rejects[first_reject:]
-        ]
+    # A file's rejects in line order (format problems and unknown references are found at
+    # different times), their fields named as in the source file.
+    names = table.source_columns or {}
+    report.rejects[first_reject:] = sorted(
+        (r.renamed(names) for r in report.rejects[first_reject:]), key=lambda r: r.line
+    )
     report.files.append(file_report)
     observer.file_finished(file_report)
 
@@ -315,9 +321,10 @@ def _load_table(
         known.add(kind, forward)
     resolver.begin(table)
     record_type = kind.record_type
-    batch: list[tuple[int, Record]] = []
+    batch: list[tuple[int, Record | dict[str, Any], list[Problem]]] = []
     flagged: dict[int, list[LoadWarning]] = {}  # line -> warnings, once the row is loaded
     rate_ranges = _RateRanges(table.name)
+    supersedes = _Superseded(table, id_column, report, file_report)
 
     def ref(id_: str) -> str:
         return resolver.ref(kind, id_)
@@ -342,13 +349,13 @@ def _load_table(
                 continue
             if id_column is not None and mapped.id != record.id:
                 file_report.merged += 1
+            supersedes.check(line, record)
             if forward:
                 written.add(record.id)
             cycles.add(kind, mapped)
             records.append(mapped)
-            if warnings := flagged.get(line):
-                report.warnings.extend(warnings)
-                file_report.warned += 1
+            for warning in flagged.get(line, ()):
+                report.warn(file_report, warning)
             unrated.note(file_report, line, mapped, table.source_columns)
         writer.submit(kind, records)
         if id_column is not None:
@@ -361,19 +368,19 @@ def _load_table(
     try:
         for line, row in table.read_rows():
             file_report.read += 1
-            parsed = _parse_row(row, columns, table.name, line)
-            if isinstance(parsed, Reject):
-                report.rejects.append(parsed)
-                file_report.rejected += 1
-                continue
-            if warnings := _unflag(parsed, row, columns, table, line):
-                flagged[line] = warnings
-            record = record_type(**parsed)
-            if isinstance(record, FxRate) and (reject := rate_ranges.check(line, record)):
-                report.rejects.append(reject)
-                file_report.rejected += 1
-                continue
-            batch.append((line, record))
+            parsed, problems = _parse_row(row, columns)
+            if problems:
+                # Checked in the batch all the same, so that the reject lists bad references too.
+                batch.append((line, parsed, problems))
+            else:
+                if warnings := _unflag(parsed, row, columns, table, line):
+                    flagged[line] = warnings
+                record = record_type(**parsed)
+                if isinstance(record, FxRate) and (reject := rate_ranges.check(line, record)):
+                    report.rejects.append(reject)
+                    file_report.rejected += 1
+                    continue
+                batch.append((line, record, []))
             if len(batch) >= batch_size:
                 flush()
     finally:
@@ -382,6 +389,43 @@ def _load_table(
         if batch:
             flush()
         known.forget(kind, forward - written)
+
+
+class _Superseded:
+    """Warns of a row with the same identity as an earlier row of its file: the later row
+    replaces the earlier one in the store (both count as loaded), and the warning says which
+    line superseded which."""
+
+    def __init__(
+        self,
+        table: SourceTable,
+        id_column: Column | None,
+        report: LoadReport,
+        file_report: FileReport,
+    ) -> None:
+        self._table = table
+        names = table.source_columns or {}
+        self._field = names.get(id_column.name, id_column.name) if id_column else ""
+        self._report = report
+        self._file_report = file_report
+        self._lines: dict[str, int] = {}
+
+    def check(self, line: int, record: Record) -> None:
+        earlier = self._lines.get(record.id)
+        self._lines[record.id] = line
+        if earlier is None:
+            return
+        what = f"the same {self._field}" if self._field else "the same identity"
+        self._report.warn(
+            self._file_report,
+            LoadWarning(
+                self._table.name,
+                line,
+                self._field,
+                record.id,
+                f"line {earlier} has {what}: this row supersedes line {earlier}",
+            ),
+        )
 
 
 class _RateRanges:
@@ -424,15 +468,15 @@ class _RateRanges:
 
 def _parseable_ids(table: SourceTable, columns: tuple[Column, ...], id_column: Column) -> set[str]:
     ids = set()
-    for line, row in table.read_rows():
-        parsed = _parse_row(row, columns, table.name, line)
-        if not isinstance(parsed, Reject):
+    for _, row in table.read_rows():
+        parsed, problems = _parse_row(row, columns)
+        if not problems:
             ids.add(parsed[id_column.field])
     return ids
 
 
 def _check_refs(
-    batch: list[tuple[int, Record]],
+    batch: list[tuple[int, Record | dict[str, Any], list[Problem]]],
     known: _KnownIds,
     file: str,
     columns: tuple[Column, ...],
@@ -440,32 +484,30 @@ def _check_refs(
     file_report: FileReport,
     resolver: Resolver,
 ) -> list[tuple[int, Record]]:
-    """The rows whose references all exist (a merged id standing for its survivor); the others
-    become rejects."""
+    """The rows that parsed and whose references all exist (a merged id standing for its
+    survivor); the others become rejects, each listing every bad field of its row (format
+    problems and unknown references, in column order)."""
     refs = [c for c in columns if c.ref is not None]
     wanted: dict[Kind, set[str]] = {}
-    for _, record in batch:
+    for _, record, _ in batch:
         for c in refs:
             if (v := _field(record, c.field)) is not None:
                 wanted.setdefault(c.ref, set()).add(resolver.ref(c.ref, v))  # type: ignore[arg-type]
     unknown = {kind: known.missing(kind, ids) for kind, ids in wanted.items()}
+    order = {c.name: i for i, c in enumerate(columns)}
     accepted = []
-    for line, record in batch:
-        bad = next(
-            (
-                c
-                for c in refs
-                if (v := _field(record, c.field)) is not None
-                and resolver.ref(c.ref, v) in unknown[c.ref]  # type: ignore[arg-type, index]
-            ),
-            None,
-        )
-        if bad is None:
+    for line, record, problems in batch:
+        for c in refs:
+            v = _field(record, c.field)
+            if v is not None and resolver.ref(c.ref, v) in unknown[c.ref]:  # type: ignore[arg-type, index]
+                noun = _NOUNS[c.ref] if c.ref else "referenced"
+                problems.append((c.name, str(v), f"unknown {noun} id {str(v)!r}"))
+        if not problems:
+            assert not isinstance(record, dict)  # a row that did not parse has problems
             accepted.append((line, record))
             continue
-        value = str(_field(record, bad.field))
-        noun = _NOUNS[bad.ref] if bad.ref else "referenced"
-        report.rejects.append(Reject(file, line, bad.name, value, f"unknown {noun} id {value!r}"))
+        problems.sort(key=lambda p: order.get(p[0], -1))
+        report.rejects.append(Reject.of(file, line, problems))
         file_report.rejected += 1
     return accepted
 
@@ -495,30 +537,35 @@ def _unflag(
     return warnings
 
 
-def _field(record: Record, name: str) -> Any:
+def _field(record: Record | dict[str, Any], name: str) -> Any:
+    if isinstance(record, dict):
+        return record.get(name)
     return getattr(record, name)
 
 
 def _parse_row(
-    row: dict[str, str | None], columns: tuple[Column, ...], file: str, line: int
-) -> dict[str, Any] | Reject:
-    """The row's record fields, or the first reason it cannot be loaded."""
+    row: dict[str, str | None], columns: tuple[Column, ...]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The row's record fields that parse, and every problem of the row: (field, value,
+    reason) for each required value that is empty and each cell that does not parse (none when
+    the row can be loaded)."""
     values: dict[str, Any] = {}
     if (asked := rejection(row)) is not None:
-        return Reject(file, line, *asked)
+        return values, [asked]
     if None in row:
-        return Reject(file, line, "", "", "more cells than the header has columns")
+        return values, [("", "", "more cells than the header has columns")]
+    problems: list[Problem] = []
     for column in columns:
         raw = (row.get(column.name) or "").strip()
         if not raw:
             if column.required:
-                return Reject(file, line, column.name, "", "required value is empty")
+                problems.append((column.name, "", "required value is empty"))
             continue
         try:
             values[column.field] = column.parse(raw)
         except ValueError as exc:
-            return Reject(file, line, column.name, raw, str(exc))
-    return values
+            problems.append((column.name, raw, str(exc)))
+    return values, problems
 
 
 def read_header(path: Path, encoding: str | None = None) -> list[str]:

@@ -10,9 +10,17 @@
   each cell is read as UTF-8, or as CP932 when it is not UTF-8). Any other name is a Python codec
   (``shift_jis`` and ``sjis`` mean CP932). With ``"auto"`` or a named encoding, a row with bytes
   that do not decode is rejected, not the file.
-- **Quoting** is strict: a row whose quotes are broken (``1,"x"y``, a quote never closed) is
-  rejected with the line it starts on, and reading goes on at the next line.
+- **Quoting** is strict: a row whose quotes are broken (``1,"x"y``) is rejected with the line
+  it starts on, and reading goes on at the next line.
+- **Every physical line is accounted for.** A quoted cell may span line breaks, but a record may
+  span at most :data:`MAX_RECORD_LINES` lines. A quoted cell still open after that many lines, or
+  at the end of the file, and a record spanning several lines that turns out malformed, reject
+  every line they swallowed, each with its own line number (the first names the problem, the
+  others the line that opened it); reading goes on after the last of them.
 - **Extra cells**: a row with more cells than the header has columns is rejected.
+- **Only regular files** are read: a FIFO, a device or a folder is refused (never waited on),
+  and so is a file whose bytes are not text in the encoding given (``--encoding utf-16`` on a
+  UTF-8 file).
 
 A row to reject carries the keys :data:`REJECT_REASON` (and :data:`REJECT_FIELD`,
 :data:`REJECT_VALUE`); the bundle loader turns it into a reject row (file, line, field, value,
@@ -23,7 +31,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
+import stat as stat_mode
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +64,10 @@ _ALIASES = {
 }
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _CHUNK = 1 << 20
+
+#: The most physical lines one record may span: a quoted cell may hold at most
+#: ``MAX_RECORD_LINES - 1`` line breaks. A quote still open after that is taken as broken.
+MAX_RECORD_LINES = 100
 
 Row = dict[str, str | None]
 
@@ -86,11 +100,21 @@ def detect_encoding(path: Path) -> str:
 
     Reads the file once in chunks; the result is cached while the file is unchanged.
     """
+    stat = regular_file(path)
+    return _detect(path, stat.st_size, stat.st_mtime_ns)
+
+
+def regular_file(path: Path) -> os.stat_result:
+    """``path``'s status, or :class:`InputFileError` if it is not a regular file that exists
+    (a FIFO would block the load until something writes to it: it is refused, not opened)."""
     try:
         stat = path.stat()
     except OSError as exc:
         raise InputFileError(path.name, f"cannot read: {exc.strerror}") from None
-    return _detect(path, stat.st_size, stat.st_mtime_ns)
+    if not stat_mode.S_ISREG(stat.st_mode):
+        what = "a folder" if stat_mode.S_ISDIR(stat.st_mode) else "a FIFO, socket or device"
+        raise InputFileError(path.name, f"not a regular file ({what}); refused")
+    return stat
 
 
 @lru_cache(maxsize=256)
@@ -145,6 +169,7 @@ class CsvFile:
     def _open(self) -> IO[str]:
         encoding = self.encoding()
         codec = "utf-8-sig" if encoding == MIXED else encoding
+        regular_file(self.path)
         try:
             return self.path.open(encoding=codec, errors="surrogateescape", newline="")
         except OSError as exc:
@@ -171,6 +196,8 @@ class CsvFile:
                 header = next(csv.reader(fh, strict=True), None)
             except csv.Error as exc:
                 raise InputFileError(self.name, f"line 1: malformed CSV header ({exc})") from None
+            except UnicodeError as exc:
+                raise self._not_text(exc) from None
             except OSError as exc:
                 raise InputFileError(self.name, f"cannot read: {exc.strerror}") from None
         if not header:
@@ -187,27 +214,47 @@ class CsvFile:
             names.append(decoded.strip())
         return names
 
+    def _not_text(self, exc: UnicodeError) -> InputFileError:
+        """The error for a file the codec cannot read at all (UTF-16 without a byte-order mark,
+        a truncated code unit): named, never a traceback."""
+        reason = getattr(exc, "reason", None) or str(exc)
+        return InputFileError(
+            self.name, f"not {self.encoding()} text ({reason}); pass the file's encoding"
+        )
+
     def rows(self) -> Iterator[tuple[int, Row]]:
         """Data rows with the 1-based line each starts on; blank lines are skipped."""
+        for first, _last, row in self.records():
+            yield first, row
+
+    def records(self) -> Iterator[tuple[int, int, Row]]:
+        """Data rows with the first and last physical line each spans (blank lines between rows
+        are skipped). Every non-blank line after the header lies in exactly one of them: a
+        record that cannot be read rejects each line it took, one reject row per line."""
         names = self.header()
         with self._open() as fh:
-            reader = csv.reader(fh, strict=True)
+            span = _Span()
+            reader = csv.reader(_lines(fh, span), strict=True)
             first = True
-            start = 1
             while True:
+                span.start()
                 try:
                     cells = next(reader)
                 except StopIteration:
                     return
-                except csv.Error as exc:
-                    yield start, _broken_row(exc, start, reader.line_num)
-                    start = reader.line_num + 1
+                except _RecordTooLong:
+                    yield from _swallowed(span, _too_long(span.first))
+                    reader = csv.reader(_lines(fh, span), strict=True)
                     continue
+                except csv.Error as exc:
+                    yield from _swallowed(span, _broken(exc, span))
+                    continue
+                except UnicodeError as exc:
+                    raise self._not_text(exc) from None
                 if first:
                     first = False
                 elif cells:
-                    yield start, self._row(names, cells, start)
-                start = reader.line_num + 1
+                    yield span.first, span.last, self._row(names, cells, span.first)
 
     def _row(self, names: list[str], cells: list[str], line: int) -> Row:
         if len(cells) == len(names) and not _SURROGATE.search("".join(cells)):
@@ -235,16 +282,64 @@ def _reject(reason: str, field: str = "", value: str = "") -> Row:
     return {REJECT_REASON: reason, REJECT_FIELD: field, REJECT_VALUE: value}
 
 
-def _broken_row(exc: csv.Error, start: int, end: int) -> Row:
+class _RecordTooLong(Exception):
+    """A record ran over :data:`MAX_RECORD_LINES` lines (raised through the csv reader)."""
+
+
+class _Span:
+    """The physical lines the record being read has taken so far: ``first`` to ``last``."""
+
+    __slots__ = ("first", "last")
+
+    def __init__(self) -> None:
+        self.first = 1
+        self.last = 0
+
+    def start(self) -> None:
+        self.first = self.last + 1
+
+    @property
+    def lines(self) -> int:
+        return self.last - self.first + 1
+
+
+def _lines(fh: IO[str], span: _Span) -> Iterator[str]:
+    """The lines of ``fh`` as the csv reader pulls them, counted into ``span``; refuses a line
+    that would make the record longer than :data:`MAX_RECORD_LINES`."""
+    while True:
+        if span.lines >= MAX_RECORD_LINES:
+            raise _RecordTooLong
+        text = fh.readline()
+        if not text:
+            return
+        span.last += 1
+        yield text
+
+
+def _too_long(first: int) -> str:
+    return (
+        f"a quoted cell opened on line {first} is still open after {MAX_RECORD_LINES} lines "
+        "(a cell may hold at most "
+        f"{MAX_RECORD_LINES - 1} line breaks); check the quotes"
+    )
+
+
+def _broken(exc: csv.Error, span: _Span) -> str:
     text = str(exc)
     if "unexpected end of data" in text:
-        lines = f"line {start}" if end <= start else f"lines {start}-{end}"
-        return _reject(
-            f"a quoted cell is never closed: {lines} could not be read as rows (check the quotes)"
-        )
+        return f"a quoted cell opened on line {span.first} is never closed; check the quotes"
     if "field larger than field limit" in text:
-        return _reject(f"a cell is longer than {csv.field_size_limit():,} characters")
-    return _reject(f"malformed CSV ({text}); check the quotes")
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    where = f" on line {span.last}" if span.last > span.first else ""
+    return f"malformed CSV ({text}){where}; check the quotes"
+
+
+def _swallowed(span: _Span, reason: str) -> Iterator[tuple[int, int, Row]]:
+    """One reject row per line of a record that cannot be read: the first with ``reason``, the
+    others naming the line the record started on."""
+    yield span.first, span.first, _reject(reason)
+    for line in range(span.first + 1, span.last + 1):
+        yield line, line, _reject(f"read as part of the broken record on line {span.first}")
 
 
 def rejection(row: Row) -> tuple[str, str, str] | None:

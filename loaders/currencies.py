@@ -125,14 +125,13 @@ class UnratedAmounts:
                 continue
             unrated[currency] += len(lines)
             per_file.setdefault(index, []).extend((line, field, currency) for line in lines)
-        # A row already warned about (a value of a descriptive field) is counted once.
-        already = {(w.file, w.line) for w in report.warnings}
         for index in sorted(per_file):
             file_report, rows = self._files[index], sorted(per_file[index])
-            rows_lines = {line for line, _, _ in rows}
-            file_report.warned += sum((file_report.file, n) not in already for n in rows_lines)
-            report.warnings.extend(
-                LoadWarning(file_report.file, line, field, cur, unrated_reason(cur, rates_file))
-                for line, field, cur in rows
-            )
+            for line, field, cur in rows:
+                report.warn(
+                    file_report,
+                    LoadWarning(
+                        file_report.file, line, field, cur, unrated_reason(cur, rates_file)
+                    ),
+                )
         report.unrated_currencies = dict(sorted(unrated.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -5,20 +5,48 @@ merge entity resolution made (a merged row counts as loaded, onto its survivor).
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
+
+#: One thing wrong with a row: (field, value, reason).
+Problem = tuple[str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """One input row that was not loaded, and why. ``line`` is the 1-based line in the file."""
+    """One input row that was not loaded, and why. ``line`` is the 1-based line in the file.
+
+    ``field``, ``value`` and ``reason`` are the first problem found; ``more`` holds the others
+    (every bad field of the row is listed, each once), see :attr:`problems`.
+    """
 
     file: str
     line: int
     field: str
     value: str
     reason: str
+    more: tuple[Problem, ...] = ()
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem of the row, the first one first."""
+        return ((self.field, self.value, self.reason), *self.more)
+
+    def renamed(self, names: Mapping[str, str]) -> Reject:
+        """The reject with its fields named by ``names`` (bundle column -> source column)."""
+        return replace(
+            self,
+            field=names.get(self.field, self.field),
+            more=tuple((names.get(f, f), v, r) for f, v, r in self.more),
+        )
+
+    @classmethod
+    def of(cls, file: str, line: int, problems: list[Problem]) -> Reject:
+        """The reject of a row with ``problems`` (at least one)."""
+        (field, value, reason), *more = problems
+        return cls(file, line, field, value, reason, tuple(more))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +101,16 @@ class FileReport:
     loaded: int = 0
     rejected: int = 0
     merged: int = 0  # loaded rows that entity resolution put onto another record's id
-    warned: int = 0  # loaded rows with a warning (each has one at most)
+    warned: int = 0  # loaded rows with at least one warning
     error: str | None = None
     extra_columns: list[str] = field(default_factory=list)
+    _warned_lines: set[int] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def count_warning(self, line: int) -> None:
+        """Count the row on ``line`` as warned (once, however many warnings it has)."""
+        if line not in self._warned_lines:
+            self._warned_lines.add(line)
+            self.warned += 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -130,14 +165,21 @@ class LoadReport:
             "unrated_currencies": dict(self.unrated_currencies),
         }
 
+    def warn(self, file_report: FileReport, warning: LoadWarning) -> None:
+        """Add ``warning`` on a loaded row of ``file_report``'s file, counting the row."""
+        self.warnings.append(warning)
+        file_report.count_warning(warning.line)
+
     def write_rejects(self, path: Path) -> Path:
-        """Write the reject report as CSV (file, line, field, value, reason)."""
+        """Write the reject report as CSV (file, line, field, value, reason): one line per
+        problem, so a row with several bad fields has a line for each."""
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["file", "line", "field", "value", "reason"])
             for r in self.rejects:
-                writer.writerow([r.file, r.line, r.field, r.value, r.reason])
+                for field_, value, reason in r.problems:
+                    writer.writerow([r.file, r.line, field_, value, reason])
         self.rejects_path = str(path)
         return path
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from graph_service.domain import Kind
 from graph_service.errors import InputFileError
 from graph_service.store.memory import MemoryStore
-from loaders.bundle import load_bundle
+from loaders.bundle import IdentityResolver, load_bundle
 
 
 def write(dir_: Path, name: str, text: str, encoding: str = "utf-8") -> None:
@@ -199,3 +199,74 @@ def test_a_row_referring_to_a_company_rejected_earlier_in_the_load_is_rejected_t
         ("people.csv", 2, "company_id"),
     ]
     assert mem.existing_ids(Kind.PEOPLE, ["p1", "p2"]) == {"p2"}
+
+
+def test_a_rejected_row_lists_every_bad_field_not_only_the_first(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
+    b = tmp_path / "b"
+    write(b, "companies.csv", COMPANIES)
+    write(
+        b,
+        "people.csv",
+        "person_id,company_id,full_name,bu_id,left_at,reports_to\n"
+        "p1,c9,,bu9,31/12/2025,p8\np2,c1,Ann,,,\n",
+    )
+    report = load_bundle(b, mem)
+    people = next(f for f in report.files if f.file == "people.csv")
+    assert (people.read, people.loaded, people.rejected) == (2, 1, 1)
+    (reject,) = report.rejects
+    assert [(field, value) for field, value, _ in reject.problems] == [
+        ("company_id", "c9"),
+        ("full_name", ""),
+        ("bu_id", "bu9"),
+        ("reports_to", "p8"),
+        ("left_at", "31/12/2025"),
+    ]
+    lines = report.write_rejects(tmp_path / "rejects.csv").read_text().splitlines()
+    assert lines[1:] == [
+        "people.csv,2,company_id,c9,unknown company id 'c9'",
+        "people.csv,2,full_name,,required value is empty",
+        "people.csv,2,bu_id,bu9,unknown business unit id 'bu9'",
+        "people.csv,2,reports_to,p8,unknown person id 'p8'",
+        "people.csv,2,left_at,31/12/2025,not a date: '31/12/2025' (use YYYY-MM-DD)",
+    ]
+
+
+def test_a_second_row_with_the_same_id_is_a_warning_naming_both_lines(
+    tmp_path: Path, mem: MemoryStore
+) -> None:
+    b = tmp_path / "b"
+    write(b, "companies.csv", "company_id,name\nc1,Acme\nc2,Beta\nc1,Acme Holdings\nc1,Acme KK\n")
+    write(b, "business_units.csv", "bu_id,company_id,name\nbu1,c1,Sales\n")
+    write(b, "people.csv", "person_id,company_id,full_name\np1,c1,Ann\n")
+    write(b, "buying_roles.csv", "person_id,role,bu_id\np1,decider,bu1\np1,Decider,bu1\n")
+    report = load_bundle(b, mem, resolver=IdentityResolver())
+    files = {f.file: f for f in report.files}
+    assert (files["companies.csv"].loaded, files["companies.csv"].warned) == (4, 2)
+    assert [(w.file, w.line, w.field, w.value, w.reason) for w in report.warnings] == [
+        (
+            "companies.csv",
+            4,
+            "company_id",
+            "c1",
+            "line 2 has the same company_id: this row supersedes line 2",
+        ),
+        (
+            "companies.csv",
+            5,
+            "company_id",
+            "c1",
+            "line 4 has the same company_id: this row supersedes line 4",
+        ),
+        (
+            "buying_roles.csv",
+            3,
+            "",
+            "p1|decider|bu1",
+            "line 2 has the same identity: this row supersedes line 2",
+        ),
+    ]
+    view = mem.account("c1")
+    assert view is not None and view.company.name == "Acme KK"
+    assert load_bundle(b, mem, resolver=IdentityResolver()).warnings == report.warnings

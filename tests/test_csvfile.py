@@ -3,16 +3,17 @@ undecodable bytes become reject rows (file, line, field, reason), never a traceb
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph_service.errors import ConfigError
+from graph_service.errors import ConfigError, InputFileError
 from graph_service.store.memory import MemoryStore
 from loaders.bundle import load_bundle
-from loaders.csvfile import CsvFile, detect_encoding, rejection
+from loaders.csvfile import MAX_RECORD_LINES, CsvFile, detect_encoding, rejection
 
 JAPANESE = "company_id,name\nc1,株式会社さくら\nc2,髙橋商店\n"
 
@@ -77,17 +78,74 @@ def test_a_cell_with_a_stray_quote_rejects_that_row_only(tmp_path: Path) -> None
     assert (next_line, good["name"]) == (3, "Beta")
 
 
-def test_a_quote_never_closed_is_one_reject_naming_the_lines_it_swallowed(
+def test_a_quote_never_closed_rejects_each_line_it_swallowed_with_its_number(
     tmp_path: Path,
 ) -> None:
     path = write(tmp_path / "c.csv", b'company_id,name\nc1,Acme\nc2,"Beta\nc3,Gamma\nc4,Delta\n')
     result = rows(path)
     assert result[0] == (2, {"company_id": "c1", "name": "Acme"})
-    line, bad = result[1]
-    assert line == 3
-    assert (rejection(bad) or ("", "", ""))[2].startswith(
-        "a quoted cell is never closed: lines 3-5"
-    )
+    reasons = [(line, (rejection(bad) or ("", "", ""))[2]) for line, bad in result[1:]]
+    assert reasons == [
+        (3, "a quoted cell opened on line 3 is never closed; check the quotes"),
+        (4, "read as part of the broken record on line 3"),
+        (5, "read as part of the broken record on line 3"),
+    ]
+
+
+def test_an_unclosed_quote_costs_every_later_row_a_reject_never_a_silent_loss(
+    tmp_path: Path,
+) -> None:
+    """27 rows, a quote left open on the 5th: the report said read 5, loaded 4, rejected 1."""
+    body = [f"c{i},Company {i}" for i in range(1, 28)]
+    body[4] = 'c5,"Company 5'
+    write(tmp_path / "b" / "companies.csv", ("company_id,name\n" + "\n".join(body) + "\n").encode())
+    store = MemoryStore(tmp_path / "data")
+    try:
+        report = load_bundle(tmp_path / "b", store)
+    finally:
+        store.close()
+    f = report.files[0]
+    assert (f.read, f.loaded, f.rejected) == (27, 4, 23)
+    assert [r.line for r in report.rejects] == list(range(6, 29))
+
+
+def test_a_quote_open_past_the_line_limit_rejects_those_lines_and_reading_goes_on(
+    tmp_path: Path,
+) -> None:
+    swallowed = b"".join(b"c%d,Name\n" % i for i in range(MAX_RECORD_LINES + 10))
+    path = write(tmp_path / "c.csv", b'company_id,name\nc0,"Open\n' + swallowed)
+    result = list(CsvFile(path).records())
+    rejected = [first for first, _, row in result if rejection(row)]
+    assert rejected == list(range(2, 2 + MAX_RECORD_LINES))
+    assert "still open after 100 lines" in (rejection(result[0][2]) or ("", "", ""))[2]
+    loaded = [first for first, _, row in result if not rejection(row)]
+    assert loaded == list(range(2 + MAX_RECORD_LINES, 2 + MAX_RECORD_LINES + 11))
+
+
+def test_a_quoted_cell_may_span_lines_within_the_limit(tmp_path: Path) -> None:
+    notes = "\n".join(f"line {i}" for i in range(MAX_RECORD_LINES - 1))
+    path = write(tmp_path / "c.csv", f'company_id,name\nc1,"{notes}"\nc2,Beta\n'.encode())
+    assert [(f, last, row["name"]) for f, last, row in CsvFile(path).records()] == [
+        (2, MAX_RECORD_LINES, notes),
+        (MAX_RECORD_LINES + 1, MAX_RECORD_LINES + 1, "Beta"),
+    ]
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "companies.csv"
+    os.mkfifo(fifo)
+    for encoding in (None, "auto", "cp932"):
+        with pytest.raises(InputFileError, match="not a regular file"):
+            CsvFile(fifo, encoding).header()
+
+
+def test_utf16_asked_of_a_file_that_is_not_utf16_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "companies.csv", b"company_id,name\nc1,Acme\n")
+    with pytest.raises(InputFileError, match=r"companies\.csv: not utf-16 text .*encoding"):
+        CsvFile(path, "utf-16").header()
+    odd = write(tmp_path / "odd.csv", "company_id,name\nc1,Acme\n".encode("utf-16") + b"x")
+    with pytest.raises(InputFileError, match=r"odd\.csv: not utf-16 text"):
+        list(CsvFile(odd, "utf-16").rows())
 
 
 def test_the_bundle_loader_reports_bad_quoting_as_a_reject_not_a_traceback(

@@ -64,7 +64,9 @@ class ExportDir:
             raise InputFileError(str(path), "not a directory")
         self.encoding = encoding
         self.preset = preset
-        self._files = {p.name.casefold(): p for p in sorted(self.path.iterdir()) if p.is_file()}
+        # Anything but a folder is a candidate: a FIFO named like an export file is then
+        # refused when read (loaders.csvfile.regular_file), never skipped or waited on.
+        self._files = {p.name.casefold(): p for p in sorted(self.path.iterdir()) if not p.is_dir()}
 
     def find(self, *names: str, contains: str | None = None) -> Source | None:
         """The first file named one of ``names`` (any case), else the only ``.csv`` whose name
