@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -363,3 +365,25 @@ def normalize_person_name(name: str) -> str:
     'maryannobrien'
     """
     return unicodedata.normalize("NFKC", _NON_WORD.sub("", _nfkc_fold(name)))
+
+
+V = TypeVar("V")
+_WORDS = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def first_keyword(keywords: Iterable[tuple[str, V]], text: str) -> V | None:
+    """The value of the first keyword found in ``text``: a short Latin keyword (up to four
+    letters, such as ``vp`` or ``cxo``) must be a whole word, a longer one may be part of a
+    word (``negotiat``) and a Japanese one may stand anywhere.
+
+    >>> first_keyword([("vp", 1), ("president", 2)], "Senior VP, Sales")
+    1
+    >>> first_keyword([("vp", 1)], "MVP program") is None
+    True
+    """
+    key = normalize_key(text)
+    words = set(_WORDS.split(unicodedata.normalize("NFKC", text).casefold()))
+    for word, value in keywords:
+        if (word in words) if (word.isascii() and len(word) <= 4) else (word in key):
+            return value
+    return None

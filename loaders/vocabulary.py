@@ -15,7 +15,6 @@ full-width/half-width do not matter). Every function here is total.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import TypeVar
@@ -28,7 +27,7 @@ from graph_service.domain import (
     TeamRole,
     WalletSource,
 )
-from loaders.normalize import normalize_key
+from loaders.normalize import first_keyword, normalize_key
 from loaders.parsing import Flagged
 
 E = TypeVar("E", bound=StrEnum)
@@ -39,18 +38,6 @@ def _keyed(enum: type[E], table: Mapping[str, E]) -> dict[str, E]:
     keyed = {normalize_key(e.value): e for e in enum}
     keyed.update({normalize_key(k): v for k, v in table.items()})
     return keyed
-
-
-def _keyword(keywords: tuple[tuple[str, E], ...], text: str) -> E | None:
-    """The value of the first keyword found in ``text``: a short Latin keyword (up to four
-    letters, such as ``vp`` or ``cxo``) must be a whole word, a longer one may be part of a
-    word and a Japanese one may stand anywhere."""
-    key = normalize_key(text)
-    words = set(_WORDS.split(unicodedata.normalize("NFKC", text).casefold()))
-    for word, value in keywords:
-        if (word in words) if (word.isascii() and len(word) <= 4) else (word in key):
-            return value
-    return None
 
 
 # -- seniority ---------------------------------------------------------------------------------
@@ -196,7 +183,7 @@ def seniority_level(label: str) -> Seniority | None:
     (<Seniority.VP: 'vp'>, True)
     """
     found = SENIORITY_LABELS.get(normalize_key(label))
-    return found if found is not None else _keyword(SENIORITY_KEYWORDS, label)
+    return found if found is not None else first_keyword(SENIORITY_KEYWORDS, label)
 
 
 # -- the other descriptive fields --------------------------------------------------------------

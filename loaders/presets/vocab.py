@@ -10,12 +10,11 @@ string and never raises.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import TypeVar
 
 from graph_service.domain import Role, Seniority, Stage, TeamRole, TouchType
-from loaders.normalize import normalize_key
+from loaders.normalize import first_keyword, normalize_key
 
 V = TypeVar("V")
 _WORDS = re.compile(r"[\W_]+", re.UNICODE)
@@ -23,18 +22,6 @@ _WORDS = re.compile(r"[\W_]+", re.UNICODE)
 
 def _keyed(table: Mapping[str, V]) -> dict[str, V]:
     return {normalize_key(k): v for k, v in table.items()}
-
-
-def _first(keywords: tuple[tuple[str, V], ...], text: str) -> V | None:
-    """The value of the first keyword found in ``text``: a short Latin keyword (up to four
-    letters, such as ``vp`` or ``cto``) must be a whole word, a longer one may be part of a word
-    (``negotiat``) and a Japanese one anywhere."""
-    key = normalize_key(text)
-    words = set(_WORDS.split(unicodedata.normalize("NFKC", text).casefold()))
-    for word, value in keywords:
-        if (word in words) if (word.isascii() and len(word) <= 4) else (word in key):
-            return value
-    return None
 
 
 # -- deal stages -------------------------------------------------------------------------------
@@ -111,7 +98,7 @@ _MAVEN_STAGES = _keyed(MAVEN_STAGES)
 
 
 def _keyword_stage(label: str) -> Stage | None:
-    return _first(STAGE_KEYWORDS, label)
+    return first_keyword(STAGE_KEYWORDS, label)
 
 
 def maven_stage(label: str) -> Stage | None:
@@ -328,7 +315,7 @@ def touch_type(types: tuple[str, ...], subject: str, default: TouchType | None) 
             return None
         if isinstance(found, TouchType):
             return found
-    return _first(SUBJECT_KEYWORDS, subject) or default
+    return first_keyword(SUBJECT_KEYWORDS, subject) or default
 
 
 # -- our team and their titles -----------------------------------------------------------------
@@ -377,7 +364,7 @@ def team_role(label: str) -> TeamRole | None:
     key = normalize_key(label)
     if key in {t.value for t in TeamRole}:
         return TeamRole(key)
-    return _first(TEAM_ROLE_KEYWORDS, label)
+    return first_keyword(TEAM_ROLE_KEYWORDS, label)
 
 
 #: Words in a contact's job title that tell their seniority, in order (English and Japanese).
@@ -418,4 +405,4 @@ def seniority_from_title(title: str) -> Seniority | None:
     key = normalize_key(title)
     if "vicepresident" in key or "執行役員" in key:
         return Seniority.VP
-    return _first(SENIORITY_KEYWORDS, title)
+    return first_keyword(SENIORITY_KEYWORDS, title)
