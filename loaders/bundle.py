@@ -26,7 +26,7 @@ from loaders.csvfile import CsvFile, canonical_encoding, rejection
 from loaders.currencies import RATES_FILE, UnratedAmounts
 from loaders.report import FileReport, LoadObserver, LoadReport, Merge, NullObserver, Reject
 from loaders.resolve import EntityResolver
-from loaders.tables import COLUMNS, Column, Rows, SourceTable
+from loaders.tables import COLUMNS, Column, Rows, SourceTable, record_problem
 
 _NOUNS: dict[Kind, str] = {
     Kind.COMPANIES: "company",
@@ -328,6 +328,10 @@ def _load_table(
             record = record_type(**parsed)
             if isinstance(record, FxRate) and (reject := rate_ranges.check(line, record)):
                 report.rejects.append(reject)
+                file_report.rejected += 1
+                continue
+            if (problem := record_problem(record)) is not None:
+                report.rejects.append(Reject(table.name, line, *problem))
                 file_report.rejected += 1
                 continue
             batch.append((line, record))
