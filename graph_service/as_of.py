@@ -8,6 +8,9 @@ Cypher implements the same rules (the conformance suite holds the two equal).
 * A day is **in the window** of ``days`` days up to ``as_of`` when
   ``as_of - days < day <= as_of`` (the as-of day included, the first day excluded).
 * A person **has left** on ``as_of`` when their ``left_at`` is on or before it.
+* A buying role is **held** on ``as_of`` when ``since <= as_of < until``: from its ``since``
+  day included (no ``since``: held from the start) to its ``until`` day excluded (no
+  ``until``: still held). ``until`` is the first day it is no longer held.
 * A deal is **open** on ``as_of`` when its stage is open and it was created on or before it
   (or has no created date).
 * The **latest estimates** on ``as_of`` are, per (company, unit, category), the wallet
@@ -19,6 +22,10 @@ Cypher implements the same rules (the conformance suite holds the two equal).
 True
 >>> in_window(date(2026, 8, 22), date(2026, 11, 20), 90)  # exactly 90 days before: outside
 False
+>>> from graph_service.domain import BuyingRole, Role
+>>> role = BuyingRole("p-1", Role.USER, since=date(2026, 8, 3), until=date(2026, 10, 1))
+>>> [role_held_on(role, d) for d in (date(2026, 8, 2), date(2026, 8, 3), date(2026, 10, 1))]
+[False, True, False]
 """
 
 from __future__ import annotations
@@ -27,7 +34,15 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
-from graph_service.domain import Deal, PathPerson, Person, Touch, TouchMark, WalletEstimate
+from graph_service.domain import (
+    BuyingRole,
+    Deal,
+    PathPerson,
+    Person,
+    Touch,
+    TouchMark,
+    WalletEstimate,
+)
 
 #: A full touch record or its compact form; strength and engagement read only day, type and
 #: direction.
@@ -47,6 +62,19 @@ def in_window(day: date, as_of: date, days: int) -> bool:
 def has_left(person: Person | PathPerson, as_of: date) -> bool:
     """Whether the person left the company on or before ``as_of``."""
     return person.left_at is not None and person.left_at <= as_of
+
+
+def role_held_on(role: BuyingRole, as_of: date) -> bool:
+    """Whether the role is held on ``as_of``: ``since <= as_of < until``, open-ended where
+    either is unknown."""
+    return (role.since is None or role.since <= as_of) and (
+        role.until is None or as_of < role.until
+    )
+
+
+def roles_held_on(roles: Iterable[BuyingRole], as_of: date) -> list[BuyingRole]:
+    """The roles of ``roles`` held on ``as_of`` (:func:`role_held_on`), in their order."""
+    return [r for r in roles if role_held_on(r, as_of)]
 
 
 def is_open_at(deal: Deal, as_of: date) -> bool:

@@ -10,7 +10,7 @@ Graph shape (labels and relationship types; see ``docs/model.md``)::
     (BusinessUnit)-[:PART_OF]->(Company)      (BusinessUnit)-[:CHILD_OF]->(BusinessUnit)
     (Person)-[:WORKS_AT]->(Company)           (Person)-[:IN_UNIT]->(BusinessUnit)
     (Person)-[:REPORTS_TO]->(Person)
-    (Person)-[:HAS_ROLE {role, since}]->(Company|BusinessUnit)
+    (Person)-[:HAS_ROLE {role, since, until}]->(Company|BusinessUnit)
     (Person)-[:INFLUENCES|WORKED_WITH|KNOWS {strength}]->(Person)
     (TeamMember)-[:REPORTS_TO]->(TeamMember)  (TeamMember)-[:ON_ACCOUNT_TEAM {role}]->(Company)
     (Deal)-[:FOR]->(Company)  (Deal)-[:IN_UNIT]->(BusinessUnit)  (Deal)-[:OWNED_BY]->(TeamMember)
@@ -191,7 +191,8 @@ class BuyingRole:
     """A person's role in a buying decision, for the whole company or one business unit.
 
     Its identity is (person, role, scope): the same person may be the decider for one unit and
-    an influencer company-wide.
+    an influencer company-wide. The role is held from ``since`` (None: for as long as we know)
+    until the day before ``until`` (None: still held); see :func:`graph_service.as_of.role_held_on`.
     """
 
     label: ClassVar[str] = "HAS_ROLE"
@@ -199,6 +200,7 @@ class BuyingRole:
     role: Role
     bu_id: str | None = None
     since: date | None = None
+    until: date | None = None
 
     @property
     def id(self) -> str:

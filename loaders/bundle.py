@@ -37,7 +37,7 @@ from loaders.report import (
     Reject,
 )
 from loaders.resolve import EntityResolver
-from loaders.tables import COLUMNS, Column, Rows, SourceTable
+from loaders.tables import COLUMNS, Column, Rows, SourceTable, record_problem
 
 _NOUNS: dict[Kind, str] = {
     Kind.COMPANIES: "company",
@@ -378,6 +378,10 @@ def _load_table(
                 record = record_type(**parsed)
                 if isinstance(record, FxRate) and (reject := rate_ranges.check(line, record)):
                     report.rejects.append(reject)
+                    file_report.rejected += 1
+                    continue
+                if (problem := record_problem(record)) is not None:
+                    report.rejects.append(Reject(table.name, line, *problem))
                     file_report.rejected += 1
                     continue
                 batch.append((line, record, []))

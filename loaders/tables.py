@@ -15,6 +15,7 @@ from typing import Any
 
 from graph_service.domain import (
     ActionStatus,
+    BuyingRole,
     Direction,
     Kind,
     OrgType,
@@ -106,6 +107,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("role", required=True, parse=enum_parser(Role)),
         _c("bu_id", ref=Kind.BUSINESS_UNITS),
         _c("since", parse=parse_date),
+        _c("until", parse=parse_date),
     ),
     Kind.RELATIONSHIPS: (
         _c("from_person_id", required=True, ref=Kind.PEOPLE),
@@ -183,6 +185,25 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("valid_to", parse=parse_date),
     ),
 }
+
+
+def record_problem(record: object) -> tuple[str, str, str] | None:
+    """What makes a parsed row's record contradict itself, as (column, value, reason), or None.
+
+    A buying role's ``until`` (the first day it is no longer held) must be after its ``since``.
+    """
+    if (
+        isinstance(record, BuyingRole)
+        and record.since is not None
+        and record.until is not None
+        and record.until <= record.since
+    ):
+        return (
+            "until",
+            record.until.isoformat(),
+            f"until must be after since ({record.since.isoformat()})",
+        )
+    return None
 
 
 Rows = Iterator[tuple[int, dict[str, str | None]]]

@@ -164,3 +164,35 @@ def test_p16_is_a_stale_decider(demo: Store) -> None:
     assert "p-16" in [c["personId"] for c in proposal["contacts"]]
     touches = run(demo, NEXT_TOUCHES, id="c-02")["nextBestTouches"]["touches"]
     assert {"role": "DECIDER", "status": "COLD", "personId": "p-16"} in touches
+
+
+UNIT_GAPS = """query ($id: ID!, $asOf: Date) { coverageGaps(accountId: $id, asOf: $asOf) {
+  ... on CoverageGaps { businessUnits { businessUnitId score
+    roles { role status engagedPersonIds coldPersonIds } } } } }"""
+
+
+def test_p09_is_bu02s_user_only_from_the_day_the_role_began(demo: Store) -> None:
+    """p-09 (山口 翔) became 生産技術部's user on 2026-08-03: two months earlier bu-02 has no
+    user at all (0.625, not 0.75 with p-09 counted as a cold one); on the demo's day, an
+    engaged one."""
+
+    def bu02(as_of: date) -> dict[str, Any]:
+        data = run(demo, UNIT_GAPS, id="c-01", asOf=as_of.isoformat())["coverageGaps"]
+        row: dict[str, Any] = next(
+            u for u in data["businessUnits"] if u["businessUnitId"] == "bu-02"
+        )
+        return row
+
+    before = bu02(date(2026, 6, 1))
+    user = next(r for r in before["roles"] if r["role"] == "USER")
+    assert user == {
+        "role": "USER",
+        "status": "MISSING",
+        "engagedPersonIds": [],
+        "coldPersonIds": [],
+    }
+    assert before["score"] == 0.625
+    now = bu02(DEMO_AS_OF)
+    user = next(r for r in now["roles"] if r["role"] == "USER")
+    assert (user["status"], user["engagedPersonIds"]) == ("ENGAGED", ["p-09"])
+    assert now["score"] == 1.0

@@ -56,7 +56,7 @@ from graph_service.analytics.paths import (
     path_graph,
     person_node,
 )
-from graph_service.as_of import has_left, touch_day
+from graph_service.as_of import has_left, role_held_on, touch_day
 from graph_service.domain import (
     AccountView,
     BusinessUnit,
@@ -356,7 +356,8 @@ class _Builder:
         self.units: dict[str, BusinessUnit] = {u.id: u for v in views for u in v.business_units}
         self.touches: dict[str, Touch] = {t.id: t for v in views for t in v.touches}
         self.roles: dict[str, list[BuyingRole]] = defaultdict(list)
-        for role in {r.id: r for v in views for r in v.buying_roles}.values():
+        held = {r.id: r for v in views for r in v.buying_roles if role_held_on(r, as_of)}
+        for role in held.values():
             self.roles[role.person_id].append(role)
         self.members: dict[str, TeamMember] = {m.id: m for v in views for m in v.members}
         self.team_role = {a.member_id: a.role for a in views[0].account_team}

@@ -34,7 +34,7 @@ from graph_service.analytics.engagement import (
     touch_strength,
 )
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.as_of import TouchLike, has_left
+from graph_service.as_of import TouchLike, has_left, role_held_on
 from graph_service.domain import AccountView, PathSubgraph, Person, Role, Seniority
 
 _SOURCE = "__source__"
@@ -404,7 +404,11 @@ def next_best_touches(
     out = []
     for role in params.required_roles:
         holders = sorted(
-            {r.person_id for r in view.buying_roles if r.role is role and r.person_id in people}
+            {
+                r.person_id
+                for r in view.buying_roles
+                if r.role is role and r.person_id in people and role_held_on(r, as_of)
+            }
         )
         if holders:
             if any(

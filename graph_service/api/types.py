@@ -64,7 +64,10 @@ class BuyingRole:
     business_unit_id: strawberry.ID | None = strawberry.field(
         description="The unit the role is scoped to; null means the whole company."
     )
-    since: date | None
+    since: date | None = strawberry.field(description="The first day the role is held.")
+    until: date | None = strawberry.field(
+        description="The first day the role is no longer held; null: still held."
+    )
 
 
 @strawberry.type(description="A known tie from this person to another.")
@@ -237,7 +240,7 @@ class Account:
         roles: dict[str, list[BuyingRole]] = {}
         for r in sorted(v.buying_roles, key=dm.record_id):
             roles.setdefault(r.person_id, []).append(
-                BuyingRole(role=r.role, business_unit_id=_id(r.bu_id), since=r.since)
+                BuyingRole(role=r.role, business_unit_id=_id(r.bu_id), since=r.since, until=r.until)
             )
         ties: dict[str, list[PersonTie]] = {}
         for t in sorted(v.relationships, key=dm.record_id):

@@ -14,6 +14,7 @@ from graph_service.as_of import (
     has_left,
     in_window,
     is_open_at,
+    role_held_on,
     touch_day,
     wallet_by_category,
 )
@@ -69,7 +70,7 @@ def facts_from_view(
         roles=[
             RoleHolding(r.role, r.person_id, r.person_id in engaged)
             for r in view.buying_roles
-            if r.person_id in people
+            if r.person_id in people and role_held_on(r, as_of)
         ],
         next_action=actions[0] if actions else None,
         unconverted=[*money.unconverted, *([revenue_left_out] if revenue_left_out else [])],

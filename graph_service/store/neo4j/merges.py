@@ -85,7 +85,7 @@ DELETE r
 MOVE_COMPANY_ROLES: LiteralString = """
 MATCH (s:Company {id: $survivor}), (:Company {id: $merged})<-[r:HAS_ROLE]-(x:Person)
 MERGE (x)-[n:HAS_ROLE {role: r.role}]->(s)
-ON CREATE SET n.since = r.since
+ON CREATE SET n.since = r.since, n.until = r.until
 DELETE r
 """
 
@@ -137,14 +137,14 @@ DELETE r
 MOVE_UNIT_ROLES: LiteralString = """
 MATCH (s:Person {id: $survivor}), (:Person {id: $merged})-[r:HAS_ROLE]->(scope:BusinessUnit)
 MERGE (s)-[n:HAS_ROLE {role: r.role}]->(scope)
-ON CREATE SET n.since = r.since
+ON CREATE SET n.since = r.since, n.until = r.until
 """
 
 #: A company-wide role is one per person and role (its identity has no scope).
 MOVE_COMPANY_WIDE_ROLES: LiteralString = """
 MATCH (s:Person {id: $survivor}), (:Person {id: $merged})-[r:HAS_ROLE]->(scope:Company)
 WHERE NOT EXISTS { MATCH (s)-[:HAS_ROLE {role: r.role}]->(:Company) }
-CREATE (s)-[:HAS_ROLE {role: r.role, since: r.since}]->(scope)
+CREATE (s)-[:HAS_ROLE {role: r.role, since: r.since, until: r.until}]->(scope)
 """
 
 MOVE_CONTACTS: LiteralString = """

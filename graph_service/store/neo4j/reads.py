@@ -123,7 +123,7 @@ RETURN
                       company_id: c.id, bu_id: b.id, reports_to: m.id} } AS people,
   COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
             MATCH (p)-[r:HAS_ROLE]->(scope)
-            RETURN {person_id: p.id, role: r.role, since: r.since,
+            RETURN {person_id: p.id, role: r.role, since: r.since, until: r.until,
                     bu_id: CASE WHEN scope:BusinessUnit THEN scope.id END} } AS buying_roles,
   COLLECT { CALL (c) {
               MATCH (a:Person)-[:WORKS_AT]->(c)

@@ -119,11 +119,13 @@ RETURN collect([id, recent, prior, engaged]) AS rows
 """
 )
 
-#: Buying roles (and champions) of people still at the company on ``$as_of``, by the
-#: employer id the person keeps: one list per column (``_Rollup._add_roles`` reads them by name).
+#: Buying roles (and champions) held on ``$as_of`` (``since <= $as_of < until``, as
+#: ``as_of.role_held_on``) by people still at the company on it, by the employer id the person
+#: keeps: one list per column (``_Rollup._add_roles`` reads them by name).
 ROLLUP_ROLES: LiteralString = """
 MATCH (p:Person)-[r:HAS_ROLE]->()
-WHERE p.left_at IS NULL OR p.left_at > $as_of
+WHERE (p.left_at IS NULL OR p.left_at > $as_of)
+  AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until > $as_of)
 RETURN {company_ids: collect(coalesce(p.employer_id, '')), roles: collect(r.role),
         person_ids: collect(p.id)} AS rows
 """
@@ -131,7 +133,8 @@ RETURN {company_ids: collect(coalesce(p.employer_id, '')), roles: collect(r.role
 #: The same where employer ids may be missing, through ``WORKS_AT``.
 ROLLUP_ROLES_BY_RELATIONSHIPS: LiteralString = """
 MATCH (p:Person)-[r:HAS_ROLE]->()
-WHERE p.left_at IS NULL OR p.left_at > $as_of
+WHERE (p.left_at IS NULL OR p.left_at > $as_of)
+  AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until > $as_of)
 MATCH (p)-[:WORKS_AT]->(c:Company)
 RETURN {company_ids: collect(c.id), roles: collect(r.role), person_ids: collect(p.id)} AS rows
 """

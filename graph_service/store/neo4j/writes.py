@@ -176,7 +176,7 @@ UPSERT_COMPANY_ROLES: LiteralString = """
 UNWIND $rows AS row
 MATCH (p:Person {id: row.person_id})-[:WORKS_AT]->(scope:Company)
 MERGE (p)-[r:HAS_ROLE {role: row.role}]->(scope)
-SET r.since = row.since
+SET r.since = row.since, r.until = row.until
 """
 
 UPSERT_UNIT_ROLES: LiteralString = """
@@ -184,7 +184,7 @@ UNWIND $rows AS row
 MATCH (p:Person {id: row.person_id})
 MATCH (scope:BusinessUnit {id: row.bu_id})
 MERGE (p)-[r:HAS_ROLE {role: row.role}]->(scope)
-SET r.since = row.since
+SET r.since = row.since, r.until = row.until
 """
 
 UPSERT_INFLUENCES: LiteralString = """
