@@ -148,9 +148,11 @@ def test_p16_is_a_stale_decider(demo: Store) -> None:
         "engagedPersonIds": [],
         "coldPersonIds": ["p-16"],
     }
-    # the rest of the buying group is engaged: the bank is worked, only its decider is not
+    # the rest of the buying group is engaged: the bank is worked, only its decider is not.
+    # Recomputed by hand for "engaged = an exchange": the buyer p-26's only touch in the
+    # window is an outbound email (Oct 14), an attempt; the last exchange was July 10: cold.
     assert {r: s for r, s in role_statuses(coverage).items() if r != "DECIDER"} == {
-        "BUYER": "ENGAGED",
+        "BUYER": "COLD",
         "INFLUENCER": "ENGAGED",
         "USER": "ENGAGED",
     }
