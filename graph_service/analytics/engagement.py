@@ -41,13 +41,10 @@ from datetime import date
 from enum import StrEnum
 
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.as_of import TouchLike, has_left, in_window, touch_day
-from graph_service.domain import Direction, Person, Touch, TouchType
+from graph_service.as_of import TouchLike, has_left, in_window, is_exchange, touch_day
+from graph_service.domain import Direction, Person, Touch
 
 DEFAULT = AnalyticsParams()
-
-#: Touch types that are an exchange whatever their direction.
-EXCHANGE_TYPES = frozenset({TouchType.MEETING, TouchType.VISIT, TouchType.CALL})
 
 
 class Engagement(StrEnum):
@@ -69,11 +66,6 @@ class Band(StrEnum):
     WEAK = "weak"
     #: Nobody on our side ever touched the person.
     NONE = "none"
-
-
-def is_exchange(touch: TouchLike) -> bool:
-    """A two-way touch: a meeting, visit or call, or an inbound message of any type."""
-    return touch.type in EXCHANGE_TYPES or touch.direction is Direction.INBOUND
 
 
 def counted(touches: Iterable[TouchLike], as_of: date) -> list[TouchLike]:
