@@ -14,6 +14,7 @@ import pytest
 
 from graph_service.analytics import queries
 from graph_service.analytics.engagement import Engagement
+from graph_service.analytics.paths import Gap
 from graph_service.domain import Role
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
@@ -116,12 +117,19 @@ def test_influence_to_an_unknown_person_is_not_found(store: Store) -> None:
 
 def test_next_best_touch_for_each_gap(store: Store) -> None:
     load(store)
-    touches = {t.role: t for t in queries.next_best(store, "c1", AS_OF)}
+    found = queries.next_best(store, "c1", AS_OF)
+    # The account's own required-role gaps; unit, deal and second-thread gaps follow them.
+    touches = {t.role: t for t in found if t.gap is Gap.ROLE and t.bu_id is None}
     assert set(touches) == {Role.DECIDER, Role.BUYER, Role.USER}  # influencer is engaged
     decider = touches[Role.DECIDER]
     assert (decider.status, decider.person_id) == (Engagement.COLD, "p1")
     assert decider.path is not None and decider.path.person_ids == ["p2", "p1"]
     assert touches[Role.BUYER].status is Engagement.MISSING
+    # Nobody's title is evidence of a buyer (seniority alone does not make one).
+    assert touches[Role.BUYER].person_id is None
+    # d1's only contact is Bob, who is engaged: its second thread is Ann, through Bob.
+    second = [(t.deal_id, t.person_id) for t in found if t.gap is Gap.SECOND_THREAD]
+    assert second == [("d1", "p1")]
 
 
 def test_share_of_wallet_alone_and_with_subsidiaries(store: Store) -> None:

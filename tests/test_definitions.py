@@ -16,6 +16,7 @@ from graph_service.analytics.engagement import (
     relationship,
     touch_strength,
 )
+from graph_service.analytics.paths import Gap, next_best_touches, path_graph
 from graph_service.domain import (
     AccountView,
     BusinessUnit,
@@ -24,8 +25,11 @@ from graph_service.domain import (
     Deal,
     DealContact,
     Direction,
+    PathPerson,
+    PathSubgraph,
     Person,
     Role,
+    Seniority,
     Stage,
     Touch,
     TouchType,
@@ -182,3 +186,31 @@ def test_an_open_deal_worked_by_one_member_is_single_threaded_on_our_side() -> N
     assert [(t.deal_id, t.member_id, t.member_touches, t.touches) for t in threads] == [
         ("d1", "m1", 5, 5)
     ]
+
+
+def test_a_missing_role_is_suggested_on_title_evidence_not_seniority() -> None:
+    manager = Person(
+        id="p1",
+        company_id="c1",
+        full_name="Ann",
+        title="Engineering Manager",
+        seniority=Seniority.MANAGER,
+    )
+    v = view(people=[manager])
+    sub = PathSubgraph(company_id="c1", people=[PathPerson(id="p1")])
+    g = path_graph(sub, AS_OF)
+    buyer = next(t for t in next_best_touches(v, g, AS_OF) if t.role is Role.BUYER)
+    assert (buyer.gap, buyer.person_id) == (Gap.ROLE, None)  # a manager is no buyer
+    procurement = Person(
+        id="p2",
+        company_id="c1",
+        full_name="Bob",
+        title="調達部 購買課長",
+        seniority=Seniority.MANAGER,
+    )
+    v = view(people=[manager, procurement])
+    sub = PathSubgraph(company_id="c1", people=[PathPerson(id="p1"), PathPerson(id="p2")])
+    found = next_best_touches(v, path_graph(sub, AS_OF), AS_OF)
+    buyer = next(t for t in found if t.role is Role.BUYER)
+    assert buyer.person_id == "p2"
+    assert buyer.why == 'title "調達部 購買課長" is evidence of buyer ("購買")'
