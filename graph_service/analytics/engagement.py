@@ -223,16 +223,16 @@ def relationship(
     person: Person, touches: Iterable[Touch], as_of: date, params: AnalyticsParams = DEFAULT
 ) -> Relationship:
     """The person's engagement, our strongest member's strength and band, and last contacts."""
+    mine = [t for t in touches if t.person_id == person.id and touch_day(t) <= as_of]
     by_member: dict[str, list[TouchLike]] = {}
-    for t in counted((t for t in touches if t.person_id == person.id), as_of):
+    for t in mine:
         by_member.setdefault(t.member_id, []).append(t)
-    mine = [t for ts in by_member.values() for t in ts]
     strength = (
         max(touch_strength(ts, as_of, params) for ts in by_member.values()) if by_member else None
     )
     return Relationship(
         person.id,
-        person_engagement(person, [t for t in mine if isinstance(t, Touch)], as_of, params),
+        person_engagement(person, mine, as_of, params),
         strength,
         band(strength, params),
         max((touch_day(t) for t in mine), default=None),

@@ -19,7 +19,7 @@ from strawberry.types import Info
 from graph_service.analytics import queries
 from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCoverage
 from graph_service.analytics.coverage import OurThread as OurThreadRow
-from graph_service.analytics.engagement import Engagement
+from graph_service.analytics.engagement import Band, Engagement, Relationship
 from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.path_cache import PathGraphCache
 from graph_service.analytics.paths import Gap, InfluencePath
@@ -37,6 +37,12 @@ EngagementStatus = strawberry.enum(
     description="engaged: an exchange (meeting, visit, call or inbound message) in the "
     "engagement window (90 days); cooling: an engaged champion whose last exchange is over "
     "60 days old; cold: no exchange in the window; left; missing: no holder.",
+)
+RelationshipBand = strawberry.enum(
+    Band,
+    name="RelationshipBand",
+    description="Our strongest member's touch strength: strong >= 0.6 > moderate >= 0.3 > "
+    "weak; none: nobody on our side ever touched the person.",
 )
 GapKind = strawberry.enum(
     Gap,
@@ -144,6 +150,32 @@ class ChampionRisk:
     reasons: list[str]
 
 
+@strawberry.type(description="Where our side stands with one person of the account.")
+class PersonEngagement:
+    person_id: strawberry.ID
+    status: EngagementStatus  # type: ignore[valid-type]
+    strength: float | None = strawberry.field(
+        description="Our strongest member's touch strength; null when nobody on our side "
+        "ever touched the person (we never spoke, which is not the same as cold)."
+    )
+    band: RelationshipBand  # type: ignore[valid-type]
+    last_touch: date | None
+    last_exchange: date | None = strawberry.field(
+        description="The last meeting, visit, call or inbound message."
+    )
+
+    @classmethod
+    def of(cls, r: Relationship) -> PersonEngagement:
+        return cls(
+            person_id=strawberry.ID(r.person_id),
+            status=r.status,
+            strength=r.strength,
+            band=r.band,
+            last_touch=r.last_touch,
+            last_exchange=r.last_exchange,
+        )
+
+
 def ids(values: list[str]) -> list[strawberry.ID]:
     return [strawberry.ID(v) for v in values]
 
@@ -174,6 +206,7 @@ class CoverageGaps:
         description="Wallet above zero, no won spend in the window, no open deal."
     )
     engaged_person_ids: list[strawberry.ID]
+    people: list[PersonEngagement]
     score: float
 
     @classmethod
@@ -203,6 +236,7 @@ class CoverageGaps:
             ],
             whitespace_business_unit_ids=ids(r.whitespace_units),
             engaged_person_ids=ids(r.engaged_people),
+            people=[PersonEngagement.of(p) for p in r.people],
             score=r.score,
         )
 
