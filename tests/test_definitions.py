@@ -6,6 +6,7 @@ window: Aug 4 - Nov 1), so that the right answer can be read off the fixture.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from graph_service.analytics.coverage import coverage
@@ -17,6 +18,7 @@ from graph_service.analytics.engagement import (
     touch_strength,
 )
 from graph_service.analytics.paths import Gap, next_best_touches, path_graph
+from graph_service.as_of import EXCHANGE_TYPES
 from graph_service.domain import (
     AccountView,
     BusinessUnit,
@@ -34,6 +36,7 @@ from graph_service.domain import (
     Touch,
     TouchType,
 )
+from graph_service.store.neo4j.writes import ENGAGED_DAYS_OF_P
 
 AS_OF = date(2026, 11, 1)
 ANN = Person(id="p1", company_id="c1", full_name="Ann")
@@ -214,3 +217,14 @@ def test_a_missing_role_is_suggested_on_title_evidence_not_seniority() -> None:
     buyer = next(t for t in found if t.role is Role.BUYER)
     assert buyer.person_id == "p2"
     assert buyer.why == 'title "調達部 購買課長" is evidence of buyer ("購買")'
+
+
+def test_neo4j_keeps_the_same_exchange_rule_as_the_analytics() -> None:
+    """``engaged_days`` (Cypher) names the exchange types and direction ``is_exchange`` uses."""
+    match = re.search(
+        r"WHERE t\.type IN \[(.*)\] OR t\.direction = '(\w+)'", ENGAGED_DAYS_OF_P, re.DOTALL
+    )
+    assert match, ENGAGED_DAYS_OF_P
+    types = {t.strip().strip("'") for t in match.group(1).split(",")}
+    assert types == {t.value for t in EXCHANGE_TYPES}
+    assert match.group(2) == Direction.INBOUND.value
