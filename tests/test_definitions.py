@@ -14,7 +14,7 @@ from graph_service.analytics.engagement import (
     Band,
     Engagement,
     person_engagement,
-    relationship,
+    standing,
     touch_strength,
 )
 from graph_service.analytics.paths import Gap, next_best_touches, path_graph
@@ -95,10 +95,10 @@ def test_meetings_visits_and_calls_engage_in_any_direction() -> None:
 
 
 def test_a_person_never_touched_has_band_none_and_no_strength() -> None:
-    never = relationship(ANN, [], AS_OF)
+    never = standing(ANN, [], AS_OF)
     assert (never.status, never.strength, never.band) == (Engagement.COLD, None, Band.NONE)
     # A person touched long ago went cold: a (weak) strength, not none.
-    old = relationship(ANN, [touch(1, TouchType.MEETING, day=date(2025, 1, 10))], AS_OF)
+    old = standing(ANN, [touch(1, TouchType.MEETING, day=date(2025, 1, 10))], AS_OF)
     assert old.status is Engagement.COLD
     assert old.strength is not None and old.strength > 0
     assert old.band is Band.WEAK

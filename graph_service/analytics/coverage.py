@@ -39,12 +39,12 @@ import networkx as nx
 from graph_service.analytics.engagement import (
     DEFAULT,
     Engagement,
-    Relationship,
+    Standing,
     champion_engagement,
     last_exchange,
     last_touch,
     person_engagement,
-    relationship,
+    standing,
 )
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.as_of import has_left, in_window, is_open_at, latest_estimates, touch_day
@@ -134,7 +134,7 @@ class CoverageReport:
     #: Open deals our side is single-threaded on, by deal id.
     our_threaded_deals: list[OurThread] = field(default_factory=list)
     #: Where we stand with each person of the account (by id): engagement, strength, band.
-    people: list[Relationship] = field(default_factory=list)
+    people: list[Standing] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -245,7 +245,7 @@ def coverage(view: AccountView, as_of: date, params: AnalyticsParams = DEFAULT) 
         our_thread=our_thread,
         our_threaded_deals=our_deals,
         people=[
-            relationship(p, view.touches, as_of, params)
+            standing(p, view.touches, as_of, params)
             for p in sorted(view.people, key=lambda p: p.id)
         ],
     )

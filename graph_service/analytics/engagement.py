@@ -19,7 +19,7 @@ Definitions (defaults in :class:`~graph_service.analytics.params.AnalyticsParams
   ``two_way_multiplier`` when the touches go both ways. It lies in (0, 1) and never falls when a
   touch is added. Bands: **strong** >= 0.6, **moderate** >= 0.3, else **weak**; a person
   nobody on our side ever touched has band **none** and no strength at all (None, not 0): "we
-  never spoke" is a different fact from "it went cold" (:func:`relationship`).
+  never spoke" is a different fact from "it went cold" (:func:`standing`).
 
 >>> from datetime import date, datetime, UTC
 >>> from graph_service.domain import Touch, TouchType
@@ -204,7 +204,7 @@ def summarize(
 
 
 @dataclass(frozen=True, slots=True)
-class Relationship:
+class Standing:
     """Where our side stands with one person as of a date.
 
     ``strength`` is our strongest member's touch strength, None (band ``none``) when nobody on
@@ -219,9 +219,9 @@ class Relationship:
     last_exchange: date | None
 
 
-def relationship(
+def standing(
     person: Person, touches: Iterable[Touch], as_of: date, params: AnalyticsParams = DEFAULT
-) -> Relationship:
+) -> Standing:
     """The person's engagement, our strongest member's strength and band, and last contacts."""
     mine = [t for t in touches if t.person_id == person.id and touch_day(t) <= as_of]
     by_member: dict[str, list[TouchLike]] = {}
@@ -230,7 +230,7 @@ def relationship(
     strength = (
         max(touch_strength(ts, as_of, params) for ts in by_member.values()) if by_member else None
     )
-    return Relationship(
+    return Standing(
         person.id,
         person_engagement(person, mine, as_of, params),
         strength,

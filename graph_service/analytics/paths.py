@@ -31,7 +31,7 @@ from graph_service.analytics.coverage import CoverageReport, RoleCell, coverage,
 from graph_service.analytics.engagement import (
     DEFAULT,
     Engagement,
-    relationship,
+    standing,
     summarize,
     touch_strength,
 )
@@ -595,7 +595,7 @@ def _champion_touch(
     else:
         candidates = []
         for p in people.values():
-            r = relationship(p, view.touches, as_of, params)
+            r = standing(p, view.touches, as_of, params)
             if r.strength is None:
                 continue
             engaged = r.status is Engagement.ENGAGED

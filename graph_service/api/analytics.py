@@ -19,7 +19,7 @@ from strawberry.types import Info
 from graph_service.analytics import queries
 from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCoverage
 from graph_service.analytics.coverage import OurThread as OurThreadRow
-from graph_service.analytics.engagement import Band, Engagement, Relationship
+from graph_service.analytics.engagement import Band, Engagement, Standing
 from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.path_cache import PathGraphCache
 from graph_service.analytics.paths import Gap, InfluencePath
@@ -165,7 +165,7 @@ class PersonEngagement:
     )
 
     @classmethod
-    def of(cls, r: Relationship) -> PersonEngagement:
+    def of(cls, r: Standing) -> PersonEngagement:
         return cls(
             person_id=strawberry.ID(r.person_id),
             status=r.status,
