@@ -487,7 +487,7 @@ def next_best_touches(
         for a in ancestors:
             below.setdefault(a, set()).add(bu_id)
     out: list[NextBestTouch] = []
-    suggested: dict[tuple[str | None, Role, str | None], NextBestTouch] = {}
+    suggested: set[tuple[str | None, Role, str | None]] = set()  # (unit, role, person)
     for unit in [report.account, *report.units]:
         scopes = None if unit.bu_id is None else below.get(unit.bu_id, {unit.bu_id})
         for cell in unit.cells:
@@ -513,7 +513,7 @@ def next_best_touches(
                 Gap.ROLE,
                 unit.bu_id,
             )
-            suggested[(unit.bu_id, cell.role, pid)] = touch
+            suggested.add((unit.bu_id, cell.role, pid))
             out.append(touch)
     out.extend(_deal_roles(view, report, people, below, g, as_of, params))
     out.extend(_champion_touch(view, report.account.champion, people, g, as_of, params))
