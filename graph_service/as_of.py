@@ -7,6 +7,9 @@ Cypher implements the same rules (the conformance suite holds the two equal).
 * A touch's **day** is its local calendar date.
 * A day is **in the window** of ``days`` days up to ``as_of`` when
   ``as_of - days < day <= as_of`` (the as-of day included, the first day excluded).
+* A touch is an **exchange** (two-way) when it is a meeting, a visit or a call (any
+  direction) or an inbound message of any type; a person is engaged by an exchange in the
+  window, never by an attempt (an outbound-only email or invitation).
 * A person **has left** on ``as_of`` when their ``left_at`` is on or before it.
 * A buying role is **held** on ``as_of`` when ``since <= as_of < until``: from its ``since``
   day included (no ``since``: held from the start) to its ``until`` day excluded (no
@@ -37,10 +40,12 @@ from datetime import date, timedelta
 from graph_service.domain import (
     BuyingRole,
     Deal,
+    Direction,
     PathPerson,
     Person,
     Touch,
     TouchMark,
+    TouchType,
     WalletEstimate,
 )
 
@@ -52,6 +57,15 @@ TouchLike = Touch | TouchMark
 def touch_day(touch: TouchLike) -> date:
     """The local calendar day of a touch."""
     return touch.day if isinstance(touch, TouchMark) else touch.occurred_at.date()
+
+
+#: Touch types that are an exchange whatever their direction.
+EXCHANGE_TYPES = frozenset({TouchType.MEETING, TouchType.VISIT, TouchType.CALL})
+
+
+def is_exchange(touch: TouchLike) -> bool:
+    """A two-way touch: a meeting, visit or call, or an inbound message of any type."""
+    return touch.type in EXCHANGE_TYPES or touch.direction is Direction.INBOUND
 
 
 def in_window(day: date, as_of: date, days: int) -> bool:

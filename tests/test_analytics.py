@@ -14,6 +14,7 @@ import pytest
 
 from graph_service.analytics import queries
 from graph_service.analytics.engagement import Engagement
+from graph_service.analytics.paths import Gap
 from graph_service.domain import Role
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
@@ -39,11 +40,13 @@ def test_account_coverage_by_role(store: Store) -> None:
     assert report.account.champion.status is Engagement.ENGAGED
 
 
-def test_unit_scoped_champion_covers_only_its_unit(store: Store) -> None:
+def test_unit_scoped_champion_covers_its_unit_and_sub_units(store: Store) -> None:
     load(store)
     units = {u.bu_id: u for u in queries.coverage_gaps(store, "c1", AS_OF).units}
     assert units["bu-sales"].champion.engaged == ["p2"]
-    assert units["bu-emea"].champion.status is Engagement.MISSING
+    # Recomputed by hand for unit trees: EMEA Sales (bu-emea) sits under Sales (bu-sales), so
+    # Bob's champion role there covers it too (it was "missing" when roles covered one unit).
+    assert units["bu-emea"].champion.engaged == ["p2"]
     # Company-wide roles cover every unit.
     assert cells(units["bu-emea"])["decider"] == "cold"
 
@@ -62,12 +65,23 @@ def test_champion_within_reach_of_the_decider_is_no_risk(store: Store) -> None:
     assert queries.coverage_gaps(store, "c1", AS_OF).champion_risks == []
 
 
-def test_champion_goes_cold_after_the_threshold(store: Store) -> None:
+def test_champion_cools_after_60_days_and_goes_cold_after_90(store: Store) -> None:
     load(store)
+    # Bob's meeting on Oct 1 is his last exchange. Recomputed by hand for "cooling": 75 days
+    # later he is still engaged (90-day window) but cooling (over 60 days), in the matrix too.
+    cooling = queries.coverage_gaps(store, "c1", date(2026, 12, 15))
+    assert [(r.person_id, r.reasons) for r in cooling.champion_risks] == [
+        ("p2", ["cooling: last exchange 75 days ago (2026-10-01)"])
+    ]
+    assert cooling.account.champion.status is Engagement.COOLING
+    assert cooling.account.champion.cooling == ["p2"]
+    # 106 days later he is out of the engagement window: cold, in both places (it was
+    # "cold: last touched 106 days ago" under the 60-day rule, while the matrix said engaged).
     later = queries.coverage_gaps(store, "c1", date(2027, 1, 15))
     assert [(r.person_id, r.reasons) for r in later.champion_risks] == [
-        ("p2", ["cold: last touched 106 days ago (2026-10-01)"])
+        ("p2", ["cold: no exchange in the last 90 days (last exchange 106 days ago, 2026-10-01)"])
     ]
+    assert later.account.champion.status is Engagement.COLD
 
 
 def test_influence_paths_strongest_first_with_reasons(store: Store) -> None:
@@ -103,12 +117,19 @@ def test_influence_to_an_unknown_person_is_not_found(store: Store) -> None:
 
 def test_next_best_touch_for_each_gap(store: Store) -> None:
     load(store)
-    touches = {t.role: t for t in queries.next_best(store, "c1", AS_OF)}
+    found = queries.next_best(store, "c1", AS_OF)
+    # The account's own required-role gaps; unit, deal and second-thread gaps follow them.
+    touches = {t.role: t for t in found if t.gap is Gap.ROLE and t.bu_id is None}
     assert set(touches) == {Role.DECIDER, Role.BUYER, Role.USER}  # influencer is engaged
     decider = touches[Role.DECIDER]
     assert (decider.status, decider.person_id) == (Engagement.COLD, "p1")
     assert decider.path is not None and decider.path.person_ids == ["p2", "p1"]
     assert touches[Role.BUYER].status is Engagement.MISSING
+    # Nobody's title is evidence of a buyer (seniority alone does not make one).
+    assert touches[Role.BUYER].person_id is None
+    # d1's only contact is Bob, who is engaged: its second thread is Ann, through Bob.
+    second = [(t.deal_id, t.person_id) for t in found if t.gap is Gap.SECOND_THREAD]
+    assert second == [("d1", "p1")]
 
 
 def test_share_of_wallet_alone_and_with_subsidiaries(store: Store) -> None:

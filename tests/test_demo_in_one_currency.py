@@ -44,8 +44,11 @@ WHITESPACE = {
 }
 
 #: Buying-group coverage (engaged 1, cold 0.5, missing 0 over the four required roles) and
-#: touches in the last 90 days and the 90 before: facts about people, not money.
-COVERAGE = {"c-01": 1.0, "c-02": 0.875, "c-03": 0.75, "c-04": 0.625, "c-05": 1.0, "c-06": 0.375}
+#: touches in the last 90 days and the 90 before: facts about people, not money. Recomputed by
+#: hand for "engaged = an exchange": c-02's buyer p-26 and c-05's buyer p-56 were only emailed
+#: (outbound) in the window, so each is cold: (1 + 0.5 + 1 + 1) / 4 = 0.875 for c-05 and, with
+#: c-02's cold decider, (0.5 + 0.5 + 1 + 1) / 4 = 0.75 for c-02 (they were 1.0 and 0.875).
+COVERAGE = {"c-01": 1.0, "c-02": 0.75, "c-03": 0.75, "c-04": 0.625, "c-05": 0.875, "c-06": 0.375}
 TOUCHES = {
     "c-01": (44, 24),
     "c-02": (14, 26),
@@ -85,8 +88,9 @@ def test_the_c01_family_share_of_wallet_is_in_yen(demo: MemoryStore) -> None:
 def test_portfolio_coverage_orders_by_converted_whitespace(demo: MemoryStore) -> None:
     rows = queries.portfolio_coverage(demo, DEMO_AS_OF)
     priority = {a: WHITESPACE[a] * (1 - COVERAGE[a]) for a in WHITESPACE}
-    # c-06 215,625,000 > c-02 74,375,000 > c-04 67,500,000 > c-03 32,500,000 > c-01 = c-05 0
-    assert [r.account_id for r in rows] == ["c-06", "c-02", "c-04", "c-03", "c-01", "c-05"]
+    # c-06 215,625,000 > c-05 162,075,000 > c-02 148,750,000 > c-04 67,500,000
+    # > c-03 32,500,000 > c-01 0
+    assert [r.account_id for r in rows] == ["c-06", "c-05", "c-02", "c-04", "c-03", "c-01"]
     assert {r.account_id: r.priority for r in rows} == pytest.approx(priority)
     assert {r.account_id: r.whitespace for r in rows} == pytest.approx(WHITESPACE)
 
@@ -106,7 +110,7 @@ def test_the_target_list_puts_granite_peak_first(demo: MemoryStore) -> None:
         momentum = ((recent - prior) / (recent + prior) + 1) / 2
         expected[a] = 0.4 * white[a] + 0.2 * momentum + 0.2 * COVERAGE[a] + 0.2 * rfm[a] / 15
     assert {t.account_id: t.score for t in rows} == pytest.approx(expected)
-    # c-05 0.916, c-01 0.756, c-02 0.632, c-04 0.338, c-03 0.333, c-06 0.275; six accounts:
+    # c-05 0.891, c-01 0.756, c-02 0.607, c-04 0.338, c-03 0.333, c-06 0.275; six accounts:
     # ceil(6 x 5%) = 1 in 1:1, ceil(6 x 20%) = 2, ceil(6 x 50%) = 3
     assert [(t.account_id, t.tier) for t in rows] == [
         ("c-05", Tier.ONE_TO_ONE),

@@ -77,6 +77,28 @@ def test_coverage_gaps_matrix_and_score(store: Store) -> None:
     assert [u["businessUnitId"] for u in gaps["businessUnits"]] == ["bu-emea", "bu-sales"]
 
 
+def test_a_person_never_touched_has_band_none_and_no_strength(store: Store) -> None:
+    """Cid (p3) was never touched: band NONE, no strength. Ann (p1) went cold: a weak one."""
+    load(store)
+    data = run(
+        store,
+        """{ coverageGaps(accountId: "c1", asOf: "2026-11-01") { ... on CoverageGaps {
+          people { personId status strength band lastTouch lastExchange } } } }""",
+    )
+    people = {p["personId"]: p for p in data["coverageGaps"]["people"]}
+    assert people["p3"] == {
+        "personId": "p3",
+        "status": "COLD",
+        "strength": None,
+        "band": "NONE",
+        "lastTouch": None,
+        "lastExchange": None,
+    }
+    ann = people["p1"]
+    assert (ann["status"], ann["band"], ann["lastExchange"]) == ("COLD", "WEAK", "2026-02-01")
+    assert ann["strength"] > 0
+
+
 def test_unknown_account_is_not_found_in_every_account_field(store: Store) -> None:
     for field in ("coverageGaps", "nextBestTouches", "shareOfWallet"):
         data = run(store, f'{{ {field}(accountId: "zz") {{ __typename }} }}')

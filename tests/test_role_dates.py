@@ -11,6 +11,7 @@ import pytest
 
 from graph_service.analytics import queries
 from graph_service.analytics.engagement import Engagement
+from graph_service.analytics.paths import Gap, NextBestTouch
 from graph_service.as_of import role_held_on
 from graph_service.domain import BuyingRole, Kind, Record, Role
 from graph_service.store.family import family_views
@@ -151,10 +152,16 @@ def test_a_role_not_yet_begun_is_a_missing_role_for_next_best_touches(mem: Memor
         for r in ACME_ROLES
     ]
     load(mem, {**ACME, Kind.BUYING_ROLES: [*roles]})
-    touches = {t.role: t for t in queries.next_best(mem, "c1", AS_OF)}
-    assert touches[Role.DECIDER].status is Engagement.MISSING
-    later = {t.role: t for t in queries.next_best(mem, "c1", date(2026, 12, 1))}
-    assert later[Role.DECIDER].status is Engagement.COLD
+
+    def account_roles(day: date) -> dict[Role | None, NextBestTouch]:
+        return {
+            t.role: t
+            for t in queries.next_best(mem, "c1", day)
+            if t.gap is Gap.ROLE and t.bu_id is None
+        }
+
+    assert account_roles(AS_OF)[Role.DECIDER].status is Engagement.MISSING
+    assert account_roles(date(2026, 12, 1))[Role.DECIDER].status is Engagement.COLD
 
 
 def test_the_org_map_shows_only_the_roles_held_on_its_day(mem: MemoryStore) -> None:

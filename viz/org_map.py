@@ -723,7 +723,7 @@ class _Builder:
                 continue
             summary = summarize(mid, pid, touches, self.as_of, self.params)
             s = summary.strength
-            if s <= 0:
+            if s is None or s <= 0:  # None: no touch counts yet
                 continue
             self.edge(
                 member_node(mid),

@@ -3,19 +3,29 @@
 Definitions:
 
 * A **holder** of a role in a business unit is a person (who has not left) holding the role
-  scoped to that unit, or holding it company-wide (a role without a unit scope covers the
-  whole company). At the account level every holder counts, whatever the scope.
-* A role's **status** is *engaged* when some holder is engaged, *cold* when there are holders
-  but none is engaged, and *missing* when there is no holder.
+  scoped to that unit or to a unit above it (units nest through ``parent_bu_id``: a role held
+  in a unit covers its sub-units), or holding it company-wide (a role without a unit scope
+  covers the whole company). At the account level every holder counts, whatever the scope.
+* A role's **status** is *engaged* when some holder is engaged (an exchange in the engagement
+  window, :mod:`~graph_service.analytics.engagement`), *cold* when there are holders but none
+  is engaged, and *missing* when there is no holder. The champion's is *cooling* when its
+  engaged holders' last exchanges are all more than ``champion_cooling_days`` old.
 * **Coverage score** of a unit or the account: the mean over the required roles of
   1 (engaged), 0.5 (cold) or 0 (missing); in [0, 1].
 * A **single-threaded deal** is an open deal with at most one engaged contact. An account is
   **structurally single-threaded** when all its engaged people sit in one manager's reports-to
-  subtree below the top of the company (or only one person is engaged).
+  subtree below the top of the company, or only one person is engaged, or (the worst case,
+  flagged ``no_engaged_people``) nobody is.
+* **Our side single-threaded**: one of our members holds at least ``member_share`` (80 %) of
+  the account's touches in the engagement window, given at least ``member_share_min_touches``
+  (5); for an open deal, of the touches about the deal or with its contacts. The relationship
+  leaves with that member.
 * A **whitespace unit** has a wallet estimate above zero, no won spend in the spend window and
   no open deal.
-* **Champion risk**: a champion last touched more than ``champion_cold_days`` ago (or never),
-  a champion who left, or a champion with no path over people's ties to a decider of their unit.
+* **Champion risk**: a champion who is *cooling* (last exchange more than
+  ``champion_cooling_days`` ago), *cold* (no exchange in the engagement window) or never
+  touched, a champion who left, or a champion with no path over people's ties to a decider of
+  their unit.
 """
 
 from __future__ import annotations
@@ -29,14 +39,30 @@ import networkx as nx
 from graph_service.analytics.engagement import (
     DEFAULT,
     Engagement,
+    Standing,
+    champion_engagement,
+    last_exchange,
     last_touch,
     person_engagement,
+    standing,
 )
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.as_of import has_left, in_window, is_open_at, latest_estimates, roles_held_on
-from graph_service.domain import AccountView, BuyingRole, Deal, Person, Role, Stage
+from graph_service.as_of import (
+    has_left,
+    in_window,
+    is_open_at,
+    latest_estimates,
+    roles_held_on,
+    touch_day,
+)
+from graph_service.domain import AccountView, BusinessUnit, BuyingRole, Deal, Person, Role, Stage
 
-_SCORE = {Engagement.ENGAGED: 1.0, Engagement.COLD: 0.5, Engagement.MISSING: 0.0}
+_SCORE = {
+    Engagement.ENGAGED: 1.0,
+    Engagement.COOLING: 1.0,
+    Engagement.COLD: 0.5,
+    Engagement.MISSING: 0.0,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +73,8 @@ class RoleCell:
     status: Engagement
     engaged: list[str] = field(default_factory=list)
     cold: list[str] = field(default_factory=list)
+    #: Champions only: engaged holders whose last exchange is older than the cooling days.
+    cooling: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +99,20 @@ class SingleThreadedDeal:
 
 
 @dataclass(frozen=True, slots=True)
+class OurThread:
+    """One of our members holding most of an account's (or an open deal's) recent touches."""
+
+    deal_id: str | None  # None: the account as a whole
+    member_id: str
+    member_touches: int
+    touches: int
+
+    @property
+    def share(self) -> float:
+        return self.member_touches / self.touches
+
+
+@dataclass(frozen=True, slots=True)
 class ChampionRisk:
     """A champion and what puts them at risk (``reasons`` in words)."""
 
@@ -92,6 +134,14 @@ class CoverageReport:
     champion_risks: list[ChampionRisk]
     whitespace_units: list[str]
     engaged_people: list[str]
+    #: Nobody at the account is engaged: the worst case of single-threading.
+    no_engaged_people: bool = False
+    #: Our side single-threaded on the account (``deal_id`` None), if so.
+    our_thread: OurThread | None = None
+    #: Open deals our side is single-threaded on, by deal id.
+    our_threaded_deals: list[OurThread] = field(default_factory=list)
+    #: Where we stand with each person of the account (by id): engagement, strength, band.
+    people: list[Standing] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -99,26 +149,49 @@ class CoverageReport:
 
 
 def _cell(role: Role, holders: Iterable[Person], status_of: dict[str, Engagement]) -> RoleCell:
+    holders = list(holders)
     engaged = sorted(p.id for p in holders if status_of[p.id] is Engagement.ENGAGED)
+    cooling = sorted(p.id for p in holders if status_of[p.id] is Engagement.COOLING)
     cold = sorted(p.id for p in holders if status_of[p.id] is Engagement.COLD)
     if engaged:
         status = Engagement.ENGAGED
+    elif cooling:
+        status = Engagement.COOLING
     elif cold:
         status = Engagement.COLD
     else:
         status = Engagement.MISSING
-    return RoleCell(role, status, engaged, cold)
+    return RoleCell(role, status, engaged, cold, cooling)
+
+
+def unit_ancestors(units: Iterable[BusinessUnit]) -> dict[str, set[str]]:
+    """Each unit's id with the ids of the units above it (a parent cycle stops the climb)."""
+    parent = {b.id: b.parent_bu_id for b in units}
+    out: dict[str, set[str]] = {}
+    for bu_id in parent:
+        seen = {bu_id}
+        up = parent.get(bu_id)
+        while up is not None and up not in seen:
+            seen.add(up)
+            up = parent.get(up)
+        out[bu_id] = seen
+    return out
 
 
 def _holders(
-    roles: list[BuyingRole], people: dict[str, Person], role: Role, bu_id: str | None, as_of: date
+    roles: list[BuyingRole],
+    people: dict[str, Person],
+    role: Role,
+    scopes: set[str] | None,
+    as_of: date,
 ) -> list[Person]:
-    """Holders of ``role`` for unit ``bu_id`` (None: anywhere in the account), not left."""
+    """Holders of ``role`` scoped to one of ``scopes`` or company-wide (``scopes`` None:
+    anywhere in the account), not left."""
     out = {}
     for r in roles:
         if r.role is not role or r.person_id not in people:
             continue
-        if bu_id is not None and r.bu_id not in (None, bu_id):
+        if scopes is not None and r.bu_id is not None and r.bu_id not in scopes:
             continue
         person = people[r.person_id]
         if not has_left(person, as_of):
@@ -132,14 +205,18 @@ def _unit(
     roles: list[BuyingRole],
     people: dict[str, Person],
     status_of: dict[str, Engagement],
+    champion_of: dict[str, Engagement],
+    scopes: set[str] | None,
     as_of: date,
     params: AnalyticsParams,
 ) -> UnitCoverage:
     cells = [
-        _cell(role, _holders(roles, people, role, bu_id, as_of), status_of)
+        _cell(role, _holders(roles, people, role, scopes, as_of), status_of)
         for role in params.required_roles
     ]
-    champion = _cell(Role.CHAMPION, _holders(roles, people, Role.CHAMPION, bu_id, as_of), status_of)
+    champion = _cell(
+        Role.CHAMPION, _holders(roles, people, Role.CHAMPION, scopes, as_of), champion_of
+    )
     score = sum(_SCORE[c.status] for c in cells) / len(cells) if cells else 0.0
     return UnitCoverage(bu_id, name, cells, champion, score)
 
@@ -149,25 +226,74 @@ def coverage(view: AccountView, as_of: date, params: AnalyticsParams = DEFAULT) 
     view = replace(view, buying_roles=roles_held_on(view.buying_roles, as_of))
     people = {p.id: p for p in view.people}
     status_of = {p.id: person_engagement(p, view.touches, as_of, params) for p in view.people}
-    account = _unit(None, view.company.name, view.buying_roles, people, status_of, as_of, params)
+    champion_of = {p.id: champion_engagement(p, view.touches, as_of, params) for p in view.people}
+    roles = view.buying_roles
+    name = view.company.name
+    account = _unit(None, name, roles, people, status_of, champion_of, None, as_of, params)
+    above = unit_ancestors(view.business_units)
     units = [
-        _unit(b.id, b.name, view.buying_roles, people, status_of, as_of, params)
+        _unit(b.id, b.name, roles, people, status_of, champion_of, above[b.id], as_of, params)
         for b in sorted(view.business_units, key=lambda b: b.id)
     ]
     engaged = sorted(pid for pid, s in status_of.items() if s is Engagement.ENGAGED)
     root = _thread_root(view.people, set(engaged))
+    our_thread, our_deals = our_threads(view, as_of, params)
     return CoverageReport(
         account_id=view.company.id,
         as_of=as_of,
         account=account,
         units=units,
         single_threaded_deals=_single_threaded(view, status_of, as_of),
-        structurally_single_threaded=bool(engaged) and (len(engaged) == 1 or root is not None),
+        structurally_single_threaded=len(engaged) <= 1 or root is not None,
         thread_root=root,
         champion_risks=_champion_risks(view, people, as_of, params),
         whitespace_units=_whitespace_units(view, as_of, params),
         engaged_people=engaged,
+        no_engaged_people=not engaged,
+        our_thread=our_thread,
+        our_threaded_deals=our_deals,
+        people=[
+            standing(p, view.touches, as_of, params)
+            for p in sorted(view.people, key=lambda p: p.id)
+        ],
     )
+
+
+def _our_thread(
+    deal_id: str | None, member_ids: list[str], params: AnalyticsParams
+) -> OurThread | None:
+    """The member holding at least ``member_share`` of these touches' members, if any."""
+    total = len(member_ids)
+    if total < params.member_share_min_touches:
+        return None
+    counts: dict[str, int] = {}
+    for m in member_ids:
+        counts[m] = counts.get(m, 0) + 1
+    member, top = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if top / total < params.member_share:
+        return None
+    return OurThread(deal_id, member, top, total)
+
+
+def our_threads(
+    view: AccountView, as_of: date, params: AnalyticsParams = DEFAULT
+) -> tuple[OurThread | None, list[OurThread]]:
+    """Our side single-threaded on the account, and on each open deal (see the module)."""
+    recent = [t for t in view.touches if in_window(touch_day(t), as_of, params.engagement_days)]
+    account = _our_thread(None, [t.member_id for t in recent], params)
+    contacts: dict[str, set[str]] = {}
+    for c in view.deal_contacts:
+        contacts.setdefault(c.deal_id, set()).add(c.person_id)
+    deals = []
+    for d in sorted(view.deals, key=lambda d: d.id):
+        if not is_open_at(d, as_of):
+            continue
+        mine = contacts.get(d.id, set())
+        about = [t.member_id for t in recent if t.deal_id == d.id or t.person_id in mine]
+        found = _our_thread(d.id, about, params)
+        if found is not None:
+            deals.append(found)
+    return account, deals
 
 
 def is_won_in_window(deal: Deal, as_of: date, days: int) -> bool:
@@ -258,10 +384,22 @@ def _champion_risks(
             reasons.append(f"left the company on {person.left_at}")
         else:
             last = last_touch(person.id, view.touches, as_of)
+            state = champion_engagement(person, view.touches, as_of, params)
+            exchanged = last_exchange(person.id, view.touches, as_of)
             if last is None:
                 reasons.append("never touched")
-            elif (as_of - last).days > params.champion_cold_days:
-                reasons.append(f"cold: last touched {(as_of - last).days} days ago ({last})")
+            elif state is Engagement.COOLING and exchanged is not None:
+                days = (as_of - exchanged).days
+                reasons.append(f"cooling: last exchange {days} days ago ({exchanged})")
+            elif state is Engagement.COLD and exchanged is not None:
+                reasons.append(
+                    f"cold: no exchange in the last {params.engagement_days} days "
+                    f"(last exchange {(as_of - exchanged).days} days ago, {exchanged})"
+                )
+            elif state is Engagement.COLD:
+                reasons.append(
+                    f"cold: no exchange ever (last touched {(as_of - last).days} days ago, {last})"
+                )
             scope = [d for d in deciders if r.bu_id is None or d.bu_id in (None, r.bu_id)]
             targets = {d.person_id for d in scope} - {person.id}
             if not scope:

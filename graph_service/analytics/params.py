@@ -41,8 +41,10 @@ DEFAULT_REQUIRED_ROLES: tuple[Role, ...] = (Role.DECIDER, Role.BUYER, Role.INFLU
 class AnalyticsParams:
     """The definitions the analytics use. Defaults are the documented ones."""
 
-    #: A person is *engaged* when a touch with them falls in the last ``engagement_days`` days
-    #: up to and including the as-of date; a role holder who is not engaged is *cold*.
+    #: A person is *engaged* when an exchange with them (a meeting, visit or call, or an
+    #: inbound message) falls in the last ``engagement_days`` days up to and including the
+    #: as-of date; a role holder who is not engaged is *cold*. Outbound-only messages are
+    #: attempts: they count in touch strength only.
     engagement_days: int = 90
     #: Touch strength halves every ``half_life_days`` days of age.
     half_life_days: float = 90.0
@@ -62,8 +64,14 @@ class AnalyticsParams:
         default_factory=lambda: DEFAULT_TIE_STRENGTHS
     )
     required_roles: tuple[Role, ...] = DEFAULT_REQUIRED_ROLES
-    #: A champion last touched more than this many days ago is a risk.
-    champion_cold_days: int = 60
+    #: An engaged champion whose last exchange is more than this many days old is *cooling*
+    #: (a risk before they go cold at ``engagement_days``).
+    champion_cooling_days: int = 60
+    #: Our side is single-threaded on an account (or an open deal) when one of our members
+    #: holds at least ``member_share`` of its touches in the last ``engagement_days`` days,
+    #: given at least ``member_share_min_touches`` of them: the relationship leaves with them.
+    member_share: float = 0.8
+    member_share_min_touches: int = 5
     #: Influence paths: how many, and how long at most.
     k_paths: int = 3
     max_hops: int = 6

@@ -17,24 +17,27 @@ Searches only read the path graph, so threads may share one.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from itertools import islice, pairwise
 
 import networkx as nx
 
+from graph_service.analytics.coverage import CoverageReport, RoleCell, coverage, unit_ancestors
 from graph_service.analytics.engagement import (
     DEFAULT,
     Engagement,
-    person_engagement,
+    standing,
     summarize,
     touch_strength,
 )
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.as_of import TouchLike, has_left, role_held_on
+from graph_service.as_of import TouchLike, has_left, is_open_at, roles_held_on
 from graph_service.domain import AccountView, PathSubgraph, Person, Role, Seniority
 
 _SOURCE = "__source__"
@@ -328,7 +331,8 @@ _SENIORITY_RANK = {
     Seniority.STAFF: 1,
 }
 
-#: Title words that suggest a role, for people who hold no role yet (case-insensitive).
+#: Title words that are evidence of a role, for people who do not hold it (case-insensitive).
+#: Only a title qualifies someone for a missing role: seniority alone does not make a buyer.
 ROLE_TITLE_HINTS: dict[Role, tuple[str, ...]] = {
     Role.DECIDER: (
         "ceo",
@@ -339,15 +343,26 @@ ROLE_TITLE_HINTS: dict[Role, tuple[str, ...]] = {
         "president",
         "chief",
         "head",
+        "director",
         "社長",
         "取締役",
         "本部長",
         "役員",
         "部長",
     ),
-    Role.BUYER: ("procurement", "purchasing", "buyer", "sourcing", "購買", "調達", "finance"),
-    Role.INFLUENCER: ("architect", "lead", "director", "manager", "課長", "マネージャー"),
-    Role.USER: ("analyst", "engineer", "specialist", "operator", "担当", "スタッフ"),
+    Role.BUYER: ("procurement", "purchasing", "buyer", "sourcing", "購買", "調達"),
+    Role.INFLUENCER: ("architect", "lead", "manager", "課長", "マネージャー", "リーダー"),
+    Role.USER: (
+        "analyst",
+        "engineer",
+        "specialist",
+        "operator",
+        "担当",
+        "スタッフ",
+        "エンジニア",
+        "技師",
+        "主任",
+    ),
     Role.GATEKEEPER: ("assistant", "secretary", "office", "秘書", "総務"),
     Role.INITIATOR: ("manager", "lead", "owner", "課長", "リーダー"),
 }
@@ -363,6 +378,12 @@ ROLE_SENIORITY: dict[Role, tuple[Seniority, ...]] = {
 }
 
 
+def title_evidence(person: Person, role: Role) -> str | None:
+    """The word of the person's title that is evidence of ``role`` (None: no evidence)."""
+    title = (person.title or "").casefold()
+    return next((h for h in ROLE_TITLE_HINTS.get(role, ()) if h in title), None)
+
+
 def role_fit(person: Person, role: Role) -> float:
     """How well a person's title and seniority fit a role: title hint 0.6 + seniority 0.4.
 
@@ -370,22 +391,67 @@ def role_fit(person: Person, role: Role) -> float:
     ...                 seniority=Seniority.C_LEVEL), Role.DECIDER)
     1.0
     """
-    title = (person.title or "").casefold()
-    score = 0.6 if any(h in title for h in ROLE_TITLE_HINTS.get(role, ())) else 0.0
+    score = 0.6 if title_evidence(person, role) is not None else 0.0
     if person.seniority in ROLE_SENIORITY.get(role, ()):
         score += 0.4
     return score
 
 
+class Gap(StrEnum):
+    """What a next best touch closes."""
+
+    ROLE = "role"  # a required role missing or cold in a scope
+    DEAL_ROLE = "deal_role"  # a required role nobody on an open deal holds
+    CHAMPION = "champion"  # no champion, or a cold or cooling one
+    SECOND_THREAD = "second_thread"  # an open deal with at most one engaged contact
+
+
 @dataclass(frozen=True, slots=True)
 class NextBestTouch:
-    """For a missing or cold role: whom to reach and the warmest first step."""
+    """For one gap: whom to reach, why them, and the warmest first step.
 
-    role: Role
+    ``bu_id`` is the unit of a role gap (None: the account as a whole); ``deal_id`` the deal of
+    a second thread; ``role`` is None for a second thread. ``status`` is the gap's: the role's
+    or the champion's, or for a second thread the chosen person's engagement.
+    """
+
+    role: Role | None
     status: Engagement
     person_id: str | None
     why: str
     path: InfluencePath | None
+    gap: Gap = Gap.ROLE
+    bu_id: str | None = None
+    deal_id: str | None = None
+
+
+def _warmest(
+    g: nx.DiGraph, candidates: list[tuple[str, float, str]], params: AnalyticsParams
+) -> tuple[str, str, InfluencePath | None] | None:
+    """The candidate ``(person id, rank, why)`` with the strongest path (ties: higher rank,
+    then the smaller id), with their why and path."""
+    best: tuple[tuple[float, float, tuple[int, ...]], str, str, InfluencePath | None] | None = None
+    for pid, rank, why in candidates:
+        found = influence_paths(g, pid, k=1, max_hops=params.max_hops)
+        key = (found[0].strength if found else 0.0, rank, _neg(pid))
+        if best is None or key > best[0]:
+            best = (key, pid, why, found[0] if found else None)
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def _role_candidates(
+    people: Iterable[Person], role: Role, scopes: set[str] | None
+) -> list[tuple[str, float, str]]:
+    """People (in ``scopes``' units, None: anywhere) whose title is evidence of ``role``."""
+    out = []
+    for p in people:
+        if scopes is not None and p.bu_id not in scopes:
+            continue
+        word = title_evidence(p, role)
+        if word is not None:
+            why = f'title "{p.title}" is evidence of {role.value} ("{word}")'
+            out.append((p.id, role_fit(p, role), why))
+    return out
 
 
 def next_best_touches(
@@ -394,46 +460,209 @@ def next_best_touches(
     as_of: date,
     params: AnalyticsParams = DEFAULT,
 ) -> list[NextBestTouch]:
-    """For every required role that is missing or cold, the warmest path to who holds it.
+    """A suggestion for every gap of the account's coverage (:mod:`.coverage`), in order:
 
-    A cold role's candidates are its holders; a missing role's are the people whose title and
-    seniority fit it best (:func:`role_fit` > 0). Among candidates, the one with the strongest
-    path wins (ties: better fit, then id).
+    * every required role missing or cold at the account level, then in each business unit
+      (by id; a unit's suggestion that repeats one for the account or a unit above it is
+      left out). A cold role's candidates are its holders; a missing role's are the people of
+      the scope (the unit and its sub-units) whose **title** is evidence of the role
+      (:data:`ROLE_TITLE_HINTS`; seniority alone never qualifies), with the evidence stated;
+    * every required role nobody on an open deal holds (a contact on the deal in that role,
+      or holding it): the deal's buying group lacks it even where the unit's matrix is
+      covered. Candidates are people not on the deal: first those of the deal's unit (and its
+      sub-units) whose title is evidence of the role, else the role's holders covering the
+      unit (from a unit above it, or company-wide);
+    * a missing, cold or cooling champion: the champion themselves when there is one, else
+      the person with our strongest relationship, engaged people first;
+    * a second thread for every single-threaded open deal: its contacts who are not engaged,
+      else the role holders of the deal's unit, else the people of the unit.
+
+    Among candidates the one with the strongest influence path wins (ties: better title and
+    seniority fit, or the earlier kind of candidate, then the smaller id).
     """
+    view = dataclasses.replace(view, buying_roles=roles_held_on(view.buying_roles, as_of))
+    report = coverage(view, as_of, params)
     people = {p.id: p for p in view.people if not has_left(p, as_of)}
-    out = []
-    for role in params.required_roles:
-        holders = sorted(
-            {
-                r.person_id
-                for r in view.buying_roles
-                if r.role is role and r.person_id in people and role_held_on(r, as_of)
-            }
-        )
-        if holders:
-            if any(
-                person_engagement(people[h], view.touches, as_of, params) is Engagement.ENGAGED
-                for h in holders
-            ):
+    above = unit_ancestors(view.business_units)
+    below: dict[str, set[str]] = {b: set() for b in above}
+    for bu_id, ancestors in above.items():
+        for a in ancestors:
+            below.setdefault(a, set()).add(bu_id)
+    out: list[NextBestTouch] = []
+    suggested: set[tuple[str | None, Role, str | None]] = set()  # (unit, role, person)
+    for unit in [report.account, *report.units]:
+        scopes = None if unit.bu_id is None else below.get(unit.bu_id, {unit.bu_id})
+        for cell in unit.cells:
+            if cell.status not in (Engagement.MISSING, Engagement.COLD):
                 continue
-            status, candidates, why = Engagement.COLD, [(h, 1.0) for h in holders], "holds the role"
-        else:
-            fits = [(p.id, role_fit(p, role)) for p in people.values()]
-            candidates = [(pid, f) for pid, f in fits if f > 0]
-            status, why = Engagement.MISSING, "best title and seniority fit for the role"
-        best: tuple[float, float, str, InfluencePath | None] | None = None
-        for pid, fit in candidates:
-            found = influence_paths(g, pid, k=1, max_hops=params.max_hops)
-            strength = found[0].strength if found else 0.0
-            key = (strength, fit, pid, found[0] if found else None)
-            if best is None or (key[0], key[1], _neg(key[2])) > (best[0], best[1], _neg(best[2])):
-                best = key
-        if best is None:
-            out.append(
-                NextBestTouch(role, status, None, "nobody at the account fits the role", None)
+            if cell.status is Engagement.COLD:
+                candidates = [(h, 1.0, f"holds the {cell.role.value} role") for h in cell.cold]
+            else:
+                candidates = _role_candidates(people.values(), cell.role, scopes)
+            best = _warmest(g, candidates, params)
+            pid = best[0] if best else None
+            if unit.bu_id is not None:
+                earlier = [None, *sorted(above.get(unit.bu_id, set()) - {unit.bu_id})]
+                if any((scope, cell.role, pid) in suggested for scope in earlier):
+                    continue
+            where = "the account" if unit.bu_id is None else unit.bu_id
+            touch = NextBestTouch(
+                cell.role,
+                cell.status,
+                pid,
+                best[1] if best else f"nobody in {where} has a title that fits the role",
+                best[2] if best else None,
+                Gap.ROLE,
+                unit.bu_id,
             )
-        else:
-            out.append(NextBestTouch(role, status, best[2], why, best[3]))
+            suggested.add((unit.bu_id, cell.role, pid))
+            out.append(touch)
+    out.extend(_deal_roles(view, report, people, below, g, as_of, params))
+    out.extend(_champion_touch(view, report.account.champion, people, g, as_of, params))
+    out.extend(_second_threads(view, report, people, below, g, params))
+    return out
+
+
+def _deal_roles(
+    view: AccountView,
+    report: CoverageReport,
+    people: dict[str, Person],
+    below: dict[str, set[str]],
+    g: nx.DiGraph,
+    as_of: date,
+    params: AnalyticsParams,
+) -> list[NextBestTouch]:
+    units = {u.bu_id: u for u in report.units}
+    on_deal: dict[str, dict[str, set[str]]] = {}  # deal id -> person id -> roles there
+    for c in view.deal_contacts:
+        on_deal.setdefault(c.deal_id, {}).setdefault(c.person_id, set()).add(c.role or "")
+    held: dict[str, set[str]] = {}
+    for r in view.buying_roles:
+        held.setdefault(r.person_id, set()).add(r.role.value)
+    out = []
+    for deal in sorted(view.deals, key=lambda d: d.id):
+        if not is_open_at(deal, as_of):
+            continue
+        contacts = {
+            pid: roles | held.get(pid, set())
+            for pid, roles in on_deal.get(deal.id, {}).items()
+            if pid in people
+        }
+        scopes = None if deal.bu_id is None else below.get(deal.bu_id, {deal.bu_id})
+        where = "the account" if deal.bu_id is None else deal.bu_id
+        unit = units.get(deal.bu_id) if deal.bu_id is not None else report.account
+        others = [p for p in people.values() if p.id not in contacts]
+        for role in params.required_roles:
+            if any(role.value in roles for roles in contacts.values()):
+                continue
+            candidates = _role_candidates(others, role, scopes)
+            if not candidates and unit is not None:
+                cell = next(c for c in unit.cells if c.role is role)
+                candidates = [
+                    (h, 0.0, f"holds the {role.value} role covering {where}")
+                    for h in [*cell.engaged, *cell.cold]
+                    if h not in contacts
+                ]
+            best = _warmest(g, candidates, params)
+            lack = f"nobody on {deal.id} is its {role.value}"
+            out.append(
+                NextBestTouch(
+                    role,
+                    Engagement.MISSING,
+                    best[0] if best else None,
+                    f"{lack}: {best[1]}" if best else f"{lack}, and nobody fits the role",
+                    best[2] if best else None,
+                    Gap.DEAL_ROLE,
+                    deal.bu_id,
+                    deal.id,
+                )
+            )
+    return out
+
+
+def _champion_touch(
+    view: AccountView,
+    cell: RoleCell,
+    people: dict[str, Person],
+    g: nx.DiGraph,
+    as_of: date,
+    params: AnalyticsParams,
+) -> list[NextBestTouch]:
+    if cell.status is Engagement.ENGAGED:
+        return []
+    if cell.status is not Engagement.MISSING:
+        held = cell.cooling or cell.cold
+        why = f"the champion, {cell.status.value}: re-engage before the relationship is lost"
+        candidates = [(h, 1.0, why) for h in held]
+    else:
+        candidates = []
+        for p in people.values():
+            r = standing(p, view.touches, as_of, params)
+            if r.strength is None:
+                continue
+            engaged = r.status is Engagement.ENGAGED
+            state = "engaged" if engaged else f"not engaged, last touched {r.last_touch}"
+            why = f"no champion: our strongest relationship here ({state}, {r.band.value})"
+            candidates.append((p.id, (1.0 if engaged else 0.0) + r.strength, why))
+        candidates = sorted(candidates, key=lambda c: (-c[1], c[0]))[:1]
+    best = _warmest(g, candidates, params)
+    if best is None:
+        why = "no champion, and nobody at the account has been touched yet"
+        return [NextBestTouch(Role.CHAMPION, cell.status, None, why, None, Gap.CHAMPION)]
+    return [NextBestTouch(Role.CHAMPION, cell.status, best[0], best[1], best[2], Gap.CHAMPION)]
+
+
+def _second_threads(
+    view: AccountView,
+    report: CoverageReport,
+    people: dict[str, Person],
+    below: dict[str, set[str]],
+    g: nx.DiGraph,
+    params: AnalyticsParams,
+) -> list[NextBestTouch]:
+    deals = {d.id: d for d in view.deals}
+    engaged = set(report.engaged_people)
+    out = []
+    for thread in report.single_threaded_deals:
+        deal = deals[thread.deal_id]
+        scopes = None if deal.bu_id is None else below.get(deal.bu_id, {deal.bu_id})
+        where = "the account" if deal.bu_id is None else deal.bu_id
+        contacts = [p for p in thread.contacts if p in people and p not in engaged]
+        candidates = [(p, 2.0, f"a contact on {deal.id}, not engaged") for p in contacts]
+        if not candidates:
+            holders = sorted(
+                {
+                    (r.person_id, r.role.value)
+                    for r in view.buying_roles
+                    if r.person_id in people
+                    and r.person_id not in engaged
+                    and (scopes is None or r.bu_id is None or r.bu_id in scopes)
+                }
+            )
+            candidates = [(p, 1.0, f"holds the {role} role for {where}") for p, role in holders]
+        if not candidates:
+            candidates = [
+                (p.id, 0.0, f"works in {where}")
+                for p in people.values()
+                if p.id not in engaged and (scopes is None or p.bu_id in scopes)
+            ]
+        best = _warmest(g, candidates, params)
+        status = Engagement.MISSING
+        if best is not None:
+            status = Engagement.COLD
+        why = best[1] if best else f"nobody else in {where} to reach"
+        out.append(
+            NextBestTouch(
+                None,
+                status,
+                best[0] if best else None,
+                f"second thread for {deal.id}: {why}",
+                best[2] if best else None,
+                Gap.SECOND_THREAD,
+                deal.bu_id,
+                deal.id,
+            )
+        )
     return out
 
 

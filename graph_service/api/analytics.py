@@ -18,10 +18,11 @@ from strawberry.types import Info
 
 from graph_service.analytics import queries
 from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCoverage
-from graph_service.analytics.engagement import Engagement
+from graph_service.analytics.coverage import OurThread as OurThreadRow
+from graph_service.analytics.engagement import Band, Engagement, Standing
 from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.path_cache import PathGraphCache
-from graph_service.analytics.paths import InfluencePath
+from graph_service.analytics.paths import Gap, InfluencePath
 from graph_service.analytics.portfolio import LtvPoint as LtvPointRow
 from graph_service.analytics.portfolio import ltv_share_analysis
 from graph_service.analytics.wallet import Share
@@ -31,7 +32,25 @@ from graph_service.api.money import Money, UnconvertedAmount, money, unconverted
 from graph_service.api.types import NotFound, PageInfo, Role
 from graph_service.errors import NotFoundError
 
-EngagementStatus = strawberry.enum(Engagement, description="engaged, cold, left or missing.")
+EngagementStatus = strawberry.enum(
+    Engagement,
+    description="engaged: an exchange (meeting, visit, call or inbound message) in the "
+    "engagement window (90 days); cooling: an engaged champion whose last exchange is over "
+    "60 days old; cold: no exchange in the window; left; missing: no holder.",
+)
+RelationshipBand = strawberry.enum(
+    Band,
+    name="RelationshipBand",
+    description="Our strongest member's touch strength: strong >= 0.6 > moderate >= 0.3 > "
+    "weak; none: nobody on our side ever touched the person.",
+)
+GapKind = strawberry.enum(
+    Gap,
+    name="GapKind",
+    description="role: a required role missing or cold in a scope; deal_role: a required "
+    "role nobody on an open deal holds; champion: no champion, or a cold or cooling one; "
+    "second_thread: an open deal with at most one engaged contact.",
+)
 SegmentEnum = strawberry.enum(Segment, name="Segment", description="RFM segment.")
 TierEnum = strawberry.enum(Tier, name="Tier", description="ABM tier.")
 
@@ -51,11 +70,15 @@ def _as_of(value: date | None) -> date:
 class RoleCoverage:
     role: Role  # type: ignore[valid-type]
     status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
-        description="engaged: a holder was touched in the engagement window; cold: holders, "
-        "none engaged; missing: no holder."
+        description="engaged: a holder had an exchange in the engagement window; cooling "
+        "(champions): engaged, but the last exchange is over 60 days old; cold: holders, "
+        "none engaged; missing: no holder. Roles held in a unit cover its sub-units."
     )
     engaged_person_ids: list[strawberry.ID]
     cold_person_ids: list[strawberry.ID]
+    cooling_person_ids: list[strawberry.ID] = strawberry.field(
+        description="Champions only: engaged holders whose last exchange is over 60 days old."
+    )
 
     @classmethod
     def of(cls, c: RoleCell) -> RoleCoverage:
@@ -64,6 +87,7 @@ class RoleCoverage:
             status=c.status,
             engaged_person_ids=[strawberry.ID(p) for p in c.engaged],
             cold_person_ids=[strawberry.ID(p) for p in c.cold],
+            cooling_person_ids=[strawberry.ID(p) for p in c.cooling],
         )
 
 
@@ -98,10 +122,58 @@ class SingleThreadedDeal:
     contact_ids: list[strawberry.ID]
 
 
+@strawberry.type(
+    description="Our side single-threaded: one of our members holds at least 80 % of the "
+    "last 90 days' touches (given at least 5) of an account or an open deal."
+)
+class OurThread:
+    deal_id: strawberry.ID | None = strawberry.field(description="Null for the account.")
+    member_id: strawberry.ID
+    member_touches: int
+    touches: int
+    share: float
+
+
+def _our(t: OurThreadRow) -> OurThread:
+    return OurThread(
+        deal_id=strawberry.ID(t.deal_id) if t.deal_id else None,
+        member_id=strawberry.ID(t.member_id),
+        member_touches=t.member_touches,
+        touches=t.touches,
+        share=t.share,
+    )
+
+
 @strawberry.type(description="A champion at risk and why.")
 class ChampionRisk:
     person_id: strawberry.ID
     reasons: list[str]
+
+
+@strawberry.type(description="Where our side stands with one person of the account.")
+class PersonEngagement:
+    person_id: strawberry.ID
+    status: EngagementStatus  # type: ignore[valid-type]
+    strength: float | None = strawberry.field(
+        description="Our strongest member's touch strength; null when nobody on our side "
+        "ever touched the person (we never spoke, which is not the same as cold)."
+    )
+    band: RelationshipBand  # type: ignore[valid-type]
+    last_touch: date | None
+    last_exchange: date | None = strawberry.field(
+        description="The last meeting, visit, call or inbound message."
+    )
+
+    @classmethod
+    def of(cls, r: Standing) -> PersonEngagement:
+        return cls(
+            person_id=strawberry.ID(r.person_id),
+            status=r.status,
+            strength=r.strength,
+            band=r.band,
+            last_touch=r.last_touch,
+            last_exchange=r.last_exchange,
+        )
 
 
 def ids(values: list[str]) -> list[strawberry.ID]:
@@ -116,8 +188,17 @@ class CoverageGaps:
     business_units: list[UnitCoverageRow]
     single_threaded_deals: list[SingleThreadedDeal]
     structurally_single_threaded: bool = strawberry.field(
-        description="All engaged people sit in one manager's subtree below the top (or only "
-        "one person is engaged)."
+        description="All engaged people sit in one manager's subtree below the top, or at "
+        "most one person is engaged."
+    )
+    no_engaged_people: bool = strawberry.field(
+        description="Nobody at the account is engaged: the worst case of single-threading."
+    )
+    our_thread: OurThread | None = strawberry.field(
+        description="Our side single-threaded on the account, if so."
+    )
+    our_threaded_deals: list[OurThread] = strawberry.field(
+        description="Open deals our side is single-threaded on."
     )
     thread_root_person_id: strawberry.ID | None
     champion_risks: list[ChampionRisk]
@@ -125,6 +206,7 @@ class CoverageGaps:
         description="Wallet above zero, no won spend in the window, no open deal."
     )
     engaged_person_ids: list[strawberry.ID]
+    people: list[PersonEngagement]
     score: float
 
     @classmethod
@@ -144,6 +226,9 @@ class CoverageGaps:
                 for d in r.single_threaded_deals
             ],
             structurally_single_threaded=r.structurally_single_threaded,
+            no_engaged_people=r.no_engaged_people,
+            our_thread=_our(r.our_thread) if r.our_thread else None,
+            our_threaded_deals=[_our(t) for t in r.our_threaded_deals],
             thread_root_person_id=strawberry.ID(r.thread_root) if r.thread_root else None,
             champion_risks=[
                 ChampionRisk(person_id=strawberry.ID(c.person_id), reasons=c.reasons)
@@ -151,6 +236,7 @@ class CoverageGaps:
             ],
             whitespace_business_unit_ids=ids(r.whitespace_units),
             engaged_person_ids=ids(r.engaged_people),
+            people=[PersonEngagement.of(p) for p in r.people],
             score=r.score,
         )
 
@@ -211,12 +297,25 @@ InfluencePathsResult = Annotated[
 ]
 
 
-@strawberry.type(description="For a missing or cold required role: whom to reach, and how.")
+@strawberry.type(description="For one coverage gap: whom to reach, why them, and how.")
 class NextBestTouch:
-    role: Role  # type: ignore[valid-type]
-    status: EngagementStatus  # type: ignore[valid-type]
+    gap: GapKind  # type: ignore[valid-type]
+    role: Role | None = strawberry.field(  # type: ignore[valid-type]
+        description="The role to fill (null for a second thread)."
+    )
+    status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
+        description="The gap's: the role's or champion's, or the chosen person's."
+    )
+    business_unit_id: strawberry.ID | None = strawberry.field(
+        description="The unit of the gap (null: the account as a whole)."
+    )
+    deal_id: strawberry.ID | None = strawberry.field(
+        description="The open deal of a deal_role or second_thread gap."
+    )
     person_id: strawberry.ID | None
-    why: str
+    why: str = strawberry.field(
+        description="Why this person: the role they hold, or the title evidence for it."
+    )
     path: Path | None
 
 
@@ -572,8 +671,9 @@ class AnalyticsQuery:
         )
 
     @strawberry.field(
-        description="For every missing or cold required role, the warmest path "
-        "to the person holding it or best fitting it."
+        description="For every coverage gap (required roles per account, unit and open "
+        "deal; the champion; a second thread for single-threaded deals), the warmest path "
+        "to the person holding the role or whose title is evidence of it."
     )
     def next_best_touches(
         self,
@@ -591,8 +691,11 @@ class AnalyticsQuery:
             account_id=account_id,
             touches=[
                 NextBestTouch(
+                    gap=t.gap,
                     role=t.role,
                     status=t.status,
+                    business_unit_id=strawberry.ID(t.bu_id) if t.bu_id else None,
+                    deal_id=strawberry.ID(t.deal_id) if t.deal_id else None,
                     person_id=strawberry.ID(t.person_id) if t.person_id else None,
                     why=t.why,
                     path=Path.of(t.path) if t.path else None,

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from graph_service.as_of import (
     has_left,
     in_window,
+    is_exchange,
     is_open_at,
     role_held_on,
     touch_day,
@@ -48,7 +49,12 @@ def facts_from_view(
     days = [touch_day(t) for t in view.touches]
     prior_end = as_of - timedelta(days=engagement_days)
     people = {p.id: p for p in view.people if not has_left(p, as_of)}
-    engaged = {t.person_id for t in view.touches if in_window(touch_day(t), as_of, engagement_days)}
+    # Engaged: an exchange (a meeting, visit or call, or an inbound message) in the window.
+    engaged = {
+        t.person_id
+        for t in view.touches
+        if is_exchange(t) and in_window(touch_day(t), as_of, engagement_days)
+    }
     actions = sorted(
         (a for a in view.next_actions if a.status is not ActionStatus.DONE),
         key=lambda a: (a.due_date, a.id),

@@ -15,10 +15,12 @@ from graph_service.demo import DEMO_BUNDLE
 from graph_service.domain import (
     AccountFacts,
     BusinessUnit,
+    Direction,
     Kind,
     Person,
     Role,
     Touch,
+    TouchType,
     WalletEstimate,
 )
 from graph_service.store.base import Store
@@ -30,6 +32,7 @@ from tests.conftest import neo4j_store
 from tests.fixtures import ACME, acme_record, load
 
 AS_OF = date(2026, 11, 1)
+WEEKS_2 = timedelta(days=14)
 
 
 @pytest.fixture
@@ -154,6 +157,34 @@ def test_a_new_touch_engages_its_person(store: Store) -> None:
     assert _engaged(store)[(Role.DECIDER, "p1")] is True
 
 
+def test_an_outbound_email_in_the_window_is_an_attempt_not_engagement(store: Store) -> None:
+    """A new outbound email to Ann (Oct 15) counts as a recent touch; she stays unengaged."""
+    load(store)
+    t1 = acme_record(Touch, "t1")
+    email = replace(
+        t1, id="t9", person_id="p1", type=TouchType.EMAIL, occurred_at=t1.occurred_at + WEEKS_2
+    )
+    store.upsert(Kind.TOUCHES, [email])
+    acme = rollup(store, AS_OF)[0]
+    assert acme.touches_recent == 2
+    assert _engaged(store)[(Role.DECIDER, "p1")] is False
+
+
+def test_an_inbound_email_in_the_window_engages(store: Store) -> None:
+    load(store)
+    t1 = acme_record(Touch, "t1")
+    email = replace(
+        t1,
+        id="t9",
+        person_id="p1",
+        type=TouchType.EMAIL,
+        direction=Direction.INBOUND,
+        occurred_at=t1.occurred_at + WEEKS_2,
+    )
+    store.upsert(Kind.TOUCHES, [email])
+    assert _engaged(store)[(Role.DECIDER, "p1")] is True
+
+
 def test_a_batch_moving_a_touch_and_adding_one_to_the_same_person_counts_each_once(
     store: Store,
 ) -> None:
@@ -239,10 +270,10 @@ def test_the_rollup_scans_side_by_side_equal_one_at_a_time(neo: Neo4jStore) -> N
 
 
 #: What a database an older abmgraph wrote looks like: no touch days, no person summaries
-#: (touch days, employer ids), and no mark that they are kept.
+#: (touch days, exchange days, employer ids), and no mark that they are kept.
 AS_AN_OLDER_WRITER_LEFT_IT = (
     "MATCH (t:Touch) REMOVE t.day",
-    "MATCH (p:Person) REMOVE p.touch_days, p.last_touch_day, p.employer_id",
+    "MATCH (p:Person) REMOVE p.touch_days, p.last_touch_day, p.engaged_days, p.employer_id",
     "MATCH (v:GraphVersion) REMOVE v.person_summaries",
 )
 
@@ -252,6 +283,8 @@ def test_touches_written_before_the_stored_summaries_still_count(neo: Neo4jStore
     """Touches without the stored ``day``, people without touch summaries (written by hand, or
     by an older writer) count by the touches' timestamps' local days."""
     load(neo)
+    t1 = acme_record(Touch, "t1")  # an attempt beside Ann's exchanges: not engagement
+    neo.upsert(Kind.TOUCHES, [replace(t1, id="t9", person_id="p1", type=TouchType.EMAIL)])
     before = facts(neo)
     with neo._db.driver.session(database=neo.database) as session:
         for statement in AS_AN_OLDER_WRITER_LEFT_IT:
@@ -322,4 +355,27 @@ def test_touch_summaries_hold_each_touch_day_once_however_touches_arrive(neo: Ne
         "p1": ([date(2026, 2, 1), date(2026, 10, 1)], date(2026, 10, 1)),
         "p2": ([], None),
         "p4": ([date(2026, 5, 5), date(2026, 10, 1)], date(2026, 10, 1)),
+    }
+
+
+@pytest.mark.neo4j
+def test_person_summaries_keep_the_days_of_exchanges_only(neo: Neo4jStore) -> None:
+    """``engaged_days``: meetings, visits and calls, and inbound messages; never an attempt."""
+    load(neo)
+    t1 = acme_record(Touch, "t1")
+    neo.upsert(
+        Kind.TOUCHES,
+        [replace(t1, id="t9", type=TouchType.EMAIL, occurred_at=t1.occurred_at + WEEKS_2)],
+    )
+    query = (
+        "MATCH (p:Person) WHERE p.touch_days IS NOT NULL "
+        "RETURN p.id AS id, p.engaged_days AS days ORDER BY id"
+    )
+    with neo._db.driver.session(database=neo.database) as session:
+        got = {r["id"]: [d.to_native() for d in r["days"]] for r in session.run(query)}
+    # Ann: an inbound email (Feb 1); Bob: the meeting, not the outbound email; Dan: a call.
+    assert got == {
+        "p1": [date(2026, 2, 1)],
+        "p2": [date(2026, 10, 1)],
+        "p4": [date(2026, 5, 5)],
     }

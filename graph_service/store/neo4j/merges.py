@@ -31,8 +31,8 @@ MATCH (n:Person) WHERE n.full_name IS NOT NULL
 OPTIONAL MATCH (n)-[:WORKS_AT]->(c)
 OPTIONAL MATCH (n)-[:IN_UNIT]->(b)
 OPTIONAL MATCH (n)-[:REPORTS_TO]->(m)
-RETURN n {.*, touch_days: null, employer_id: null, company_id: c.id, bu_id: b.id,
-          reports_to: m.id} AS props
+RETURN n {.*, touch_days: null, engaged_days: null, employer_id: null, company_id: c.id,
+          bu_id: b.id, reports_to: m.id} AS props
 ORDER BY n.id
 """
 

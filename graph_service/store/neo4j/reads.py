@@ -119,7 +119,7 @@ RETURN
   COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
             OPTIONAL MATCH (p)-[:IN_UNIT]->(b)
             OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
-            RETURN p {.*, touch_days: null,
+            RETURN p {.*, touch_days: null, engaged_days: null,
                       company_id: c.id, bu_id: b.id, reports_to: m.id} } AS people,
   COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
             MATCH (p)-[r:HAS_ROLE]->(scope)

@@ -27,7 +27,7 @@ from graph_service.domain import (
 from graph_service.money import Rates, company_in_reporting_currency
 from graph_service.store.neo4j.driver import Connection
 from graph_service.store.neo4j.schema import person_summaries_kept
-from graph_service.store.neo4j.writes import TOUCH_DAYS_OF_P
+from graph_service.store.neo4j.writes import ENGAGED_DAYS_OF_P, TOUCH_DAYS_OF_P
 
 #: The portfolio rollup's queries run this many side by side by default (``rollup_workers``).
 DEFAULT_ROLLUP_WORKERS = 4
@@ -88,16 +88,17 @@ RETURN collect([
 
 #: Touches of the last two engagement windows by company, counted on the person summaries
 #: of the people touched since ``$prior_start`` (found through the ``last_touch_day`` index);
-#: ``engaged`` are the people touched in the recent window.
+#: ``engaged`` are the people with an exchange in the recent window (``engaged_days``).
 ROLLUP_TOUCHES: LiteralString = """
 MATCH (p:Person)
 WHERE p.last_touch_day > $prior_start
 WITH p.employer_id AS id, p.id AS person_id,
      size([d IN p.touch_days WHERE $recent_start < d <= $as_of]) AS recent,
-     size([d IN p.touch_days WHERE $prior_start < d <= $recent_start]) AS prior
+     size([d IN p.touch_days WHERE $prior_start < d <= $recent_start]) AS prior,
+     any(d IN p.engaged_days WHERE $recent_start < d <= $as_of) AS engaged
 WHERE recent > 0 OR prior > 0
 WITH id, sum(recent) AS recent, sum(prior) AS prior,
-     collect(CASE WHEN recent > 0 THEN person_id END) AS engaged
+     collect(CASE WHEN engaged THEN person_id END) AS engaged
 RETURN collect([id, recent, prior, engaged]) AS rows
 """
 
@@ -110,11 +111,15 @@ MATCH (p:Person)-[:WORKS_AT]->(c:Company)
 WITH c, p, CASE WHEN p.touch_days IS NOT NULL THEN p.touch_days ELSE """
     + TOUCH_DAYS_OF_P
     + """ END AS days
+WITH c, p, days, CASE WHEN p.engaged_days IS NOT NULL THEN p.engaged_days ELSE """
+    + ENGAGED_DAYS_OF_P
+    + """ END AS exchanges
 WITH c, p, size([d IN days WHERE $recent_start < d <= $as_of]) AS recent,
-     size([d IN days WHERE $prior_start < d <= $recent_start]) AS prior
+     size([d IN days WHERE $prior_start < d <= $recent_start]) AS prior,
+     any(d IN exchanges WHERE $recent_start < d <= $as_of) AS engaged
 WHERE recent > 0 OR prior > 0
 WITH c.id AS id, sum(recent) AS recent, sum(prior) AS prior,
-     collect(CASE WHEN recent > 0 THEN p.id END) AS engaged
+     collect(CASE WHEN engaged THEN p.id END) AS engaged
 RETURN collect([id, recent, prior, engaged]) AS rows
 """
 )

@@ -18,7 +18,7 @@ from graph_service.store.neo4j.writes import SET_TOUCH_SUMMARY_OF_P
 BACKFILL_TOUCH_DAYS: LiteralString = (
     """
 MATCH (p:Person)
-WHERE (p.touch_days IS NULL OR p.last_touch_day IS NULL)
+WHERE (p.touch_days IS NULL OR p.last_touch_day IS NULL OR p.engaged_days IS NULL)
   AND EXISTS { MATCH (p)<-[:WITH]-(:Touch) }
 CALL (p) {"""
     + SET_TOUCH_SUMMARY_OF_P
@@ -36,8 +36,9 @@ CALL (p, c) { SET p.employer_id = c.id } IN TRANSACTIONS OF 10000 ROWS
 #: What each person keeps for the portfolio rollup, by version: 1 the touch summary
 #: (``touch_days``, ``last_touch_day``), 2 also ``employer_id`` (the id of the company they
 #: work at, beside the ``WORKS_AT`` relationship: a person has many relationships, so
-#: finding that one costs more than reading a property).
-PERSON_SUMMARIES_VERSION = 2
+#: finding that one costs more than reading a property), 3 also ``engaged_days`` (the days of
+#: their exchanges, what engagement counts).
+PERSON_SUMMARIES_VERSION = 3
 
 #: Whether every person's summaries are known to be kept: ``ensure_schema`` sets the version
 #: on the version node once its backfills have run (every abmgraph write keeps them from then

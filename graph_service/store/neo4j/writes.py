@@ -112,6 +112,15 @@ TOUCH_DAYS_OF_P: LiteralString = """COLLECT {
   RETURN day
 }"""
 
+#: The days of a person's exchanges (:func:`graph_service.as_of.is_exchange`: a meeting,
+#: visit or call in any direction, or an inbound message), one per touch, in order.
+ENGAGED_DAYS_OF_P: LiteralString = """COLLECT {
+  MATCH (t:Touch)-[:WITH]->(p)
+  WHERE t.type IN ['meeting', 'visit', 'call'] OR t.direction = 'inbound'
+  WITH coalesce(t.day, date(t.occurred_at)) AS day ORDER BY day
+  RETURN day
+}"""
+
 #: People the touches ``$ids`` are with now (before an upsert may move them to someone else).
 TOUCHED_PEOPLE: LiteralString = """
 UNWIND $ids AS id
@@ -120,14 +129,18 @@ RETURN DISTINCT p.id AS id
 """
 
 #: The per-person touch summary the portfolio rollup reads instead of every touch, set on
-#: ``p``: the days of all the person's touches in order, and the last of them (indexed, so the
-#: rollup visits only people touched lately).
+#: ``p``: the days of all the person's touches in order, the last of them (indexed, so the
+#: rollup visits only people touched lately), and the days of their exchanges
+#: (``engaged_days``, what engagement counts; an empty list when there are none).
 SET_TOUCH_SUMMARY_OF_P: LiteralString = (
     """
 SET p.touch_days = """
     + TOUCH_DAYS_OF_P
     + """
 SET p.last_touch_day = p.touch_days[-1]
+SET p.engaged_days = """
+    + ENGAGED_DAYS_OF_P
+    + """
 """
 )
 
