@@ -752,7 +752,8 @@ class AccountFacts:
     on or before ``as_of``. Every amount is in the reporting currency the rollup was asked for
     (:mod:`graph_service.money`), the company's ``annual_revenue`` too; an amount that has no
     rate is counted nowhere (a won deal still counts in the counts and ``last_won``) and listed
-    in ``unconverted``. ``wallet`` holds the estimates dated on or before ``as_of``.
+    in ``unconverted`` (in kind and record id order). ``wallet`` holds the estimates dated on
+    or before ``as_of``.
     ``next_action`` is the earliest-due action not marked done. ``wallet_by_category`` is the
     account's explicit wallet per category as of ``as_of``: of each (unit, category), the latest
     estimate on or before ``as_of``; per category the company-wide estimate, else the sum of its

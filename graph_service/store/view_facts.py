@@ -79,6 +79,6 @@ def facts_from_view(
             if r.person_id in people and role_held_on(r, as_of)
         ],
         next_action=actions[0] if actions else None,
-        unconverted=[*money.unconverted, *([revenue_left_out] if revenue_left_out else [])],
+        unconverted=sorted([*money.unconverted, *([revenue_left_out] if revenue_left_out else [])]),
         currency=rates.reporting,
     )

@@ -6,7 +6,9 @@ currency; USD with a static and a dated rate; EUR static; BRL with no rate), as 
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.portfolio import ltv_share_analysis
 from graph_service.domain import Unconverted
 from graph_service.errors import InvalidArgumentError
+from graph_service.export import ExportFormat, export_target_list
 from graph_service.store.base import Store
 from tests.fixtures import load
 from tests.money_fixtures import AS_OF, MULTI_CURRENCY
@@ -174,3 +177,25 @@ def test_the_target_list_ranks_and_tiers_converted_whitespace(portfolio: Store) 
 def test_the_store_counts_the_currencies_amounts_are_in(portfolio: Store) -> None:
     # deals: JPY d1 d6, USD d2 d3 d7 d8, EUR d4, BRL d5; estimates: JPY p1 o1, USD, EUR, BRL
     assert portfolio.amount_currencies() == {"BRL": 2, "EUR": 2, "JPY": 4, "USD": 5}
+
+
+def test_the_export_is_in_one_currency_and_lists_what_it_left_out(
+    portfolio: Store, tmp_path: Path
+) -> None:
+    out = export_target_list(portfolio, AS_OF, tmp_path / "targets.csv", ExportFormat.CSV)
+    assert [t.account_id for t in out] == ["p1", "o1", "s1", "s2", "o2"]
+    with (tmp_path / "targets.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {r["account_id"]: r for r in csv.DictReader(f)}
+    assert {a: r["currency"] for a, r in rows.items()} == dict.fromkeys(rows, "JPY")
+    # whitespace from the target-list test, in JPY; o2's wallet is unknown
+    assert {a: r["whitespace"] for a, r in rows.items()} == {
+        "p1": "19000000.0",
+        "o1": "8000000.0",
+        "s1": "7750000.0",
+        "s2": "4000000.0",
+        "o2": "",
+    }
+    assert rows["o2"]["unconverted"] == (
+        "deal d5: 50000 BRL; revenue o2: 90000000 BRL; wallet o2||crm|2026-03-01: 400000 BRL"
+    )
+    assert {a for a, r in rows.items() if r["unconverted"]} == {"o2"}

@@ -418,7 +418,7 @@ class _Rollup:
                     touches_prior=prior,
                     roles=self.roles.get(cid, []),
                     next_action=self.actions.get(cid),
-                    unconverted=self.unconverted.get(cid, []),
+                    unconverted=sorted(self.unconverted.get(cid, ())),
                     currency=self.rates.reporting,
                 )
             )
