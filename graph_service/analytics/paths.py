@@ -34,7 +34,7 @@ from graph_service.analytics.engagement import (
     touch_strength,
 )
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.as_of import TouchLike, has_left, role_held_on
+from graph_service.as_of import TouchLike, current, current_view, has_left, is_current, role_held_on
 from graph_service.domain import AccountView, PathSubgraph, Person, Role, Seniority
 
 _SOURCE = "__source__"
@@ -79,7 +79,7 @@ def path_graph(sub: PathSubgraph, as_of: date, params: AnalyticsParams = DEFAULT
     touch strength above zero to one of them); every edge carries ``strength``, ``cost``
     (``-log(strength)``) and either ``reason`` (person ties) or ``touches`` (member hops).
     """
-    people = {p.id: p for p in sub.people if not has_left(p, as_of)}
+    people = {p.id: p for p in sub.people if not has_left(p, as_of) and is_current(p, as_of)}
     ties: dict[tuple[str, str], tuple[float, str]] = {}
 
     def tie(a: str, b: str, strength: float, reason_ab: str, reason_ba: str) -> None:
@@ -93,7 +93,7 @@ def path_graph(sub: PathSubgraph, as_of: date, params: AnalyticsParams = DEFAULT
     for p in people.values():
         if p.reports_to:
             tie(p.id, p.reports_to, params.reports_to_strength, "reports to", "manages")
-    for r in sub.relationships:
+    for r in current(sub.relationships, as_of):  # without ties a snapshot load retired
         s = r.strength if r.strength is not None else params.tie_strengths[r.type]
         if s <= 0:
             continue
@@ -400,6 +400,7 @@ def next_best_touches(
     seniority fit it best (:func:`role_fit` > 0). Among candidates, the one with the strongest
     path wins (ties: better fit, then id).
     """
+    view = current_view(view, as_of)  # without what a snapshot load retired by then
     people = {p.id: p for p in view.people if not has_left(p, as_of)}
     out = []
     for role in params.required_roles:
