@@ -9,6 +9,7 @@ reason), entity resolution and batched, idempotent writes are the native bundle'
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from importlib import import_module
 from pathlib import Path
 
@@ -53,12 +54,20 @@ def load_preset(
     observer: LoadObserver | None = None,
     resolver: Resolver | None = None,
     reporting_currency: str | None = None,
+    record_source: str | None = None,
+    snapshot: bool = False,
+    load_date: date | None = None,
 ) -> LoadReport:
     """Load the export at ``path`` with ``preset`` into ``store``; the report has one entry per
     table (and per lookup-only file, such as a product catalogue) in load order, and a warning
     per amount in a currency no exchange rate converts (``reporting_currency``: the configured
-    one, see :func:`loaders.bundle.load_tables`)."""
+    one, see :func:`loaders.bundle.load_tables`).
+
+    Records are written as coming from ``record_source``, by default the preset's name
+    (``salesforce``, ``hubspot``, ...); ``snapshot`` and ``load_date``: see
+    :func:`~loaders.bundle.load_tables`."""
     observer = observer or NullObserver()
+    load_date = load_date or date.today()
     source = preset_tables(preset, path, encoding=encoding, mapping=mapping)
     report = load_tables(
         source.tables,
@@ -69,6 +78,9 @@ def load_preset(
         resolver=resolver,
         reporting_currency=reporting_currency,
         rates_file=source.rates_file,
+        record_source=record_source or preset,
+        snapshot=snapshot,
+        load_date=load_date,
     )
     for side in source.side_files:
         file_report, rejects = side.report()
