@@ -29,10 +29,16 @@ _MODULES = {
 
 
 def preset_tables(
-    preset: str, path: Path, *, encoding: str | None = "auto", mapping: Path | None = None
+    preset: str,
+    path: Path,
+    *,
+    encoding: str | None = "auto",
+    mapping: Path | None = None,
+    load_date: date | None = None,
 ) -> PresetSource:
     """The tables of ``preset`` for the export at ``path`` (a folder; for ``mapping``, the
-    folder the mapping file's paths are relative to)."""
+    folder the mapping file's paths are relative to). ``load_date`` (default today) dates the
+    records a Salesforce export marks deleted when it gives no modification date."""
     if preset not in _MODULES:
         raise ValueError(f"unknown preset {preset!r} (one of {', '.join(PRESETS)})")
     module = import_module(f"loaders.presets.{_MODULES[preset]}")
@@ -40,6 +46,8 @@ def preset_tables(
         tables: Callable[..., PresetSource] = module.tables
         return tables(path, mapping, encoding)
     tables = module.tables
+    if preset == "salesforce":
+        return tables(path, encoding, load_date=load_date)
     return tables(path, encoding)
 
 
@@ -68,7 +76,7 @@ def load_preset(
     :func:`~loaders.bundle.load_tables`."""
     observer = observer or NullObserver()
     load_date = load_date or date.today()
-    source = preset_tables(preset, path, encoding=encoding, mapping=mapping)
+    source = preset_tables(preset, path, encoding=encoding, mapping=mapping, load_date=load_date)
     report = load_tables(
         source.tables,
         store,
