@@ -14,6 +14,13 @@ Cypher implements the same rules (the conformance suite holds the two equal).
 * A buying role is **held** on ``as_of`` when ``since <= as_of < until``: from its ``since``
   day included (no ``since``: held from the start) to its ``until`` day excluded (no
   ``until``: still held). ``until`` is the first day it is no longer held.
+* A record is **current** on ``as_of`` unless a snapshot load retired it on or before that day
+  (``retired_at <= as_of``): a record its source no longer has counts in answers up to the day
+  before the load that found it gone, and in none from that day on (:func:`is_current`). An
+  account's view **as of** a day (:func:`current_view`) leaves out its retired units, people,
+  buying roles, ties, account team assignments and deals, the roles of retired people and
+  units, and the deal contacts of retired people and deals; touches, next actions and wallet
+  estimates are never retired (they are history, or dated already).
 * A deal is **open** on ``as_of`` when its stage is open and it was created on or before it
   (or has no created date).
 * The **latest estimates** on ``as_of`` are, per (company, unit, category), the wallet
@@ -33,11 +40,14 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
+from typing import Protocol, TypeVar
 
 from graph_service.domain import (
+    AccountView,
     BuyingRole,
     Deal,
     Direction,
@@ -76,6 +86,70 @@ def in_window(day: date, as_of: date, days: int) -> bool:
 def has_left(person: Person | PathPerson, as_of: date) -> bool:
     """Whether the person left the company on or before ``as_of``."""
     return person.left_at is not None and person.left_at <= as_of
+
+
+class _Retirable(Protocol):
+    @property
+    def retired_at(self) -> date | None: ...
+
+
+_R = TypeVar("_R", bound=_Retirable)
+
+
+def is_current(record: _Retirable, as_of: date) -> bool:
+    """Whether ``record`` still counts on ``as_of``: not retired, or retired after that day."""
+    return record.retired_at is None or as_of < record.retired_at
+
+
+def current(records: Iterable[_R], as_of: date) -> list[_R]:
+    """The records of ``records`` current on ``as_of`` (:func:`is_current`), in their order."""
+    return [r for r in records if r.retired_at is None or as_of < r.retired_at]
+
+
+def current_view(view: AccountView, as_of: date) -> AccountView:
+    """The account's view without what was retired on or before ``as_of`` (see the module's
+    rules). The company itself is kept: whether a retired account is answered for at all is
+    the caller's decision. A view with nothing retired is returned as it is."""
+    parts: list[Iterable[_Retirable]] = [
+        view.subsidiaries,
+        view.business_units,
+        view.people,
+        view.buying_roles,
+        view.relationships,
+        view.account_team,
+        view.deals,
+    ]
+    if all(r.retired_at is None for part in parts for r in part):
+        return view
+    units = {b.id for b in view.business_units}
+    gone_units = units - {b.id for b in current(view.business_units, as_of)}
+    people = current(view.people, as_of)
+    gone_people = {p.id for p in view.people} - {p.id for p in people}
+    deals = current(view.deals, as_of)
+    gone_deals = {d.id for d in view.deals} - {d.id for d in deals}
+    return dataclasses.replace(
+        view,
+        subsidiaries=current(view.subsidiaries, as_of),
+        business_units=current(view.business_units, as_of),
+        people=people,
+        buying_roles=[
+            r
+            for r in current(view.buying_roles, as_of)
+            if r.person_id not in gone_people and r.bu_id not in gone_units
+        ],
+        relationships=[
+            r
+            for r in current(view.relationships, as_of)
+            if r.from_person_id not in gone_people and r.to_person_id not in gone_people
+        ],
+        account_team=current(view.account_team, as_of),
+        deals=deals,
+        deal_contacts=[
+            c
+            for c in view.deal_contacts
+            if c.deal_id not in gone_deals and c.person_id not in gone_people
+        ],
+    )
 
 
 def role_held_on(role: BuyingRole, as_of: date) -> bool:

@@ -151,6 +151,9 @@ class Company:
     corporate_number: str | None = None
     #: ISO 4217 code of ``annual_revenue``; None means the reporting currency.
     annual_revenue_currency: str | None = None
+    #: The day a snapshot load found the record gone from its source (see
+    #: :func:`graph_service.as_of.is_current`); None while its source still has it.
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +166,9 @@ class BusinessUnit:
     name: str
     parent_bu_id: str | None = None
     org_type: OrgType | None = None
+    #: The day a snapshot load found the record gone from its source (see
+    #: :func:`graph_service.as_of.is_current`); None while its source still has it.
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +190,9 @@ class Person:
     seniority: Seniority | str | None = None
     reports_to: str | None = None
     left_at: date | None = None
+    #: The day a snapshot load found the record gone from its source (see
+    #: :func:`graph_service.as_of.is_current`); None while its source still has it.
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +210,9 @@ class BuyingRole:
     bu_id: str | None = None
     since: date | None = None
     until: date | None = None
+    #: The day a snapshot load found the record gone from its source (see
+    #: :func:`graph_service.as_of.is_current`); None while its source still has it.
+    retired_at: date | None = None
 
     @property
     def id(self) -> str:
@@ -216,6 +228,9 @@ class Relationship:
     to_person_id: str
     type: RelationshipType
     strength: float | None = None
+    #: The day a snapshot load found the record gone from its source (see
+    #: :func:`graph_service.as_of.is_current`); None while its source still has it.
+    retired_at: date | None = None
 
     @property
     def id(self) -> str:
@@ -243,6 +258,9 @@ class AccountTeamMember:
     company_id: str
     member_id: str
     role: str | None = None
+    #: The day a snapshot load found the record gone from its source (see
+    #: :func:`graph_service.as_of.is_current`); None while its source still has it.
+    retired_at: date | None = None
 
     @property
     def id(self) -> str:
@@ -267,6 +285,9 @@ class Deal:
     close_date: date | None = None
     owner_id: str | None = None
     channel: str | None = None
+    #: The day a snapshot load found the record gone from its source (see
+    #: :func:`graph_service.as_of.is_current`); None while its source still has it.
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,6 +448,20 @@ ENTITY_KINDS: tuple[Kind, ...] = (
     Kind.BUSINESS_UNITS,
     Kind.PEOPLE,
     Kind.TEAM,
+    Kind.DEALS,
+)
+
+
+#: Kinds whose records carry ``retired_at``: a snapshot load retires those its source no longer
+#: has (:meth:`graph_service.store.base.Store.retire`). Team members, deal contacts, touches,
+#: next actions, wallet estimates and exchange rates are never retired.
+RETIRABLE_KINDS: tuple[Kind, ...] = (
+    Kind.COMPANIES,
+    Kind.BUSINESS_UNITS,
+    Kind.PEOPLE,
+    Kind.BUYING_ROLES,
+    Kind.RELATIONSHIPS,
+    Kind.ACCOUNT_TEAM,
     Kind.DEALS,
 )
 
@@ -642,11 +677,13 @@ class AccountView:
 
 @dataclass(frozen=True, slots=True)
 class PathPerson:
-    """A person as influence paths see them: who they report to and when they left."""
+    """A person as influence paths see them: who they report to, when they left, and when a
+    snapshot load retired them."""
 
     id: str
     reports_to: str | None = None
     left_at: date | None = None
+    retired_at: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -688,7 +725,9 @@ class PathSubgraph:
         }
         return cls(
             company_id=views[0].company.id,
-            people=[PathPerson(p.id, p.reports_to, p.left_at) for p in people.values()],
+            people=[
+                PathPerson(p.id, p.reports_to, p.left_at, p.retired_at) for p in people.values()
+            ],
             relationships=list(ties.values()),
             touches=[
                 TouchMark(t.member_id, t.person_id, t.occurred_at.date(), t.type, t.direction)

@@ -9,6 +9,15 @@ Accepted rows go through entity resolution (``loaders/resolve.py``), which write
 company or person onto the record it duplicates. A row with an amount in a currency no exchange
 rate converts is loaded with a warning (``loaders/currencies.py``), and so is a row with a value
 the vocabulary of an optional descriptive field does not know (``loaders/vocabulary.py``).
+
+Every record written is recorded as coming from the load's ``record_source`` (``bundle``, a
+preset's name). A *snapshot* load declares each file a complete export of its kind from that
+source: after the last file of a kind that can be retired
+(:data:`~graph_service.domain.RETIRABLE_KINDS`), the records of that kind and source the files did
+not have are retired as of the load date (:meth:`~graph_service.store.base.Store.retire`). What
+"had" means: the identity of every row loaded (after entity resolution mapped it) and of every
+row rejected whose identity can be read, so that a bad row never retires its record. A file that
+fails as a whole retires nothing of its kind.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from graph_service.domain import FxRate, Kind, Record
+from graph_service.domain import ENTITY_KINDS, RETIRABLE_KINDS, FxRate, Kind, Record, record_id
 from graph_service.errors import InputFileError
 from graph_service.store.base import Store
 from loaders.csvfile import CsvFile, canonical_encoding, rejection
@@ -58,15 +67,19 @@ class _Writer:
     before the next file starts.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, source: str | None = None) -> None:
         self._store = store
+        self._source = source
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="abmgraph-writer")
         self._in_flight: Future[None] | None = None
 
     def submit(self, kind: Kind, records: list[Record]) -> None:
         self.drain()
         if records:
-            self._in_flight = self._pool.submit(self._store.upsert, kind, records)
+            self._in_flight = self._pool.submit(self._upsert, kind, records)
+
+    def _upsert(self, kind: Kind, records: list[Record]) -> None:
+        self._store.upsert(kind, records, source=self._source)
 
     def drain(self) -> None:
         in_flight, self._in_flight = self._in_flight, None
@@ -187,17 +200,24 @@ def load_bundle(
     resolver: Resolver | None = None,
     encoding: str | None = None,
     reporting_currency: str | None = None,
+    record_source: str = "bundle",
+    snapshot: bool = False,
+    load_date: date | None = None,
 ) -> LoadReport:
     """Load every file of a native bundle present in ``bundle_dir`` into ``store``.
 
     Returns the report; files that are absent are skipped. Never raises for bad data: a file that
     cannot be read at all is reported with its ``error`` and nothing of it is written. Raises
     :class:`InputFileError` only when ``bundle_dir`` is not a folder holding a bundle file.
+    ``record_source``, ``snapshot`` and ``load_date``: see :func:`load_tables`.
     """
     return load_tables(
         bundle_tables(bundle_dir, encoding),
         store,
         source=str(bundle_dir),
+        record_source=record_source,
+        snapshot=snapshot,
+        load_date=load_date,
         batch_size=batch_size,
         observer=observer,
         resolver=resolver,
@@ -215,6 +235,9 @@ def load_tables(
     resolver: Resolver | None = None,
     reporting_currency: str | None = None,
     rates_file: str = RATES_FILE,
+    record_source: str | None = None,
+    snapshot: bool = False,
+    load_date: date | None = None,
 ) -> LoadReport:
     """Validate and write ``tables`` (in the order given: referenced kinds first).
 
@@ -227,21 +250,45 @@ def load_tables(
     After the last table, every loaded row with an amount in a currency that no rate converts
     (the load's rates, the store's, the base currency resolved with ``reporting_currency`` as the
     configured one) gets a warning whose reason says that ``rates_file`` can give the rate.
+
+    Records are written as coming from ``record_source`` (``None``: unknown, never retired).
+    With ``snapshot``, each table is a complete export of its kind from ``record_source``: what
+    the store holds of a retirable kind from that source and the load's tables of that kind did
+    not have is retired as of ``load_date`` (default today), counted on the last table of the
+    kind (see the module docstring).
     """
+    if snapshot and record_source is None:
+        raise ValueError("a snapshot load needs the source its files are complete exports of")
     observer = observer or NullObserver()
     if resolver is None:
         resolver = EntityResolver(store)
-    report = LoadReport(source=source)
-    writer = _Writer(store)
+    on = load_date or date.today()
+    report = LoadReport(
+        source=source, snapshot=snapshot, record_source=record_source, load_date=on.isoformat()
+    )
+    writer = _Writer(store, record_source)
     known = _KnownIds(store, writer)
     unrated = UnratedAmounts()
     cycles = CycleGuard(store, before_read=writer.drain)
     store.ensure_schema()
+    tables = list(tables)
+    last_of_kind = {t.kind: i for i, t in enumerate(tables)}
+    present: dict[Kind, set[str]] = {}
+    failed: set[Kind] = set()
     try:
-        for table in tables:
+        for i, table in enumerate(tables):
+            retiring = snapshot and table.kind in RETIRABLE_KINDS
+            seen = present.setdefault(table.kind, set()) if retiring else None
             _load_file(
-                table, writer, known, batch_size, report, observer, resolver, unrated, cycles
+                table, writer, known, batch_size, report, observer, resolver, unrated, cycles, seen
             )
+            if report.files[-1].error is not None:
+                failed.add(table.kind)
+            if seen is not None and last_of_kind[table.kind] == i:
+                writer.drain()
+                if table.kind not in failed:
+                    assert record_source is not None
+                    report.files[-1].retired = store.retire(table.kind, record_source, seen, on)
     finally:
         writer.close()
     report.merges = resolver.finish()
@@ -259,6 +306,7 @@ def _load_file(
     resolver: Resolver,
     unrated: UnratedAmounts,
     cycles: CycleGuard,
+    present: set[str] | None,
 ) -> None:
     observer.file_started(table.name)
     file_report = FileReport(file=table.name)
@@ -276,6 +324,7 @@ def _load_file(
                 resolver,
                 unrated,
                 cycles,
+                present,
             )
         finally:
             writer.drain()
@@ -302,7 +351,10 @@ def _load_table(
     resolver: Resolver,
     unrated: UnratedAmounts,
     cycles: CycleGuard,
+    present: set[str] | None,
 ) -> None:
+    """Load one table; ``present`` (in a snapshot) gets the identity of every row it has, loaded
+    or rejected."""
     kind = table.kind
     columns = COLUMNS[kind]
     header = table.read_header()
@@ -354,6 +406,10 @@ def _load_table(
                 written.add(record.id)
             cycles.add(kind, mapped)
             records.append(mapped)
+            if present is not None:
+                present.add(record_id(mapped))
+            if getattr(mapped, "retired_at", None) is not None:
+                file_report.deleted += 1
             for warning in flagged.get(line, ()):
                 report.warn(file_report, warning)
             unrated.note(file_report, line, mapped, table.source_columns)
@@ -369,6 +425,10 @@ def _load_table(
         for line, row in table.read_rows():
             file_report.read += 1
             parsed, problems = _parse_row(row, columns)
+            if present is not None and (
+                identity := _row_identity(kind, parsed, row, columns, resolver)
+            ):
+                present.add(identity)  # a row rejected later still has its record
             if problems:
                 # Checked in the batch all the same, so that the reject lists bad references too.
                 batch.append((line, parsed, problems))
@@ -467,6 +527,29 @@ class _RateRanges:
                     f"the dated {rate.currency} rate overlaps the one on line {other_line}",
                 )
         ranges.append((line, rate.valid_from, end))
+        return None
+
+
+def _row_identity(
+    kind: Kind,
+    values: dict[str, Any],
+    row: dict[str, str | None],
+    columns: tuple[Column, ...],
+    resolver: Resolver,
+) -> str | None:
+    """The identity of the record a row is about, its references resolved, as far as the row
+    gives it (None when it does not): an entity's id even when other cells are bad."""
+    if kind in ENTITY_KINDS:
+        id_column = next(c for c in columns if c.field == "id")
+        raw = values.get("id") or (row.get(id_column.name) or "").strip()
+        return resolver.ref(kind, raw) if isinstance(raw, str) and raw else None
+    fields = {c.field: values[c.field] for c in columns if values.get(c.field) is not None}
+    for c in columns:
+        if c.ref is not None and isinstance(fields.get(c.field), str):
+            fields[c.field] = resolver.ref(c.ref, fields[c.field])
+    try:
+        return record_id(kind.record_type(**fields))
+    except (TypeError, ValueError):
         return None
 
 

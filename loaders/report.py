@@ -102,6 +102,12 @@ class FileReport:
     rejected: int = 0
     merged: int = 0  # loaded rows that entity resolution put onto another record's id
     warned: int = 0  # loaded rows with at least one warning
+    #: Loaded rows the source marks deleted (``retired_at``, Salesforce ``IsDeleted``): their
+    #: records are kept, retired.
+    deleted: int = 0
+    #: In a snapshot load: records of the file's kind and source the file no longer has,
+    #: retired by this load (0 when they were retired already, or without ``--snapshot``).
+    retired: int = 0
     error: str | None = None
     extra_columns: list[str] = field(default_factory=list)
     _warned_lines: set[int] = field(default_factory=set, init=False, repr=False, compare=False)
@@ -120,6 +126,8 @@ class FileReport:
             "rejected": self.rejected,
             "merged": self.merged,
             "warned": self.warned,
+            "deleted": self.deleted,
+            "retired": self.retired,
             "error": self.error,
             "extra_columns": self.extra_columns,
         }
@@ -131,6 +139,11 @@ class LoadReport:
 
     source: str
     files: list[FileReport] = field(default_factory=list)
+    #: Whether the load was a snapshot (each file a complete export of its kind from
+    #: ``record_source``), and the day it retired what was missing on.
+    snapshot: bool = False
+    record_source: str | None = None
+    load_date: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: str | None = None
     merges: list[Merge] = field(default_factory=list)
@@ -150,6 +163,9 @@ class LoadReport:
         return {
             "source": self.source,
             "ok": self.ok,
+            "snapshot": self.snapshot,
+            "record_source": self.record_source,
+            "load_date": self.load_date,
             "files": [f.as_dict() for f in self.files],
             "totals": {
                 "read": sum(f.read for f in self.files),

@@ -626,7 +626,7 @@ class EntityResolver:
         if isinstance(base, Person):
             same_company = self._company_ids(base.company_id)
         for name, value in values.items():
-            if not _empty(value):
+            if not _empty(value) or name == "retired_at":  # a duplicate's retirement is its own
                 continue
             for other in g.fills:
                 if (

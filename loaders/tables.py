@@ -70,7 +70,9 @@ def _c(
     return Column(name, field or name, required, parse, ref)
 
 
-#: The bundle contract: for each kind, its columns in file order.
+#: The bundle contract: for each kind, its columns in file order. ``retired_at`` (the kinds of
+#: :data:`~graph_service.domain.RETIRABLE_KINDS`): the day the source deleted the record; a row
+#: with it is loaded retired (see docs/bundle.md, "Snapshots and retired records").
 COLUMNS: dict[Kind, tuple[Column, ...]] = {
     Kind.COMPANIES: (
         _c("company_id", field="id", required=True),
@@ -83,6 +85,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("parent_company_id", ref=Kind.COMPANIES),
         _c("corporate_number"),
         _c("annual_revenue_currency", parse=parse_currency),
+        _c("retired_at", parse=parse_date),
     ),
     Kind.BUSINESS_UNITS: (
         _c("bu_id", field="id", required=True),
@@ -90,6 +93,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("name", required=True),
         _c("parent_bu_id", ref=Kind.BUSINESS_UNITS),
         _c("org_type", parse=descriptive_parser(OrgType, ORG_TYPE_LABELS)),
+        _c("retired_at", parse=parse_date),
     ),
     Kind.PEOPLE: (
         _c("person_id", field="id", required=True),
@@ -101,6 +105,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("seniority", parse=seniority_parser()),
         _c("reports_to", ref=Kind.PEOPLE),
         _c("left_at", parse=parse_date),
+        _c("retired_at", parse=parse_date),
     ),
     Kind.BUYING_ROLES: (
         _c("person_id", required=True, ref=Kind.PEOPLE),
@@ -108,12 +113,14 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("bu_id", ref=Kind.BUSINESS_UNITS),
         _c("since", parse=parse_date),
         _c("until", parse=parse_date),
+        _c("retired_at", parse=parse_date),
     ),
     Kind.RELATIONSHIPS: (
         _c("from_person_id", required=True, ref=Kind.PEOPLE),
         _c("to_person_id", required=True, ref=Kind.PEOPLE),
         _c("type", required=True, parse=enum_parser(RelationshipType)),
         _c("strength", parse=parse_strength),
+        _c("retired_at", parse=parse_date),
     ),
     Kind.TEAM: (
         _c("member_id", field="id", required=True),
@@ -127,6 +134,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("company_id", required=True, ref=Kind.COMPANIES),
         _c("member_id", required=True, ref=Kind.TEAM),
         _c("role"),
+        _c("retired_at", parse=parse_date),
     ),
     Kind.DEALS: (
         _c("deal_id", field="id", required=True),
@@ -142,6 +150,7 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         _c("close_date", parse=parse_date),
         _c("owner_id", ref=Kind.TEAM),
         _c("channel"),
+        _c("retired_at", parse=parse_date),
     ),
     Kind.DEAL_CONTACTS: (
         _c("deal_id", required=True, ref=Kind.DEALS),

@@ -30,13 +30,13 @@ class Watched:
         self.reads_during_writes = 0
         self._writing = threading.Event()
 
-    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
         self._writing.set()
         try:
             time.sleep(0.002)
             if self.fail_on is not None and len(self.writes) == self.fail_on:
                 raise StoreUnavailableError("the store went away")
-            self.inner.upsert(kind, records)
+            self.inner.upsert(kind, records, source=source)
             self.writes.append((kind, len(records)))
         finally:
             self._writing.clear()

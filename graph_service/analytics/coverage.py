@@ -48,6 +48,7 @@ from graph_service.analytics.engagement import (
 )
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.as_of import (
+    current_view,
     has_left,
     in_window,
     is_open_at,
@@ -223,6 +224,7 @@ def _unit(
 
 def coverage(view: AccountView, as_of: date, params: AnalyticsParams = DEFAULT) -> CoverageReport:
     """The coverage-gap report of one account (its own people, not its subsidiaries')."""
+    view = current_view(view, as_of)  # without what a snapshot load retired by then
     view = replace(view, buying_roles=roles_held_on(view.buying_roles, as_of))
     people = {p.id: p for p in view.people}
     status_of = {p.id: person_engagement(p, view.touches, as_of, params) for p in view.people}

@@ -37,7 +37,15 @@ from graph_service.analytics.engagement import (
     touch_strength,
 )
 from graph_service.analytics.params import AnalyticsParams
-from graph_service.as_of import TouchLike, has_left, is_open_at, roles_held_on
+from graph_service.as_of import (
+    TouchLike,
+    current,
+    current_view,
+    has_left,
+    is_current,
+    is_open_at,
+    roles_held_on,
+)
 from graph_service.domain import AccountView, PathSubgraph, Person, Role, Seniority
 
 _SOURCE = "__source__"
@@ -82,7 +90,7 @@ def path_graph(sub: PathSubgraph, as_of: date, params: AnalyticsParams = DEFAULT
     touch strength above zero to one of them); every edge carries ``strength``, ``cost``
     (``-log(strength)``) and either ``reason`` (person ties) or ``touches`` (member hops).
     """
-    people = {p.id: p for p in sub.people if not has_left(p, as_of)}
+    people = {p.id: p for p in sub.people if not has_left(p, as_of) and is_current(p, as_of)}
     ties: dict[tuple[str, str], tuple[float, str]] = {}
 
     def tie(a: str, b: str, strength: float, reason_ab: str, reason_ba: str) -> None:
@@ -96,7 +104,7 @@ def path_graph(sub: PathSubgraph, as_of: date, params: AnalyticsParams = DEFAULT
     for p in people.values():
         if p.reports_to:
             tie(p.id, p.reports_to, params.reports_to_strength, "reports to", "manages")
-    for r in sub.relationships:
+    for r in current(sub.relationships, as_of):  # without ties a snapshot load retired
         s = r.strength if r.strength is not None else params.tie_strengths[r.type]
         if s <= 0:
             continue
@@ -480,6 +488,7 @@ def next_best_touches(
     Among candidates the one with the strongest influence path wins (ties: better title and
     seniority fit, or the earlier kind of candidate, then the smaller id).
     """
+    view = current_view(view, as_of)  # without what a snapshot load retired by then
     view = dataclasses.replace(view, buying_roles=roles_held_on(view.buying_roles, as_of))
     report = coverage(view, as_of, params)
     people = {p.id: p for p in view.people if not has_left(p, as_of)}

@@ -46,7 +46,7 @@ def coverage_gaps(
     store: Store, account_id: str, as_of: date, params: AnalyticsParams = DEFAULT
 ) -> CoverageReport:
     """Coverage gaps of one account."""
-    return coverage(account_view(store, account_id), as_of, params)
+    return coverage(account_view(store, account_id, as_of), as_of, params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +106,7 @@ def next_best(
     cache: PathGraphCache | None = None,
 ) -> list[NextBestTouch]:
     """For each missing or cold required role, whom to reach and the warmest first step."""
-    view = account_view(store, account_id)
+    view = account_view(store, account_id, as_of)
     entry = _path_graph(store, account_id, as_of, params, cache)
     return next_best_touches(view, entry.graph, as_of, params)
 
@@ -136,9 +136,9 @@ def wallet_share(
     Where no explicit estimate exists, the wallet is modeled over the whole portfolio.
     """
     views = (
-        family_views(store, account_id)
+        family_views(store, account_id, as_of)
         if include_subsidiaries
-        else [account_view(store, account_id)]
+        else [account_view(store, account_id, as_of)]
     )
     rates = rates_for(store, params)
     money = in_reporting_currency(

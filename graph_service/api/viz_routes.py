@@ -84,7 +84,7 @@ def viz_routes(store: Store) -> list[Route]:
             from viz.org_map import org_map_html
 
             return org_map_html(
-                family_views(store, account_id),
+                family_views(store, account_id, day),
                 day,
                 target_person_id=q.get("target") or None,
                 business_unit=q.get("businessUnit") or None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,8 +113,12 @@ def run_bundle_load(
     overrides: Path | None = None,
     dry_run: bool = False,
     encoding: str | None = None,
+    snapshot: bool = False,
+    load_date: date | None = None,
+    record_source: str | None = None,
 ) -> LoadReport:
-    """Load a native bundle as ``abmgraph load bundle`` does."""
+    """Load a native bundle as ``abmgraph load bundle`` does (``snapshot``, ``load_date``,
+    ``record_source``: see :func:`loaders.bundle.load_tables`)."""
     from loaders.bundle import load_bundle
 
     return run_load(
@@ -127,6 +131,9 @@ def run_bundle_load(
             resolver=resolver,
             encoding=encoding,
             reporting_currency=state.settings.reporting_currency,
+            record_source=record_source or "bundle",
+            snapshot=snapshot,
+            load_date=load_date,
         ),
         quiet=quiet,
         overrides=overrides,
@@ -154,17 +161,26 @@ def print_report(report: LoadReport, as_json: bool, *, dry_run: bool = False) ->
     if dry_run:
         title = f"Dry run of {report.source} (nothing written)"
     table = Table(title=title)
-    for col in ("file", "read", "loaded", "merged", "warned", "rejected"):
+    if report.snapshot:
+        title += f" (snapshot of {report.record_source} as of {report.load_date})"
+    # Retired: rows the source marks deleted, and in a snapshot what the file no longer has.
+    retiring = report.snapshot or any(f.deleted for f in report.files)
+    columns = ["file", "read", "loaded", "merged", "warned", "rejected"]
+    for col in [*columns, *(["retired"] if retiring else [])]:
         table.add_column(col, justify="left" if col == "file" else "right")
     for f in report.files:
-        table.add_row(
+        cells = [
             f.file,
             f"{f.read:,}",
             f"{f.loaded:,}",
             f"{f.merged:,}",
             f"[yellow]{f.warned:,}[/]" if f.warned else "0",
             f"[red]{f.rejected:,}[/]" if f.rejected else "0",
-        )
+        ]
+        if retiring:
+            retired = f.retired + f.deleted
+            cells.append(f"[magenta]{retired:,}[/]" if retired else "0")
+        table.add_row(*cells)
     err.print(table)
     if dry_run:
         print_merges(report)

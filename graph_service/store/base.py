@@ -11,6 +11,12 @@ left empty removes it. A reference to an id that does not exist is not linked (l
 rows before they reach a store), except a reference within the same kind (a parent company, a
 manager), whose target is created as a bare node carrying only its id until its own record
 arrives, so that one file may refer forward to a later row.
+
+Sources and retirement (both stores): ``upsert(..., source=...)`` records where each record
+came from (``bundle``, a preset's name, or what the load was told); :meth:`Store.retire` then
+retires the records of one kind and source that a complete export no longer has. A retired
+record is kept, with ``retired_at`` set (see :func:`graph_service.as_of.is_current`); writing it
+again (any later load that has it) makes it current again.
 """
 
 from __future__ import annotations
@@ -41,8 +47,19 @@ class Store(Protocol):
     def ensure_schema(self) -> None:
         """Create constraints and indexes if missing (idempotent); call before loading."""
 
-    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
-        """Write one batch of records of one kind atomically; durable once this returns."""
+    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
+        """Write one batch of records of one kind atomically; durable once this returns.
+
+        ``source`` is recorded on each record for :meth:`retire`; ``None`` leaves each record's
+        recorded source as it is (a new record then has none, and no snapshot retires it).
+        """
+
+    def retire(self, kind: Kind, source: str, keep_ids: Collection[str], on: date) -> int:
+        """Set ``retired_at = on`` on the records of ``kind`` (one of
+        :data:`~graph_service.domain.RETIRABLE_KINDS`) recorded from ``source`` whose identity
+        (:func:`~graph_service.domain.record_id`) is not in ``keep_ids`` and that are not
+        retired already, atomically; how many. Running it again changes nothing."""
+        ...
 
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         """Which of ``ids`` exist as complete records of ``kind`` (an entity kind)."""

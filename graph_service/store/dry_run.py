@@ -22,7 +22,8 @@ from graph_service.store.base import Store
 
 
 class DryRunStore:
-    """Reads go to ``inner``; ``ensure_schema``, ``upsert`` and ``merge_into`` do nothing.
+    """Reads go to ``inner``; ``ensure_schema``, ``upsert``, ``merge_into`` and ``retire`` do
+    nothing (a dry run reports no retired records).
 
     A load through it validates, resolves and reports exactly as a real one (the loader keeps
     the ids it accepted in memory), and leaves ``inner`` as it was.
@@ -34,8 +35,11 @@ class DryRunStore:
     def ensure_schema(self) -> None:
         pass
 
-    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
         pass
+
+    def retire(self, kind: Kind, source: str, keep_ids: Collection[str], on: date) -> int:
+        return 0
 
     def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
         pass

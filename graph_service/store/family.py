@@ -3,26 +3,35 @@ protocol (any store): what org maps, path graphs and subsidiary roll-ups start f
 
 from __future__ import annotations
 
+from datetime import date
+
+from graph_service.as_of import current_view, is_current
 from graph_service.domain import AccountView
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
 
 
-def account_view(store: Store, account_id: str) -> AccountView:
-    """The account's view, or :class:`~graph_service.errors.NotFoundError`."""
+def account_view(store: Store, account_id: str, as_of: date | None = None) -> AccountView:
+    """The account's view, or :class:`~graph_service.errors.NotFoundError`.
+
+    With ``as_of``, the view as of that day (:func:`~graph_service.as_of.current_view`): what
+    a snapshot load retired by then is left out, and so is an account retired by then (it is
+    not found).
+    """
     view = store.account(account_id)
-    if view is None:
+    if view is None or (as_of is not None and not is_current(view.company, as_of)):
         raise NotFoundError("account", account_id)
-    return view
+    return view if as_of is None else current_view(view, as_of)
 
 
-def family_views(store: Store, account_id: str) -> list[AccountView]:
+def family_views(store: Store, account_id: str, as_of: date | None = None) -> list[AccountView]:
     """The account's view followed by those of all its subsidiaries, recursively.
 
     Breadth first, subsidiaries of each company in id order; a company met twice (a parent
-    loop in the data) is read once.
+    loop in the data) is read once. With ``as_of``, each view as of that day (see
+    :func:`account_view`; a retired subsidiary is left out).
     """
-    views = [account_view(store, account_id)]
+    views = [account_view(store, account_id, as_of)]
     seen = {account_id}
     i = 0
     while i < len(views):
@@ -31,6 +40,6 @@ def family_views(store: Store, account_id: str) -> list[AccountView]:
                 seen.add(sub.id)
                 sub_view = store.account(sub.id)
                 if sub_view is not None:
-                    views.append(sub_view)
+                    views.append(sub_view if as_of is None else current_view(sub_view, as_of))
         i += 1
     return views

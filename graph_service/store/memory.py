@@ -5,10 +5,12 @@ it is applied and acknowledged, so a crash loses nothing that was acknowledged; 
 (a crash mid-write) is ignored on the next open. The journal is folded into a snapshot when a
 writer opens or closes the store. Files in the data directory::
 
-    snapshot.jsonl     {"format": 1, "generation": G} then one {"kind", "rows"} line per kind
-                       and one {"aliases", "map"} line per kind with merged ids
-    journal-G.jsonl    batches ({"kind", "rows"}) and merges ({"merge", "survivor",
-                       "merged"}) written since that snapshot
+    snapshot.jsonl     {"format": 1, "generation": G} then one {"kind", "rows"} line per kind,
+                       one {"aliases", "map"} line per kind with merged ids and one
+                       {"sources", "map"} line per kind with recorded sources (id -> source)
+    journal-G.jsonl    batches ({"kind", "rows"}, with "source" when one was given; a
+                       retirement is the batch of the records it retired) and merges
+                       ({"merge", "survivor", "merged"}) written since that snapshot
     write.lock         held by the one process that may write
 
 Only one process may open a data directory for writing (a second gets
@@ -32,7 +34,9 @@ from typing import Any
 import filelock
 import networkx as nx
 
+from graph_service.as_of import is_current
 from graph_service.domain import (
+    RETIRABLE_KINDS,
     AccountFacts,
     AccountFilter,
     AccountPage,
@@ -152,6 +156,7 @@ class MemoryStore:
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._records: dict[Kind, dict[str, Record]] = {k: {} for k in Kind}
         self._aliases: dict[Kind, dict[str, str]] = {k: {} for k in _MERGED_KINDS}
+        self._origins: dict[Kind, dict[str, str]] = {k: {} for k in Kind}  # id -> source
         if read_only:
             if not self.data_dir.exists():
                 return
@@ -194,6 +199,7 @@ class MemoryStore:
                 self._graph = nx.MultiDiGraph()
                 self._records = {k: {} for k in Kind}
                 self._aliases = {k: {} for k in _MERGED_KINDS}
+                self._origins = {k: {} for k in Kind}
         raise StoreUnavailableError(f"the data directory {self.data_dir} keeps changing; retry")
 
     def _load(self) -> None:
@@ -223,9 +229,15 @@ class MemoryStore:
         if "aliases" in entry:
             self._aliases[Kind(entry["aliases"])].update(entry["map"])
             return
+        if "sources" in entry:
+            self._origins[Kind(entry["sources"])].update(entry["map"])
+            return
         kind = Kind(entry["kind"])
         cls = kind.record_type
-        self._apply(kind, [from_row(cls, row) for row in entry["rows"]])
+        records = [from_row(cls, row) for row in entry["rows"]]
+        self._apply(kind, records)
+        if (source := entry.get("source")) is not None:
+            self._record_source(kind, records, source)
 
     def _compact(self) -> None:
         """Fold the journal into a new snapshot generation (writer only).
@@ -249,6 +261,11 @@ class MemoryStore:
                 if aliases:
                     line = {"aliases": kind.value, "map": aliases}
                     fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            for kind, origins in self._origins.items():
+                kept = {i: o for i, o in origins.items() if i in self._records[kind]}
+                if kept:
+                    line = {"sources": kind.value, "map": kept}
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         self._journal_path(new).touch()
@@ -267,17 +284,41 @@ class MemoryStore:
     def ensure_schema(self) -> None:
         """Nothing to create: identity is the record key."""
 
-    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
         if self.read_only or self._journal is None:
             raise StoreUnavailableError(f"the store at {self.data_dir} is open read-only")
         if not records:
             return
-        entry = {"kind": kind.value, "rows": [to_json_row(r) for r in records]}
+        entry: dict[str, Any] = {"kind": kind.value, "rows": [to_json_row(r) for r in records]}
+        if source is not None and kind in RETIRABLE_KINDS:  # the others are never retired
+            entry["source"] = source
         self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._journal.flush()
         os.fsync(self._journal.fileno())
         self._apply(kind, records)
+        if "source" in entry:
+            self._record_source(kind, records, entry["source"])
         self._writes += 1
+
+    def retire(self, kind: Kind, source: str, keep_ids: Collection[str], on: date) -> int:
+        _check_retirable(kind)
+        keep = set(keep_ids)
+        have = self._records[kind]
+        retired = [
+            dataclasses.replace(r, retired_at=on)  # type: ignore[arg-type]
+            for rid, src in self._origins[kind].items()
+            if src == source
+            and rid not in keep
+            and (r := have.get(rid)) is not None
+            and getattr(r, "retired_at", None) is None
+        ]
+        self.upsert(kind, retired)  # journalled as the batch of retired records
+        return len(retired)
+
+    def _record_source(self, kind: Kind, records: Sequence[Record], source: str) -> None:
+        origins = self._origins[kind]
+        for record in records:
+            origins[record_id(record)] = source
 
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         have = self._records[kind]
@@ -445,7 +486,7 @@ class MemoryStore:
         out = []
         for company_id in sorted(self._records[Kind.COMPANIES]):
             view = self.account(company_id)
-            if view is not None:
+            if view is not None and is_current(view.company, as_of):
                 out.append(
                     facts_from_view(
                         view,
@@ -553,6 +594,7 @@ class MemoryStore:
                     self._move_edge(kind, merged_id, survivor_id, (new_u, new_v, key), data)
                 self._graph.remove_node(merged)
             self._records[kind].pop(merged_id, None)
+            self._origins[kind].pop(merged_id, None)
         aliases = self._aliases[kind]
         for alias, target in aliases.items():
             if target in merged_ids:
@@ -605,9 +647,12 @@ class MemoryStore:
         new_rid = record_id(new)
         if new_rid != rid:
             del self._records[edge_kind][rid]
+            origin = self._origins[edge_kind].pop(rid, None)
             if new_rid in self._records[edge_kind]:
                 return  # the survivor already has it: the survivor's is kept
             self._records[edge_kind][new_rid] = new
+            if origin is not None:
+                self._origins[edge_kind][new_rid] = origin
         if not self._graph.has_edge(u, v, key):
             self._graph.add_edge(u, v, key=key, **{**data, "rid": new_rid})
 
@@ -623,6 +668,11 @@ class MemoryStore:
         self._graph.remove_node((_LABELS[kind], old_id))
         if new_id not in self._records[kind]:
             self._apply(kind, [new])
+
+
+def _check_retirable(kind: Kind) -> None:
+    if kind not in RETIRABLE_KINDS:
+        raise ValueError(f"{kind.value} records are never retired")
 
 
 def _check_merged_kind(kind: Kind) -> None:

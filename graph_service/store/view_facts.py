@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from graph_service.as_of import (
+    current_view,
     has_left,
     in_window,
     is_exchange,
@@ -33,6 +34,7 @@ def facts_from_view(
 ) -> AccountFacts:
     """The account's rollup as of ``as_of`` in ``rates``' reporting currency (definitions on
     :class:`AccountFacts`)."""
+    view = current_view(view, as_of)  # what a snapshot load retired by then does not count
     money = in_reporting_currency(view.deals, view.wallet, rates, as_of)
     company, revenue_left_out = company_in_reporting_currency(view.company, rates, as_of)
     won_all = [

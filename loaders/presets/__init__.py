@@ -9,6 +9,7 @@ reason), entity resolution and batched, idempotent writes are the native bundle'
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from importlib import import_module
 from pathlib import Path
 
@@ -28,10 +29,16 @@ _MODULES = {
 
 
 def preset_tables(
-    preset: str, path: Path, *, encoding: str | None = "auto", mapping: Path | None = None
+    preset: str,
+    path: Path,
+    *,
+    encoding: str | None = "auto",
+    mapping: Path | None = None,
+    load_date: date | None = None,
 ) -> PresetSource:
     """The tables of ``preset`` for the export at ``path`` (a folder; for ``mapping``, the
-    folder the mapping file's paths are relative to)."""
+    folder the mapping file's paths are relative to). ``load_date`` (default today) dates the
+    records a Salesforce export marks deleted when it gives no modification date."""
     if preset not in _MODULES:
         raise ValueError(f"unknown preset {preset!r} (one of {', '.join(PRESETS)})")
     module = import_module(f"loaders.presets.{_MODULES[preset]}")
@@ -39,6 +46,8 @@ def preset_tables(
         tables: Callable[..., PresetSource] = module.tables
         return tables(path, mapping, encoding)
     tables = module.tables
+    if preset == "salesforce":
+        return tables(path, encoding, load_date=load_date)
     return tables(path, encoding)
 
 
@@ -53,13 +62,21 @@ def load_preset(
     observer: LoadObserver | None = None,
     resolver: Resolver | None = None,
     reporting_currency: str | None = None,
+    record_source: str | None = None,
+    snapshot: bool = False,
+    load_date: date | None = None,
 ) -> LoadReport:
     """Load the export at ``path`` with ``preset`` into ``store``; the report has one entry per
     table (and per lookup-only file, such as a product catalogue) in load order, and a warning
     per amount in a currency no exchange rate converts (``reporting_currency``: the configured
-    one, see :func:`loaders.bundle.load_tables`)."""
+    one, see :func:`loaders.bundle.load_tables`).
+
+    Records are written as coming from ``record_source``, by default the preset's name
+    (``salesforce``, ``hubspot``, ...); ``snapshot`` and ``load_date``: see
+    :func:`~loaders.bundle.load_tables`."""
     observer = observer or NullObserver()
-    source = preset_tables(preset, path, encoding=encoding, mapping=mapping)
+    load_date = load_date or date.today()
+    source = preset_tables(preset, path, encoding=encoding, mapping=mapping, load_date=load_date)
     report = load_tables(
         source.tables,
         store,
@@ -69,6 +86,9 @@ def load_preset(
         resolver=resolver,
         reporting_currency=reporting_currency,
         rates_file=source.rates_file,
+        record_source=record_source or preset,
+        snapshot=snapshot,
+        load_date=load_date,
     )
     for side in source.side_files:
         file_report, rejects = side.report()

@@ -23,6 +23,11 @@ skipped). Mapping tables in ``docs/presets.md``.
   units of the currency per one unit of the corporate currency, the direction of
   :class:`~graph_service.domain.FxRate`. Inactive currencies are loaded too: old deals were
   converted with them. :func:`corporate_currency` names the corporate currency.
+- ``IsDeleted`` true (an export with deleted records, ``queryAll``) on an Account, Contact or
+  Opportunity row: the record is loaded retired, dated by the row's ``SystemModstamp`` (else
+  ``LastModifiedDate``, else the load date), in any load, snapshot or not. What it derives
+  (a department, an account owner) is loaded as from any row: a retired record's unit or team
+  is no reason to retire them.
 """
 
 from __future__ import annotations
@@ -95,8 +100,30 @@ def department_id(account_id: str, department: str) -> str:
     return f"{account_id}/{slug(department)}"
 
 
-def tables(path: Path, encoding: str | None = "auto") -> PresetSource:
-    """The tables of a Salesforce export folder, in load order."""
+#: The columns that say a row is a deleted record, and when it was deleted.
+_DELETED_SPEC = {
+    "IsDeleted": Col.of("IsDeleted"),
+    "Modstamp": Col.of("SystemModstamp", "LastModifiedDate"),
+}
+
+
+def _deleted(r: SourceRow) -> bool:
+    return parse_bool(r["IsDeleted"]) is True
+
+
+def _retired_at(r: SourceRow, load_date: date) -> str | None:
+    """A deleted row's ``retired_at``: its modification stamp, else the load date."""
+    if not _deleted(r):
+        return None
+    return r["Modstamp"] or load_date.isoformat()
+
+
+def tables(
+    path: Path, encoding: str | None = "auto", *, load_date: date | None = None
+) -> PresetSource:
+    """The tables of a Salesforce export folder, in load order; ``load_date`` (default today)
+    dates deleted rows without a modification stamp."""
+    day = load_date or date.today()
     export = ExportDir(path, encoding, "salesforce")
     found = {name: export.find(name) for name in FILES}
     export.require_some(found.values(), FILES)
@@ -104,9 +131,9 @@ def tables(path: Path, encoding: str | None = "auto") -> PresetSource:
     opportunity, roles = found["Opportunity.csv"], found["OpportunityContactRole.csv"]
     out: list[SourceTable] = []
     if account:
-        out.append(_accounts(account))
+        out.append(_accounts(account, day))
     if contact:
-        out += [_departments(contact), _contacts(contact)]
+        out += [_departments(contact), _contacts(contact, day)]
     if roles:
         out.append(_buying_roles(roles))
     if user:
@@ -114,7 +141,7 @@ def tables(path: Path, encoding: str | None = "auto") -> PresetSource:
     if account:
         out.append(_owners(account))
     if opportunity:
-        out.append(_opportunities(opportunity))
+        out.append(_opportunities(opportunity, day))
     if roles:
         out.append(_contact_roles(roles))
     for name in ("Task.csv", "Event.csv"):
@@ -238,7 +265,7 @@ def _is_open_end(raw: str) -> bool:
         return False
 
 
-def _accounts(source: Source) -> SourceTable:
+def _accounts(source: Source, load_date: date) -> SourceTable:
     def convert(r: SourceRow) -> Iterator[BundleRow]:
         yield {
             "company_id": r["Id"],
@@ -252,6 +279,7 @@ def _accounts(source: Source) -> SourceTable:
             "corporate_number": r["corporate_number"] or None,
             # A multi-currency org gives each record its currency; AnnualRevenue is in it.
             "annual_revenue_currency": r["CurrencyIsoCode"] or None,
+            "retired_at": _retired_at(r, load_date),
         }
 
     return table(
@@ -272,6 +300,7 @@ def _accounts(source: Source) -> SourceTable:
             "corporate_number": Col.of(
                 "CorporateNumber__c", "Corporate_Number__c", "HojinBango__c", "法人番号"
             ),
+            **_DELETED_SPEC,
         },
         convert,
         unique="company_id",
@@ -285,6 +314,7 @@ def _accounts(source: Source) -> SourceTable:
             "country": "BillingCountry",
             "parent_company_id": "ParentId",
             "annual_revenue_currency": "CurrencyIsoCode",
+            "retired_at": "Modstamp",
         },
     )
 
@@ -316,6 +346,7 @@ _CONTACT_SPEC = {
     "Title": Col.of("Title"),
     "Department": Col.of("Department"),
     "ReportsToId": Col.of("ReportsToId"),
+    **_DELETED_SPEC,
 }
 
 
@@ -341,7 +372,7 @@ def _departments(source: Source) -> SourceTable:
     )
 
 
-def _contacts(source: Source) -> SourceTable:
+def _contacts(source: Source, load_date: date) -> SourceTable:
     def convert(r: SourceRow) -> Iterator[BundleRow]:
         seniority = seniority_from_title(r["Title"])
         yield {
@@ -357,6 +388,7 @@ def _contacts(source: Source) -> SourceTable:
             "title": r["Title"] or None,
             "seniority": seniority.value if seniority else None,
             "reports_to": r["ReportsToId"] or None,
+            "retired_at": _retired_at(r, load_date),
         }
 
     return table(
@@ -374,6 +406,7 @@ def _contacts(source: Source) -> SourceTable:
             "email": "Email",
             "title": "Title",
             "reports_to": "ReportsToId",
+            "retired_at": "Modstamp",
         },
     )
 
@@ -469,7 +502,7 @@ def _users(source: Source) -> SourceTable:
     )
 
 
-def _opportunities(source: Source) -> SourceTable:
+def _opportunities(source: Source, load_date: date) -> SourceTable:
     def convert(r: SourceRow) -> Iterator[BundleRow]:
         stage = salesforce_stage(r["StageName"], r["IsClosed"], r["IsWon"])
         yield {
@@ -485,6 +518,7 @@ def _opportunities(source: Source) -> SourceTable:
             "close_date": r["CloseDate"] or None,
             "owner_id": r["OwnerId"] or None,
             "channel": r["LeadSource"] or None,
+            "retired_at": _retired_at(r, load_date),
         }
 
     return table(
@@ -506,6 +540,7 @@ def _opportunities(source: Source) -> SourceTable:
             "LeadSource": Col.of("LeadSource"),
             "Product": Col.of("Product__c", "Product2.Name", "Product"),
             "Category": Col.of("Product2.Family", "ProductFamily__c", "Product_Family__c"),
+            **_DELETED_SPEC,
         },
         convert,
         unique="deal_id",
@@ -522,6 +557,7 @@ def _opportunities(source: Source) -> SourceTable:
             "channel": "LeadSource",
             "product": "Product",
             "category": "Category",
+            "retired_at": "Modstamp",
         },
     )
 

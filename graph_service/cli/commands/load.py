@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from graph_service.cli.context import state
+from graph_service.cli.context import parse_day, state
 from graph_service.cli.load_progress import print_report, run_bundle_load, run_load, store_for_load
 
 if TYPE_CHECKING:
@@ -37,6 +37,30 @@ EncodingOption = Annotated[
 ]
 ExportDirArgument = Annotated[Path, typer.Argument(help="Folder of the export's CSV files.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the load report as JSON.")]
+SnapshotOption = Annotated[
+    bool,
+    typer.Option(
+        "--snapshot",
+        help="Each file is a complete export of its kind from this source: retire, as of the "
+        "load date, the records of that kind and source it no longer has (docs/bundle.md).",
+    ),
+]
+LoadDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--load-date",
+        help="The day of the load, YYYY-MM-DD (default today): what a snapshot retires, and "
+        "deleted rows without a date of their own, are retired as of it.",
+    ),
+]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="The name the records' source is recorded under (default: bundle, or the "
+        "preset's name); a snapshot retires only records of its source.",
+    ),
+]
 
 #: The CRM presets and their help (docs/presets.md); ``mapping`` has a command of its own.
 PRESETS = {
@@ -54,12 +78,23 @@ def load_bundle_cmd(
     overrides: OverridesOption = None,
     dry_run: DryRunOption = False,
     encoding: EncodingOption = "auto",
+    snapshot: SnapshotOption = False,
+    load_date: LoadDateOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Load a native CSV bundle (see docs/bundle.md); duplicates are merged on the way
     (see docs/entity-resolution.md)."""
+    day = parse_day(load_date, "--load-date")
     load_and_report(
         lambda store: run_bundle_load(
-            store, bundle_dir, overrides=overrides, dry_run=dry_run, encoding=encoding
+            store,
+            bundle_dir,
+            overrides=overrides,
+            dry_run=dry_run,
+            encoding=encoding,
+            snapshot=snapshot,
+            load_date=day,
+            record_source=source,
         ),
         as_json=as_json,
         dry_run=dry_run,
@@ -87,10 +122,14 @@ def load_preset_cmd(
     overrides: Path | None,
     dry_run: bool,
     mapping: Path | None = None,
+    snapshot: bool = False,
+    load_date: str | None = None,
+    source: str | None = None,
 ) -> None:
     """The one path every preset load command takes (docs/presets.md)."""
     from loaders.presets import load_preset
 
+    day = parse_day(load_date, "--load-date")
     load_and_report(
         lambda store: run_load(
             store,
@@ -104,6 +143,9 @@ def load_preset_cmd(
                 observer=observer,
                 resolver=resolver,
                 reporting_currency=state.settings.reporting_currency,
+                record_source=source,
+                snapshot=snapshot,
+                load_date=day,
             ),
             overrides=overrides,
             dry_run=dry_run,
@@ -122,9 +164,20 @@ def _register_preset(preset: str, help_text: str) -> None:
         encoding: EncodingOption = "auto",
         overrides: OverridesOption = None,
         dry_run: DryRunOption = False,
+        snapshot: SnapshotOption = False,
+        load_date: LoadDateOption = None,
+        source: SourceOption = None,
     ) -> None:
         load_preset_cmd(
-            preset, path, as_json=as_json, encoding=encoding, overrides=overrides, dry_run=dry_run
+            preset,
+            path,
+            as_json=as_json,
+            encoding=encoding,
+            overrides=overrides,
+            dry_run=dry_run,
+            snapshot=snapshot,
+            load_date=load_date,
+            source=source,
         )
 
     command.__doc__ = help_text
@@ -145,6 +198,9 @@ def load_mapping_cmd(
     encoding: EncodingOption = "auto",
     overrides: OverridesOption = None,
     dry_run: DryRunOption = False,
+    snapshot: SnapshotOption = False,
+    load_date: LoadDateOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Load any CSV export through a mapping file: which column feeds which field."""
     load_preset_cmd(
@@ -155,4 +211,7 @@ def load_mapping_cmd(
         overrides=overrides,
         dry_run=dry_run,
         mapping=mapping,
+        snapshot=snapshot,
+        load_date=load_date,
+        source=source,
     )

@@ -66,7 +66,7 @@ def org_map(
         raise AbmGraphError(f"--out: the org map is an HTML page; use a .html file, not {out_file}")
     store = open_store(read_only=True)
     try:
-        views = family_views(store, account_id)
+        views = family_views(store, account_id, day)
     finally:
         store.close()
     org = build_org_map(

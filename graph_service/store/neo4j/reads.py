@@ -124,6 +124,7 @@ RETURN
   COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
             MATCH (p)-[r:HAS_ROLE]->(scope)
             RETURN {person_id: p.id, role: r.role, since: r.since, until: r.until,
+                    retired_at: r.retired_at,
                     bu_id: CASE WHEN scope:BusinessUnit THEN scope.id END} } AS buying_roles,
   COLLECT { CALL (c) {
               MATCH (a:Person)-[:WORKS_AT]->(c)
@@ -135,9 +136,10 @@ RETURN
               RETURN a, r, b
             }
             RETURN {from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
-                    strength: r.strength} } AS relationships,
+                    strength: r.strength, retired_at: r.retired_at} } AS relationships,
   COLLECT { MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c)
-            RETURN {company_id: c.id, member_id: m.id, role: r.role} } AS account_team,
+            RETURN {company_id: c.id, member_id: m.id, role: r.role,
+                    retired_at: r.retired_at} } AS account_team,
   COLLECT { CALL (c) {
               MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m
               UNION MATCH (m:TeamMember)<-[:OWNED_BY]-(:Deal)-[:FOR]->(c) RETURN m
@@ -179,14 +181,14 @@ CALL (family) {
   MATCH (p:Person)-[:WORKS_AT]->(co)
   OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
   // Lists, not bare values: collect() drops nulls and would misalign the columns.
-  RETURN collect([p.id, m.id, p.left_at]) AS person_rows, collect(p) AS people
+  RETURN collect([p.id, m.id, p.left_at, p.retired_at]) AS person_rows, collect(p) AS people
 }
 CALL (family, people) {
   UNWIND people AS a
   MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)-[:WORKS_AT]->(co)
   WHERE co IN family
   RETURN collect({from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
-                  strength: r.strength}) AS relationships
+                  strength: r.strength, retired_at: r.retired_at}) AS relationships
 }
 CALL (people) {
   UNWIND people AS p
@@ -280,7 +282,8 @@ def path_subgraph(db: Connection, company_id: str) -> PathSubgraph | None:
     return PathSubgraph(
         company_id=company_id,
         people=[
-            PathPerson(pid, manager, _native(left)) for pid, manager, left in row["person_rows"]
+            PathPerson(pid, manager, _native(left), _native(retired))
+            for pid, manager, left, retired in row["person_rows"]
         ],
         relationships=[record_from_props(Relationship, r) for r in row["relationships"]],  # type: ignore[misc]
         touches=_touch_marks(row["touches"]),

@@ -37,8 +37,10 @@ DEFAULT_ROLLUP_WORKERS = 4
 ROLLUP_COMPANIES: LiteralString = """
 MATCH (c:Company)
 WHERE c.name IS NOT NULL
+  AND (c.retired_at IS NULL OR c.retired_at > $as_of) // as_of.is_current
 RETURN collect([c.id, c.name, c.domain, c.industry, c.employees, c.annual_revenue, c.country,
-                null, c.corporate_number, c.annual_revenue_currency]) AS rows
+                null, c.corporate_number, c.annual_revenue_currency,
+                toString(c.retired_at)]) AS rows
 """
 
 #: Parent links and account teams are read from their relationships, not from each company:
@@ -49,7 +51,8 @@ RETURN collect([c.id, parent.id]) AS rows
 """
 
 ROLLUP_ACCOUNT_TEAMS: LiteralString = """
-MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c:Company)
+MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c:Company)
+WHERE r.retired_at IS NULL OR r.retired_at > $as_of // as_of.is_current
 RETURN {company_ids: collect(c.id), member_ids: collect(m.id)} AS rows
 """
 
@@ -72,8 +75,9 @@ CASE WHEN cur = $reporting THEN 1.0 ELSE coalesce(
 ROLLUP_DEALS: LiteralString = (
     """
 MATCH (d:Deal)-[:FOR]->(c:Company)
-WHERE (d.stage = 'won' AND d.close_date <= $as_of)
-   OR (NOT d.stage IN ['won', 'lost'] AND (d.created_date IS NULL OR d.created_date <= $as_of))
+WHERE ((d.stage = 'won' AND d.close_date <= $as_of)
+   OR (NOT d.stage IN ['won', 'lost'] AND (d.created_date IS NULL OR d.created_date <= $as_of)))
+  AND (d.retired_at IS NULL OR d.retired_at > $as_of) // as_of.is_current
 WITH c, d, coalesce(d.currency, $base) AS cur, d.close_date AS day
 WITH c, d, CASE WHEN d.stage <> 'won' OR d.amount IS NULL THEN 1.0 ELSE """
     + RATE_OF_CUR_ON_DAY
@@ -128,18 +132,26 @@ RETURN collect([id, recent, prior, engaged]) AS rows
 #: ``as_of.role_held_on``) by people still at the company on it, by the employer id the person
 #: keeps: one list per column (``_Rollup._add_roles`` reads them by name).
 ROLLUP_ROLES: LiteralString = """
-MATCH (p:Person)-[r:HAS_ROLE]->()
+MATCH (p:Person)-[r:HAS_ROLE]->(scope)
 WHERE (p.left_at IS NULL OR p.left_at > $as_of)
   AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until > $as_of)
+  // as_of.current_view: the person, the role and its unit not retired by $as_of
+  AND (p.retired_at IS NULL OR p.retired_at > $as_of)
+  AND (r.retired_at IS NULL OR r.retired_at > $as_of)
+  AND (scope.retired_at IS NULL OR scope.retired_at > $as_of)
 RETURN {company_ids: collect(coalesce(p.employer_id, '')), roles: collect(r.role),
         person_ids: collect(p.id)} AS rows
 """
 
 #: The same where employer ids may be missing, through ``WORKS_AT``.
 ROLLUP_ROLES_BY_RELATIONSHIPS: LiteralString = """
-MATCH (p:Person)-[r:HAS_ROLE]->()
+MATCH (p:Person)-[r:HAS_ROLE]->(scope)
 WHERE (p.left_at IS NULL OR p.left_at > $as_of)
   AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until > $as_of)
+  // as_of.current_view: the person, the role and its unit not retired by $as_of
+  AND (p.retired_at IS NULL OR p.retired_at > $as_of)
+  AND (r.retired_at IS NULL OR r.retired_at > $as_of)
+  AND (scope.retired_at IS NULL OR scope.retired_at > $as_of)
 MATCH (p)-[:WORKS_AT]->(c:Company)
 RETURN {company_ids: collect(c.id), roles: collect(r.role), person_ids: collect(p.id)} AS rows
 """

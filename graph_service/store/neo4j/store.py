@@ -18,7 +18,7 @@ from graph_service.domain import (
     ResolutionRecords,
 )
 from graph_service.money import Rates
-from graph_service.store.neo4j import merges, reads, rollup, schema, writes
+from graph_service.store.neo4j import merges, reads, retire, rollup, schema, writes
 from graph_service.store.neo4j.driver import Connection
 
 
@@ -42,9 +42,12 @@ class Neo4jStore:
         """Constraints and indexes, then (once) the person summaries an older writer left out."""
         schema.ensure_schema(self._db)
 
-    def upsert(self, kind: Kind, records: Sequence[Record]) -> None:
+    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
         if records:
-            self._db.write(writes.upsert_work(kind, records))
+            self._db.write(writes.upsert_work(kind, records, source))
+
+    def retire(self, kind: Kind, source: str, keep_ids: Collection[str], on: date) -> int:
+        return retire.retire(self._db, kind, source, keep_ids, on)
 
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         return reads.existing_ids(self._db, kind, ids)

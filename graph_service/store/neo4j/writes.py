@@ -190,6 +190,7 @@ UNWIND $rows AS row
 MATCH (p:Person {id: row.person_id})-[:WORKS_AT]->(scope:Company)
 MERGE (p)-[r:HAS_ROLE {role: row.role}]->(scope)
 SET r.since = row.since, r.until = row.until
+SET r.retired_at = row.retired_at
 """
 
 UPSERT_UNIT_ROLES: LiteralString = """
@@ -198,6 +199,7 @@ MATCH (p:Person {id: row.person_id})
 MATCH (scope:BusinessUnit {id: row.bu_id})
 MERGE (p)-[r:HAS_ROLE {role: row.role}]->(scope)
 SET r.since = row.since, r.until = row.until
+SET r.retired_at = row.retired_at
 """
 
 UPSERT_INFLUENCES: LiteralString = """
@@ -206,6 +208,7 @@ MATCH (a:Person {id: row.from_person_id})
 MATCH (b:Person {id: row.to_person_id})
 MERGE (a)-[r:INFLUENCES]->(b)
 SET r.strength = row.strength
+SET r.retired_at = row.retired_at
 """
 
 UPSERT_WORKED_WITH: LiteralString = """
@@ -214,6 +217,7 @@ MATCH (a:Person {id: row.from_person_id})
 MATCH (b:Person {id: row.to_person_id})
 MERGE (a)-[r:WORKED_WITH]->(b)
 SET r.strength = row.strength
+SET r.retired_at = row.retired_at
 """
 
 UPSERT_KNOWS: LiteralString = """
@@ -222,6 +226,7 @@ MATCH (a:Person {id: row.from_person_id})
 MATCH (b:Person {id: row.to_person_id})
 MERGE (a)-[r:KNOWS]->(b)
 SET r.strength = row.strength
+SET r.retired_at = row.retired_at
 """
 
 UPSERT_ACCOUNT_TEAM: LiteralString = """
@@ -230,6 +235,7 @@ MATCH (m:TeamMember {id: row.member_id})
 MATCH (c:Company {id: row.company_id})
 MERGE (m)-[r:ON_ACCOUNT_TEAM]->(c)
 SET r.role = row.role
+SET r.retired_at = row.retired_at
 """
 
 UPSERT_DEAL_CONTACTS: LiteralString = """
@@ -270,8 +276,13 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 """
 
 
-def upsert_work(kind: Kind, records: Sequence[Record]) -> Callable[[ManagedTransaction], None]:
-    """The transaction work that writes the batch ``records`` of ``kind``."""
+def upsert_work(
+    kind: Kind, records: Sequence[Record], source: str | None = None
+) -> Callable[[ManagedTransaction], None]:
+    """The transaction work that writes the batch ``records`` of ``kind``; ``source``, when
+    given, is set on each record's node or relationship (the ``source`` property)."""
+    if source is not None:
+        return _with_source(upsert_work(kind, records), kind, records, source)
     if kind in _NODE_WRITES:
         query, links = _NODE_WRITES[kind]
         text = _DATETIME_FIELDS.get(kind, ())
@@ -306,6 +317,19 @@ def upsert_work(kind: Kind, records: Sequence[Record]) -> Callable[[ManagedTrans
         contacts = [_edge_row(r) for r in records]
         return lambda tx: _run(tx, UPSERT_DEAL_CONTACTS, contacts)
     raise ValueError(f"unknown kind {kind}")  # pragma: no cover - every kind is handled above
+
+
+def _with_source(
+    work: Callable[[ManagedTransaction], None], kind: Kind, records: Sequence[Record], source: str
+) -> Callable[[ManagedTransaction], None]:
+    """``work``, then the records' source set in the same transaction (retire.SET_SOURCE)."""
+    from graph_service.store.neo4j.retire import set_source
+
+    def sourced(tx: ManagedTransaction) -> None:
+        work(tx)
+        set_source(tx, kind, records, source)
+
+    return sourced
 
 
 def clear(db: Connection) -> None:
