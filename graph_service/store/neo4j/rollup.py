@@ -128,33 +128,42 @@ RETURN collect([id, recent, prior, engaged]) AS rows
 """
 )
 
-#: Buying roles (and champions) held on ``$as_of`` (``since <= $as_of < until``, as
-#: ``as_of.role_held_on``) by people still at the company on it, by the employer id the person
-#: keeps: one list per column (``_Rollup._add_roles`` reads them by name).
-ROLLUP_ROLES: LiteralString = """
-MATCH (p:Person)-[r:HAS_ROLE]->(scope)
-WHERE (p.left_at IS NULL OR p.left_at > $as_of)
+#: Which ``HAS_ROLE`` relationships ``r`` from person ``p`` to ``scope`` count on ``$as_of``:
+#: held then (``since <= $as_of < until``, as ``as_of.role_held_on``), by a person still at
+#: the company, with the person, the role and its unit not retired by then
+#: (``as_of.current_view``). Placed whole after a ``WHERE``, never built from input.
+ROLE_COUNTS_ON_AS_OF: LiteralString = """
+(p.left_at IS NULL OR p.left_at > $as_of)
   AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until > $as_of)
-  // as_of.current_view: the person, the role and its unit not retired by $as_of
   AND (p.retired_at IS NULL OR p.retired_at > $as_of)
   AND (r.retired_at IS NULL OR r.retired_at > $as_of)
   AND (scope.retired_at IS NULL OR scope.retired_at > $as_of)
+"""
+
+#: Buying roles (and champions) that count on ``$as_of``, by the employer id the person
+#: keeps: one list per column (``_Rollup._add_roles`` reads them by name).
+ROLLUP_ROLES: LiteralString = (
+    """
+MATCH (p:Person)-[r:HAS_ROLE]->(scope)
+WHERE """
+    + ROLE_COUNTS_ON_AS_OF
+    + """
 RETURN {company_ids: collect(coalesce(p.employer_id, '')), roles: collect(r.role),
         person_ids: collect(p.id)} AS rows
 """
+)
 
 #: The same where employer ids may be missing, through ``WORKS_AT``.
-ROLLUP_ROLES_BY_RELATIONSHIPS: LiteralString = """
+ROLLUP_ROLES_BY_RELATIONSHIPS: LiteralString = (
+    """
 MATCH (p:Person)-[r:HAS_ROLE]->(scope)
-WHERE (p.left_at IS NULL OR p.left_at > $as_of)
-  AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until > $as_of)
-  // as_of.current_view: the person, the role and its unit not retired by $as_of
-  AND (p.retired_at IS NULL OR p.retired_at > $as_of)
-  AND (r.retired_at IS NULL OR r.retired_at > $as_of)
-  AND (scope.retired_at IS NULL OR scope.retired_at > $as_of)
+WHERE """
+    + ROLE_COUNTS_ON_AS_OF
+    + """
 MATCH (p)-[:WORKS_AT]->(c:Company)
 RETURN {company_ids: collect(c.id), roles: collect(r.role), person_ids: collect(p.id)} AS rows
 """
+)
 
 #: Each company's explicit wallet per category as of ``$as_of`` (``AccountFacts``): of each
 #: (unit, category), the latest estimate on or before it, converted on its as-of date; per
