@@ -89,3 +89,15 @@ def test_a_bad_overrides_file_is_one_line_without_a_traceback(tmp_path: Path) ->
     assert result.returncode == 1
     assert "always_merge must be a list of id pairs" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_proposed_merges_are_counted_apart_from_merges_made(tmp_path: Path) -> None:
+    bundle = tmp_path / "b"
+    bundle.mkdir()
+    # Acme Inc. and Acme GmbH: one name, two legal forms, so the match is only proposed
+    (bundle / "companies.csv").write_text(
+        "company_id,name,country\nc1,Acme Inc.,US\nc2,Acme GmbH,\n", encoding="utf-8"
+    )
+    result = abmgraph("load", "bundle", str(bundle), data_dir=tmp_path / "d")
+    line = result.stderr.replace("\n", " ")
+    assert "0 merges and 1 proposed (not made: confirm with always_merge)" in line

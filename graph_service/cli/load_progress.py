@@ -200,7 +200,12 @@ def print_report(report: LoadReport, as_json: bool, *, dry_run: bool = False) ->
             f"{report.warnings_path}"
         )
     if report.merges_path:
-        err.print(f"{len(report.merges):,} merges, with their rules: {report.merges_path}")
+        proposed = sum(1 for m in report.merges if m.proposed)
+        made = len(report.merges) - proposed
+        also = ""
+        if proposed:
+            also = f" and {proposed:,} proposed (not made: confirm with always_merge)"
+        err.print(f"{made:,} merges{also}, with their rules: {report.merges_path}")
 
 
 def unrated_summary(report: LoadReport) -> str | None:
@@ -225,10 +230,16 @@ def print_unrated(report: LoadReport) -> None:
     if summary is None:
         return
     err.print(f"[yellow]warning[/] {summary}", soft_wrap=True)
-    for w in report.warnings[:5]:
+    # only the warnings about rates: a load also warns of descriptive values and superseded rows
+    unrated = [
+        w
+        for w in report.warnings
+        if w.value in report.unrated_currencies and w.reason.startswith("no exchange rate")
+    ]
+    for w in unrated[:5]:
         err.print(f"  {w.file}:{w.line} {w.field}={w.value}", soft_wrap=True)
-    if len(report.warnings) > 5:
-        err.print(f"  ... and {len(report.warnings) - 5:,} more rows", soft_wrap=True)
+    if len(unrated) > 5:
+        err.print(f"  ... and {len(unrated) - 5:,} more rows", soft_wrap=True)
 
 
 def print_merges(report: LoadReport) -> None:
@@ -238,5 +249,6 @@ def print_merges(report: LoadReport) -> None:
         table.add_column(col)
     for m in report.merges:
         score = "" if m.score is None else f"{m.score:g}"
-        table.add_row(m.kind, m.kept_id, ", ".join(m.merged_ids), m.rule, score, m.file)
+        rule = f"{m.rule} (proposed)" if m.proposed else m.rule
+        table.add_row(m.kind, m.kept_id, ", ".join(m.merged_ids), rule, score, m.file)
     out.print(table)
