@@ -19,9 +19,11 @@ from strawberry.asgi import GraphQL
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
-from graph_service.api.schema import schema
+from graph_service.api.limits import configured_limits
+from graph_service.api.schema import build_schema
 from graph_service.api.viz_routes import viz_routes
 from graph_service.errors import ConfigError, StoreUnavailableError
+from graph_service.settings import Limits
 from graph_service.store.base import Store
 
 
@@ -33,8 +35,9 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         graphiql: bool,
         path_cache: PathGraphCache,
         params: AnalyticsParams,
+        limits: Limits,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        super().__init__(build_schema(limits), graphql_ide="graphiql" if graphiql else None)
         self._store = store
         self._path_cache = path_cache
         self._params = params
@@ -102,16 +105,19 @@ def create_app(
     api_token: str | None = None,
     path_cache_size: int = DEFAULT_SIZE,
     params: AnalyticsParams | None = None,
+    limits: Limits | None = None,
 ) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown.
 
     ``path_cache_size`` accounts' path graphs are kept for influence paths and next best
     touches (see :mod:`graph_service.analytics.path_cache`; 0 turns the cache off). The
     analytics answer with ``params`` (default: :func:`configured_params`, read from the
-    environment once, here).
+    environment once, here). Requests are held to ``limits`` (default: read from the
+    environment, ``ABMGRAPH_*``; docs/limits.md).
     """
     path_cache = PathGraphCache(path_cache_size)
     params = params or configured_params()
+    limits = limits or configured_limits()
 
     async def healthz(_: Request) -> JSONResponse:
         try:
@@ -139,7 +145,9 @@ def create_app(
             Route("/healthz", healthz),
             Route(
                 "/graphql",
-                _GraphQL(store, graphiql=graphiql, path_cache=path_cache, params=params),
+                _GraphQL(
+                    store, graphiql=graphiql, path_cache=path_cache, params=params, limits=limits
+                ),
             ),
             *viz_routes(store),
         ],
