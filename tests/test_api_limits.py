@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -222,3 +224,67 @@ def test_limits_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_what_a_query_costs(query: str, cost: int) -> None:
     assert operation_cost(build_schema()._schema, parse(query)) == cost
 
+
+async def _spaces(total: int, sent: list[int], chunk: int = 65_536) -> AsyncIterator[bytes]:
+    """``total`` bytes of spaces, ``chunk`` at a time, recording what was taken."""
+    block = b" " * chunk
+    for _ in range(total // chunk):
+        sent.append(chunk)
+        yield block
+
+
+HUNDRED_MB = 100 * 1024 * 1024
+
+
+def test_a_7_5_mb_alias_query_is_refused_with_413(store: Store) -> None:
+    body = {"query": typename_aliases(400_000)}
+    response = refused_alongside(app_over(store), json=body)
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": "the request body is over 1,000,000 bytes (ABMGRAPH_MAX_BODY_BYTES)"
+    }
+
+
+def test_a_100_mb_body_with_its_length_is_refused_unread(store: Store) -> None:
+    sent: list[int] = []
+    response = refused_alongside(
+        app_over(store),
+        content=_spaces(HUNDRED_MB, sent),
+        headers={"Content-Length": str(HUNDRED_MB), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert sum(sent) <= 65_536  # at most the first chunk the client had ready
+
+
+def test_a_streamed_100_mb_body_is_refused_at_the_limit(store: Store) -> None:
+    sent: list[int] = []
+    response = refused_alongside(
+        app_over(store),
+        content=_spaces(HUNDRED_MB, sent),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert sum(sent) <= LIMITS.max_body_bytes + 2 * 65_536
+
+
+def test_a_body_that_does_not_arrive_in_time_is_408(store: Store) -> None:
+    app = app_over(store, Limits(body_timeout=0.02))
+
+    async def slow() -> AsyncIterator[bytes]:
+        yield b'{"query": '
+        await asyncio.sleep(1)
+        yield b'"{ __typename }"}'
+
+    response = refused_alongside(app, content=slow(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 408
+    assert response.json() == {"error": "the request body did not arrive within 0.02 s"}
+
+
+def test_an_invalid_content_length_is_400(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from graph_service.store.memory import MemoryStore
+
+    with TestClient(app_over(MemoryStore(tmp_path))) as client:
+        response = client.post("/graphql", content=b"{}", headers={"Content-Length": "2, 2"})
+    assert response.status_code == 400

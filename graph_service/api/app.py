@@ -19,6 +19,7 @@ from strawberry.asgi import GraphQL
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
+from graph_service.api.body_limit import BodyLimitMiddleware
 from graph_service.api.limits import configured_limits
 from graph_service.api.schema import build_schema
 from graph_service.api.viz_routes import viz_routes
@@ -138,7 +139,14 @@ def create_app(
         finally:
             store.close()
 
-    middleware = [Middleware(BearerTokenMiddleware, token=api_token)] if api_token else []
+    middleware = [
+        # First: a body over the limit is refused before anything reads it.
+        Middleware(
+            BodyLimitMiddleware, max_bytes=limits.max_body_bytes, timeout=limits.body_timeout
+        )
+    ]
+    if api_token:
+        middleware.append(Middleware(BearerTokenMiddleware, token=api_token))
     return Starlette(
         routes=[
             Route("/", index),
