@@ -16,10 +16,13 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
 from graph_service.api.body_limit import BodyLimitMiddleware
+from graph_service.api.execution import STORE_CALLS, StoreCalls, bounded, store_worker
 from graph_service.api.limits import configured_limits
 from graph_service.api.schema import build_schema
 from graph_service.api.viz_routes import viz_routes
@@ -42,6 +45,8 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         self._store = store
         self._path_cache = path_cache
         self._params = params
+        self._limits = limits
+        self.worker = store_worker()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
@@ -52,7 +57,34 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
             "path_cache": self._path_cache,
             "params": self._params,
             "request": request,
+            STORE_CALLS: StoreCalls(self.worker),
         }
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: dict[str, Any],
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The execution, stopped at the request timeout or when the client disconnects."""
+        execution = super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=request_data,
+        )
+        return await bounded(
+            execution,
+            request,
+            context.get(STORE_CALLS),
+            timeout=self._limits.request_timeout,
+            stopped=lambda error: ExecutionResult(data=None, errors=[error]),
+        )
 
 
 def configured_params() -> AnalyticsParams:
@@ -132,11 +164,16 @@ def create_app(
     async def index(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
+    graphql = _GraphQL(
+        store, graphiql=graphiql, path_cache=path_cache, params=params, limits=limits
+    )
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            graphql.worker.shutdown(wait=False, cancel_futures=True)
             store.close()
 
     middleware = [
@@ -151,12 +188,7 @@ def create_app(
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
-            Route(
-                "/graphql",
-                _GraphQL(
-                    store, graphiql=graphiql, path_cache=path_cache, params=params, limits=limits
-                ),
-            ),
+            Route("/graphql", graphql),
             *viz_routes(store),
         ],
         middleware=middleware,
