@@ -126,6 +126,7 @@ def test_a_900_kb_alias_query_is_refused_by_the_token_limit(store: Store) -> Non
     assert 850_000 < len(query) < LIMITS.max_body_bytes
     error = error_of(refused_alongside(app_over(store), json={"query": query}))
     assert "more than 2000 tokens" in error["message"]
+    assert error["extensions"] == {"code": "TOO_MANY_TOKENS"}
 
 
 def test_many_aliases_within_the_token_limit_are_refused_by_the_alias_limit(
@@ -133,6 +134,7 @@ def test_many_aliases_within_the_token_limit_are_refused_by_the_alias_limit(
 ) -> None:
     error = error_of(refused_alongside(app_over(store), json={"query": typename_aliases(500)}))
     assert error["message"] == "500 aliases found. Allowed: 30"
+    assert error["extensions"] == {"code": "TOO_MANY_ALIASES"}
 
 
 def test_a_depth_bomb_through_parent_and_subsidiaries_is_refused(store: Store) -> None:
@@ -147,6 +149,7 @@ def test_a_deep_chain_of_parents_is_refused_by_the_depth_limit(store: Store) -> 
     query = on_c1(nested)
     error = error_of(refused_alongside(app_over(store), json={"query": query}))
     assert error["message"] == "'anonymous' exceeds maximum operation depth of 10"
+    assert error["extensions"] == {"code": "QUERY_TOO_DEEP"}
 
 
 def influence(k: int, max_hops: int) -> str:
@@ -223,6 +226,20 @@ def test_limits_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_what_a_query_costs(query: str, cost: int) -> None:
     assert operation_cost(build_schema()._schema, parse(query)) == cost
+
+
+def test_a_page_size_in_a_variable_counts() -> None:
+    query = parse("query ($n: Int!) { accounts(first: $n) { edges { node { id } } } }")
+    assert operation_cost(build_schema()._schema, query, {"n": 200}) == 10 + 200 * 7
+
+
+def test_a_fragment_costs_at_every_spread() -> None:
+    query = parse(
+        """{ accounts(first: 2) { edges { node { ...A } } } a: account(id: "x") { ...A } }
+        fragment A on Account { id people { id } }"""
+    )
+    # accounts 10 + 2 x (edges 1 + node 5 + A), account 10 + A; A = id 1 + people (1 + 5 x 1)
+    assert operation_cost(build_schema()._schema, query) == 10 + 2 * (1 + 5 + 7) + 10 + 7
 
 
 async def _spaces(total: int, sent: list[int], chunk: int = 65_536) -> AsyncIterator[bytes]:

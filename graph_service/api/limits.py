@@ -28,6 +28,11 @@ from graph_service.settings import Limits
 #: The ``extensions.code`` of a refused query.
 TOO_COSTLY = "QUERY_TOO_COSTLY"
 LIST_TOO_LONG = "LIST_TOO_LONG"
+TOO_DEEP = "QUERY_TOO_DEEP"
+TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+#: graphql-core's message when the parser stops at the token limit.
+_TOKENS_MESSAGE = "tokens. Parsing aborted."
 
 
 class RequestLimits(SchemaExtension):
@@ -39,20 +44,35 @@ class RequestLimits(SchemaExtension):
         self.budget = limits.query_cost_budget
         self.max_list = limits.max_id_list
         self.rules = (
-            depth_validator(limits.max_query_depth, None),
-            alias_validator(limits.max_aliases),
+            (TOO_DEEP, depth_validator(limits.max_query_depth, None)),
+            (TOO_MANY_ALIASES, alias_validator(limits.max_aliases)),
         )
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        for error in self.execution_context.pre_execution_errors or ():
+            if error.message.endswith(_TOKENS_MESSAGE):
+                _coded(error, TOO_MANY_TOKENS)
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
             error = self._refusal(document)
-            errors = [error] if error else validate(context.schema._schema, document, self.rules)
+            errors = [error] if error else self._limited(document)
             if errors:
                 # Set before validation runs: strawberry then skips it and answers these.
                 context.pre_execution_errors = errors
         yield
+
+    def _limited(self, document: Any) -> list[GraphQLError]:
+        """Strawberry's depth and alias limiters' errors, each with its code."""
+        schema = self.execution_context.schema._schema
+        for code, rule in self.rules:
+            errors = validate(schema, document, [rule])
+            if errors:
+                return [_coded(error, code) for error in errors]
+        return []
 
     def _refusal(self, document: Any) -> GraphQLError | None:
         context = self.execution_context
@@ -70,6 +90,11 @@ class RequestLimits(SchemaExtension):
             "or aliases, shallower nesting, or a lower k x maxHops",
             extensions={"code": TOO_COSTLY, "cost": cost, "budget": self.budget},
         )
+
+
+def _coded(error: GraphQLError, code: str) -> GraphQLError:
+    error.extensions = {**(error.extensions or {}), "code": code}
+    return error
 
 
 def configured_limits() -> Limits:
