@@ -20,6 +20,10 @@ class StoreUnavailableError(AbmGraphError):
     """The configured store cannot be reached or opened."""
 
 
+class StoreTimeoutError(AbmGraphError):
+    """A store call ran over its timeout and was stopped (``ABMGRAPH_STORE_TIMEOUT``)."""
+
+
 class StoreLockedError(StoreUnavailableError):
     """Another process holds the embedded store's data directory for writing."""
 

@@ -22,6 +22,40 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("abmgraph"))
 
 
+class Limits(BaseSettings):
+    """Bounds on what one request may ask of the service, each refused before it runs
+    (docs/limits.md). Environment ``ABMGRAPH_<NAME>``, e.g. ``ABMGRAPH_QUERY_COST_BUDGET``."""
+
+    model_config = SettingsConfigDict(env_prefix="ABMGRAPH_", extra="ignore")
+
+    #: Fields nested inside one another (introspection not counted).
+    max_query_depth: int = Field(default=10, ge=1)
+    #: Aliased fields in one document, fragments expanded.
+    max_aliases: int = Field(default=30, ge=0)
+    #: Tokens of one document; parsing stops at the first one over.
+    max_tokens: int = Field(default=2_000, ge=1)
+    #: The cost a query may add up to (graph_service/api/cost.py).
+    query_cost_budget: int = Field(default=25_000, ge=1)
+    #: Items of a list argument or variable (``fromMemberIds``, ``avoidPersonIds``).
+    max_id_list: int = Field(default=100, ge=1)
+    #: Bytes of a request body; more is refused with 413 before it is read.
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+    #: Seconds a request body may take to arrive in full (408 after).
+    body_timeout: float = Field(default=10.0, gt=0)
+    #: Seconds a GraphQL request may run before it is cancelled.
+    request_timeout: float = Field(default=30.0, gt=0)
+    #: Seconds one Neo4j transaction may run (the server stops it after).
+    store_timeout: float = Field(default=30.0, gt=0)
+    #: Seconds a connection may take to send a request's headers.
+    header_timeout: float = Field(default=10.0, gt=0)
+    #: Seconds an idle keep-alive connection stays open.
+    keep_alive_timeout: int = Field(default=5, ge=1)
+    #: Bytes of a request's headers (uvicorn's ``h11_max_incomplete_event_size``).
+    max_header_bytes: int = Field(default=16_384, ge=1024)
+    #: Connections and tasks at once; more are answered 503 (uvicorn's ``limit_concurrency``).
+    max_concurrency: int = Field(default=100, ge=1)
+
+
 class Settings(BaseSettings):
     """All of abmgraph's settings.
 
@@ -59,6 +93,8 @@ class Settings(BaseSettings):
     #: The currency (ISO 4217) answers are in unless a request asks for another; also what
     #: the data's rates are against when the rates do not say. None: the data's base currency.
     reporting_currency: str | None = None
+    #: What one request may ask of the service (docs/limits.md).
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("reporting_currency", mode="before")
     @classmethod

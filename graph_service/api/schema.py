@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext, Info
 
 from graph_service.api import cursor
 from graph_service.api.analytics import AnalyticsQuery
+from graph_service.api.limits import limit_extensions
 from graph_service.api.types import (
     Account,
     AccountConnection,
@@ -28,6 +29,7 @@ from graph_service.api.types import (
     PageInfo,
 )
 from graph_service.errors import AbmGraphError
+from graph_service.settings import Limits
 from graph_service.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -109,9 +111,14 @@ class _Schema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
-def build_schema() -> strawberry.Schema:
-    """The schema with error masking."""
-    return _Schema(query=Query, extensions=[lambda: MaskErrors(should_mask_error=_should_mask)])
+def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+    """The schema with error masking; with ``limits``, every request is held to them
+    (:mod:`graph_service.api.limits`)."""
+    bounds = limit_extensions(limits) if limits is not None else []
+    return _Schema(
+        query=Query,
+        extensions=[*bounds, lambda: MaskErrors(should_mask_error=_should_mask)],
+    )
 
 
 schema = build_schema()

@@ -30,6 +30,7 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
             auth=auth,
             database=settings.neo4j_database,
             rollup_workers=settings.rollup_workers,
+            read_timeout=settings.limits.store_timeout,
         )
     from graph_service.store.memory import MemoryStore
 

@@ -22,6 +22,7 @@ def serve(store: Store, host: str, port: int) -> None:
     import uvicorn
 
     from graph_service.api.app import create_app
+    from graph_service.cli.server_limits import uvicorn_options
 
     settings = state.settings
     token = settings.api_token
@@ -31,9 +32,10 @@ def serve(store: Store, host: str, port: int) -> None:
         graphiql=settings.graphiql,
         api_token=token.get_secret_value() if token else None,
         path_cache_size=settings.path_cache_size,
+        limits=settings.limits,
     )
     err.print(f"abmgraph serving the {settings.store.value} store on http://{host}:{port}/graphql")
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    uvicorn.run(api, host=host, port=port, log_level="info", **uvicorn_options(settings.limits))
 
 
 def demo(

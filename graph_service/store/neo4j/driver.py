@@ -18,6 +18,7 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
+    ClientError,
     ConnectionAcquisitionTimeoutError,
     IncompleteCommit,
     ServiceUnavailable,
@@ -25,7 +26,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from graph_service.errors import StoreUnavailableError
+from graph_service.errors import StoreTimeoutError, StoreUnavailableError
 
 #: Moves the data version (the token ``reads.DATA_VERSION`` reads) on, in every write.
 BUMP_DATA_VERSION: LiteralString = """
@@ -62,22 +63,51 @@ def unavailable_message(uri: str, exc: Exception) -> str:
     return f"Neo4j at {uri} {what}: {exc}"
 
 
+#: The server's codes for a transaction it stopped at its timeout (Neo4j 5 has both).
+TIMED_OUT_CODES = frozenset(
+    {
+        "Neo.ClientError.Transaction.TransactionTimedOut",
+        "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    }
+)
+
+
 @contextmanager
-def unavailable_as_store_error(uri: str) -> Iterator[None]:
+def unavailable_as_store_error(uri: str, timeout: float | None = None) -> Iterator[None]:
     """Raise the driver errors of :data:`UNAVAILABLE` inside the block as
-    :class:`~graph_service.errors.StoreUnavailableError` naming ``uri``; others pass."""
+    :class:`~graph_service.errors.StoreUnavailableError` naming ``uri``, and a transaction
+    the server stopped at ``timeout`` as :class:`~graph_service.errors.StoreTimeoutError`;
+    others pass."""
     try:
         yield
     except _UNAVAILABLE_CLASSES as exc:
         raise StoreUnavailableError(unavailable_message(uri, exc)) from exc
+    except ClientError as exc:
+        if exc.code not in TIMED_OUT_CODES:
+            raise
+        limit = f" of {timeout:g} s" if timeout is not None else ""
+        raise StoreTimeoutError(
+            f"the store stopped a query that ran over its timeout{limit} (ABMGRAPH_STORE_TIMEOUT)"
+        ) from exc
 
 
 class Connection:
     """One database on one Neo4j server, through one driver (a pool of connections)."""
 
-    def __init__(self, uri: str, *, auth: tuple[str, str] | None, database: str) -> None:
+    def __init__(
+        self,
+        uri: str,
+        *,
+        auth: tuple[str, str] | None,
+        database: str,
+        read_timeout: float | None = None,
+    ) -> None:
+        """``read_timeout``: seconds the server lets one read transaction run (None: the
+        server's own limit); over it, a read raises
+        :class:`~graph_service.errors.StoreTimeoutError`."""
         self.uri = uri
         self.database = database
+        self.read_timeout = read_timeout
         try:
             # Schema-less warnings ("property does not exist yet") are noise for users.
             self.driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
@@ -86,9 +116,12 @@ class Connection:
 
     def read(self, query: LiteralString, **params: Any) -> list[neo4j.Record]:
         """The records of one read query (retried by the driver)."""
-        with unavailable_as_store_error(self.uri):
+        with unavailable_as_store_error(self.uri, self.read_timeout):
             records, _, _ = self.driver.execute_query(
-                query, params, database_=self.database, routing_=neo4j.RoutingControl.READ
+                self._timed(query),
+                params,
+                database_=self.database,
+                routing_=neo4j.RoutingControl.READ,
             )
         return records
 
@@ -96,12 +129,15 @@ class Connection:
         """The first record of an auto-commit read: one round trip where a managed transaction
         takes three (not retried)."""
         with (
-            unavailable_as_store_error(self.uri),
+            unavailable_as_store_error(self.uri, self.read_timeout),
             self.driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session,
         ):
-            return session.run(query).single()
+            return session.run(self._timed(query)).single()
+
+    def _timed(self, query: LiteralString) -> neo4j.Query:
+        return neo4j.Query(query, timeout=self.read_timeout)
 
     def write(self, work: Callable[[ManagedTransaction], None]) -> None:
         """Run ``work`` in one managed transaction that also moves the data version on."""

@@ -32,11 +32,12 @@ class Neo4jStore:
         auth: tuple[str, str] | None = None,
         database: str = "neo4j",
         rollup_workers: int = rollup.DEFAULT_ROLLUP_WORKERS,
+        read_timeout: float | None = None,
     ) -> None:
         self.uri = uri
         self.database = database
         self.rollup_workers = rollup_workers
-        self._db = Connection(uri, auth=auth, database=database)
+        self._db = Connection(uri, auth=auth, database=database, read_timeout=read_timeout)
 
     def ensure_schema(self) -> None:
         """Constraints and indexes, then (once) the person summaries an older writer left out."""
