@@ -80,7 +80,9 @@ def test_a_request_over_its_timeout_is_stopped_with_its_store_reads(
     assert 0.3 <= took < 0.3 + SLOW
     # Meanwhile the loop was free: another request (no store call) was answered at once.
     assert answered.json() == {"data": {"__typename": "Query"}} and answer_took < 0.1
-    assert 1 <= len(started) < 3  # the third read was never started
+    # The third read was never started. (How many started depends on how long the page read
+    # took: on a busy Neo4j the deadline may pass before the first account read.)
+    assert len(started) < 3
 
 
 def test_a_request_whose_client_disconnects_stops(
@@ -108,25 +110,27 @@ def test_a_request_whose_client_disconnects_stops(
     }
     inbox: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
     sent: list[Message] = []
+    gone: list[float] = []
 
     async def receive() -> Message:
         if inbox:
             return inbox.pop(0)
-        await asyncio.sleep(0.1)  # the client goes away during the first read
+        while not started:  # the client goes away during the first read (after the page read)
+            await asyncio.sleep(0.01)
+        gone.append(time.perf_counter())
         return {"type": "http.disconnect"}
 
     async def send(message: Message) -> None:
         sent.append(message)
 
     async def run() -> float:
-        t = time.perf_counter()
         await app(scope, receive, send)
-        took = time.perf_counter() - t
+        took = time.perf_counter() - gone[0]
         await asyncio.sleep(3 * SLOW)
         return took
 
     took = asyncio.run(run())
-    assert took < 0.1 + SLOW
+    assert took < 0.1 + SLOW  # stopped once the read under way when the client left returned
     assert len(started) == 1  # the reads after the disconnect were never started
 
 
