@@ -1,0 +1,23 @@
+"""Who is calling: principals and API keys.
+
+Nothing here decides what a caller may see; that is the store's business, given a
+:class:`Principal`. See docs/authentication.md.
+"""
+
+from graph_service.auth.keys import KEY_PREFIX, ApiKeyRecord, ApiKeyStore, CreatedKey, key_file
+from graph_service.auth.principal import AuthMethod, Principal, PrincipalKind, Role, parse_role
+from graph_service.errors import AuthError
+
+__all__ = [
+    "KEY_PREFIX",
+    "ApiKeyRecord",
+    "ApiKeyStore",
+    "AuthError",
+    "AuthMethod",
+    "CreatedKey",
+    "Principal",
+    "PrincipalKind",
+    "Role",
+    "key_file",
+    "parse_role",
+]
