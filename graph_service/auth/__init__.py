@@ -1,4 +1,4 @@
-"""Who is calling: principals and API keys.
+"""Who is calling: principals, API keys and JWTs.
 
 Nothing here decides what a caller may see; that is the store's business, given a
 :class:`Principal`. See docs/authentication.md.
@@ -6,6 +6,7 @@ Nothing here decides what a caller may see; that is the store's business, given 
 
 from graph_service.auth.keys import KEY_PREFIX, ApiKeyRecord, ApiKeyStore, CreatedKey, key_file
 from graph_service.auth.principal import AuthMethod, Principal, PrincipalKind, Role, parse_role
+from graph_service.auth.tokens import JwtVerifier
 from graph_service.errors import AuthError
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "AuthError",
     "AuthMethod",
     "CreatedKey",
+    "JwtVerifier",
     "Principal",
     "PrincipalKind",
     "Role",
