@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from graph_service.auth import (
+    ApiKeyStore,
+    Authenticator,
     AuthError,
     AuthMethod,
     JwtVerifier,
@@ -186,3 +188,8 @@ def test_a_token_without_a_subject_is_refused() -> None:
 def test_a_malformed_token_is_refused() -> None:
     with pytest.raises(AuthError, match="malformed token"):
         JwtVerifier(secret=SECRET).verify("not-a-token")
+
+
+def test_authenticate_takes_a_bearer_jwt(tmp_path: Path) -> None:
+    auth = Authenticator(ApiKeyStore(tmp_path / "keys.json"), JwtVerifier(secret=SECRET))
+    assert auth.authenticate(f"Bearer {hs256()}").method is AuthMethod.JWT

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 
 from graph_service.auth import (
     ApiKeyStore,
+    Authenticator,
     AuthError,
     AuthMethod,
     Principal,
@@ -150,3 +151,21 @@ def test_revoking_keeps_the_record_with_its_revocation_time(keys: ApiKeyStore) -
 def test_revoking_an_unknown_key_is_not_found(keys: ApiKeyStore) -> None:
     with pytest.raises(NotFoundError):
         keys.revoke("0123456789ab")
+
+
+def test_authenticate_takes_a_bearer_api_key(keys: ApiKeyStore) -> None:
+    created = keys.create(Role.ADMIN, service="ops")
+    principal = Authenticator(keys).authenticate(f"Bearer {created.key}")
+    assert principal.id == "ops" and principal.role is Role.ADMIN
+
+
+def test_authenticate_without_a_bearer_header_is_refused(keys: ApiKeyStore) -> None:
+    with pytest.raises(AuthError, match="no credentials"):
+        Authenticator(keys).authenticate(None)
+
+
+def test_authenticate_refuses_a_token_when_no_jwt_key_is_configured(
+    keys: ApiKeyStore,
+) -> None:
+    with pytest.raises(AuthError, match="API keys only"):
+        Authenticator(keys).authenticate("Bearer eyJhbGciOiJIUzI1NiJ9.e30.x")
