@@ -20,8 +20,9 @@ from graph_service.auth import (
     PrincipalKind,
     Role,
 )
-from graph_service.domain import Kind
+from graph_service.domain import Kind, TeamMember
 from graph_service.errors import NotFoundError
+from graph_service.store.base import Store
 
 
 class Members:
@@ -169,3 +170,12 @@ def test_authenticate_refuses_a_token_when_no_jwt_key_is_configured(
 ) -> None:
     with pytest.raises(AuthError, match="API keys only"):
         Authenticator(keys).authenticate("Bearer eyJhbGciOiJIUzI1NiJ9.e30.x")
+
+
+def test_a_member_key_is_created_for_a_team_member_of_either_store(
+    store: Store, tmp_path: Path, hasher: CountingHasher
+) -> None:
+    store.upsert(Kind.TEAM, [TeamMember(id="m7", full_name="Mia Manager")])
+    keys = ApiKeyStore(tmp_path / "keys" / "api_keys.json", hasher=hasher)
+    created = keys.create(Role.MANAGER, member_id="m7", members=store)
+    assert keys.verify(created.key).member_id == "m7"
