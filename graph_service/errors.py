@@ -57,3 +57,12 @@ class EmbeddedNeo4jError(AbmGraphError):
 class InvalidArgumentError(AbmGraphError):
     """A request asks for something the service cannot answer as asked (a currency no rate
     converts, ...); the message says what would work."""
+
+
+class AuthError(AbmGraphError):
+    """A caller could not be authenticated (no credentials, an unknown, revoked or expired key
+    or token, a bad signature, a role that does not exist).
+
+    The message is safe to show the caller: it names what was wrong with the credentials they
+    sent, never a stored hash, a key file or another caller's key.
+    """

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class StoreKind(StrEnum):
@@ -108,3 +109,28 @@ class Settings(BaseSettings):
         if code is None or pycountry.currencies.get(alpha_3=code) is None:
             raise ValueError(f"not an ISO 4217 currency code: {value!r} (JPY, USD, ...)")
         return code
+
+    # Who is calling (graph_service.auth; docs/authentication.md). API keys need no setting:
+    # they live in data_dir. JWTs are accepted only when a key to check them is set here.
+    #: The shared secret of HS256 tokens.
+    jwt_secret: SecretStr | None = None
+    #: A PEM file with the public key of RS256 tokens.
+    jwt_public_key_file: Path | None = None
+    #: A JWKS file (JSON) with the public keys of RS256 tokens, chosen by the token's ``kid``.
+    jwt_jwks_file: Path | None = None
+    #: The algorithms a token may be signed with (comma-separated in the environment); none:
+    #: HS256 when ``jwt_secret`` is set and RS256 when a public key or JWKS file is.
+    jwt_algorithms: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: When set, a token's ``aud`` must name this audience.
+    jwt_audience: str | None = None
+    #: When set, a token's ``iss`` must be this issuer.
+    jwt_issuer: str | None = None
+    #: The claim that carries the caller's role (rep, manager, strategist, admin).
+    jwt_role_claim: str = "role"
+
+    @field_validator("jwt_algorithms", mode="before")
+    @classmethod
+    def _algorithm_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graph_service.cli.commands import export, generate, load, neo4j, query, serve, viz
+from graph_service.cli.commands import export, generate, keys, load, neo4j, query, serve, viz
 from graph_service.cli.context import err, neo4j_state_dir, state
 from graph_service.errors import AbmGraphError, ConfigError
 
@@ -26,6 +26,7 @@ app.add_typer(load.app, name="load")
 app.add_typer(export.app, name="export")
 app.add_typer(viz.app, name="viz")
 app.add_typer(neo4j.app, name="neo4j")
+app.add_typer(keys.app, name="keys")
 app.command("demo")(serve.demo)
 app.command("serve")(serve.serve_cmd)
 app.command("stats")(query.stats)
