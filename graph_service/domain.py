@@ -843,3 +843,62 @@ class ResolutionRecords:
 
     records: list[Record]
     aliases: dict[str, str]
+
+
+class AccessRole(StrEnum):
+    """What a caller may see of the portfolio (see :class:`Scope`)."""
+
+    REP = "rep"
+    MANAGER = "manager"
+    STRATEGIST = "strategist"
+    ADMIN = "admin"
+
+
+#: The roles that see every account.
+SEES_EVERYTHING: frozenset[AccessRole] = frozenset({AccessRole.STRATEGIST, AccessRole.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which accounts a caller may see: everything, or a team member's accounts by role.
+
+    - A **rep** sees the companies on their account teams (current ``ON_ACCOUNT_TEAM``
+      assignments: one a snapshot load retired no longer counts) and those companies'
+      subsidiaries, the whole ``SUBSIDIARY_OF`` tree below each of them.
+    - A **manager** sees what each of their reports sees, down the team hierarchy (every team
+      member whose chain of ``manager_id`` leads to them, at any depth), plus their own
+      accounts, as a rep would.
+    - A **strategist** and an **admin** see everything.
+
+    Stores answer :meth:`~graph_service.store.base.Store.visible_company_ids` for a scope;
+    reads given those ids answer an account outside them exactly as one that does not exist,
+    and portfolio answers are computed over the visible accounts only.
+    """
+
+    role: AccessRole
+    member_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in SEES_EVERYTHING and not self.member_id:
+            raise ValueError(f"a {self.role.value} scope needs a team member id")
+
+    @classmethod
+    def everything(cls, role: AccessRole = AccessRole.STRATEGIST) -> Scope:
+        """The scope of a strategist or an admin (every account)."""
+        if role not in SEES_EVERYTHING:
+            raise ValueError(f"a {role.value} does not see everything")
+        return cls(role)
+
+    @classmethod
+    def rep(cls, member_id: str) -> Scope:
+        """A rep's scope: their accounts and those accounts' subsidiaries."""
+        return cls(AccessRole.REP, member_id)
+
+    @classmethod
+    def manager(cls, member_id: str) -> Scope:
+        """A manager's scope: their own accounts and their reports', down the hierarchy."""
+        return cls(AccessRole.MANAGER, member_id)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in SEES_EVERYTHING

@@ -39,9 +39,24 @@ class AccountPathGraph:
     account_team: list[str]
 
 
-def fetch(store: Store, account_id: str, as_of: date, params: AnalyticsParams) -> AccountPathGraph:
-    """Fetch the account's path subgraph and build its graph, or :class:`NotFoundError`."""
-    sub = store.path_subgraph(account_id)
+def fetch(
+    store: Store,
+    account_id: str,
+    as_of: date,
+    params: AnalyticsParams,
+    *,
+    visible: frozenset[str] | None = None,
+) -> AccountPathGraph:
+    """Fetch the account's path subgraph and build its graph, or :class:`NotFoundError`.
+
+    With ``visible`` (a scope's companies), over the visible family only; an account outside
+    it is not found.
+    """
+    sub = (
+        store.path_subgraph(account_id)
+        if visible is None
+        else store.path_subgraph(account_id, visible=visible)
+    )
     if sub is None:
         raise NotFoundError("account", account_id)
     return AccountPathGraph(
@@ -56,19 +71,28 @@ class PathGraphCache:
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[str, date, str], tuple[str, AccountPathGraph]] = (
-            OrderedDict()
-        )
+        self._entries: OrderedDict[
+            tuple[str, date, str, frozenset[str] | None], tuple[str, AccountPathGraph]
+        ] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get(
-        self, store: Store, account_id: str, as_of: date, params: AnalyticsParams
+        self,
+        store: Store,
+        account_id: str,
+        as_of: date,
+        params: AnalyticsParams,
+        *,
+        visible: frozenset[str] | None = None,
     ) -> AccountPathGraph:
-        """The account's path graph, from the cache while the store's data is unchanged."""
+        """The account's path graph, from the cache while the store's data is unchanged.
+
+        Graphs built for different ``visible`` sets are kept apart.
+        """
         version = store.data_version()
-        key = (account_id, as_of, repr(params))
+        key = (account_id, as_of, repr(params), visible)
         with self._lock:
             found = self._entries.get(key)
             if found is not None and found[0] == version:
@@ -76,7 +100,7 @@ class PathGraphCache:
                 self.hits += 1
                 return found[1]
             self.misses += 1
-        entry = fetch(store, account_id, as_of, params)
+        entry = fetch(store, account_id, as_of, params, visible=visible)
         with self._lock:
             if self.size > 0:
                 self._entries[key] = (version, entry)

@@ -2,6 +2,13 @@
 
 These are what the GraphQL API, the CLI and the exports call; each takes an as-of date so that
 answers are reproducible.
+
+Each also takes the caller's :class:`~graph_service.domain.Scope` (default: everything). It is
+resolved once with the store (:meth:`~graph_service.store.base.Store.visible_company_ids`) and
+the visible ids go down into every read: an account outside the scope raises the same
+:class:`~graph_service.errors.NotFoundError` as one that does not exist, and portfolio answers
+(target list, RFM, portfolio coverage, the modeled wallet, LTV x share) are computed over the
+visible accounts only, as if the hidden ones were not in the store.
 """
 
 from __future__ import annotations
@@ -35,18 +42,29 @@ from graph_service.analytics.portfolio import (
 )
 from graph_service.analytics.wallet import MODEL_LIBRARY, ShareOfWallet, share_of_wallet
 from graph_service.bulk import import_in_background
-from graph_service.domain import AccountFacts, Unconverted
+from graph_service.domain import AccountFacts, Scope, Unconverted
 from graph_service.errors import NotFoundError
 from graph_service.money import Rates, in_reporting_currency
 from graph_service.store.base import Store
 from graph_service.store.family import account_view, family_views
 
 
+def visible_ids(store: Store, scope: Scope | None) -> frozenset[str] | None:
+    """The companies ``scope`` sees (``None``: every company, also when no scope is given)."""
+    return None if scope is None or scope.sees_everything else store.visible_company_ids(scope)
+
+
 def coverage_gaps(
-    store: Store, account_id: str, as_of: date, params: AnalyticsParams = DEFAULT
+    store: Store,
+    account_id: str,
+    as_of: date,
+    params: AnalyticsParams = DEFAULT,
+    *,
+    scope: Scope | None = None,
 ) -> CoverageReport:
     """Coverage gaps of one account."""
-    return coverage(account_view(store, account_id, as_of), as_of, params)
+    visible = visible_ids(store, scope)
+    return coverage(account_view(store, account_id, as_of, visible=visible), as_of, params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +89,7 @@ def influence(
     avoid_person_ids: Sequence[str] = (),
     params: AnalyticsParams = DEFAULT,
     cache: PathGraphCache | None = None,
+    scope: Scope | None = None,
 ) -> InfluenceAnswer:
     """Influence paths over the account's family (the account and its subsidiaries).
 
@@ -78,7 +97,7 @@ def influence(
     when ``any_member``, and otherwise from the account team. With a ``cache``, the account's
     path graph is reused while the store's data is unchanged.
     """
-    entry = _path_graph(store, account_id, as_of, params, cache)
+    entry = _path_graph(store, account_id, as_of, params, cache, visible_ids(store, scope))
     if target_person_id not in entry.person_ids:
         raise NotFoundError("person at this account", target_person_id)
     if from_member_ids is not None:
@@ -104,10 +123,13 @@ def next_best(
     as_of: date,
     params: AnalyticsParams = DEFAULT,
     cache: PathGraphCache | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> list[NextBestTouch]:
     """For each missing or cold required role, whom to reach and the warmest first step."""
-    view = account_view(store, account_id, as_of)
-    entry = _path_graph(store, account_id, as_of, params, cache)
+    visible = visible_ids(store, scope)
+    view = account_view(store, account_id, as_of, visible=visible)
+    entry = _path_graph(store, account_id, as_of, params, cache, visible)
     return next_best_touches(view, entry.graph, as_of, params)
 
 
@@ -117,10 +139,11 @@ def _path_graph(
     as_of: date,
     params: AnalyticsParams,
     cache: PathGraphCache | None,
+    visible: frozenset[str] | None = None,
 ) -> AccountPathGraph:
     if cache is None:
-        return fetch_path_graph(store, account_id, as_of, params)
-    return cache.get(store, account_id, as_of, params)
+        return fetch_path_graph(store, account_id, as_of, params, visible=visible)
+    return cache.get(store, account_id, as_of, params, visible=visible)
 
 
 def wallet_share(
@@ -130,15 +153,18 @@ def wallet_share(
     *,
     include_subsidiaries: bool = False,
     params: AnalyticsParams = DEFAULT,
+    scope: Scope | None = None,
 ) -> ShareOfWallet:
-    """Share of wallet of the account alone or with all its subsidiaries.
+    """Share of wallet of the account alone or with all its (visible) subsidiaries.
 
-    Where no explicit estimate exists, the wallet is modeled over the whole portfolio.
+    Where no explicit estimate exists, the wallet is modeled over the whole portfolio (in a
+    scope, over the visible accounts).
     """
+    visible = visible_ids(store, scope)
     views = (
-        family_views(store, account_id, as_of)
+        family_views(store, account_id, as_of, visible=visible)
         if include_subsidiaries
-        else [account_view(store, account_id, as_of)]
+        else [account_view(store, account_id, as_of, visible=visible)]
     )
     rates = rates_for(store, params)
     money = in_reporting_currency(
@@ -147,7 +173,7 @@ def wallet_share(
     modeled = None
     inputs: dict[str, float | str | None] | None = None
     if not money.wallet:
-        facts = _facts(store, as_of, params, rates)
+        facts = _facts(store, as_of, params, rates, visible)
         wallets, model = portfolio_wallets(facts, params)
         companies = {v.company.id: v.company for v in views}
         found = [wallets[i] for i in companies if i in wallets and wallets[i].share.modeled]
@@ -194,18 +220,40 @@ class PortfolioFilter:
 
 
 def portfolio_facts(
-    store: Store, as_of: date, params: AnalyticsParams = DEFAULT
+    store: Store,
+    as_of: date,
+    params: AnalyticsParams = DEFAULT,
+    *,
+    scope: Scope | None = None,
+    visible: frozenset[str] | None = None,
 ) -> list[AccountFacts]:
-    """Every account's rollup, its amounts in the answer's currency (:func:`rates_for`)."""
-    return _facts(store, as_of, params, rates_for(store, params))
+    """Every (visible) account's rollup, its amounts in the answer's currency
+    (:func:`rates_for`). ``visible``, already resolved, stands in for ``scope``."""
+    if scope is not None:
+        visible = visible_ids(store, scope)
+    return _facts(store, as_of, params, rates_for(store, params), visible)
 
 
-def _facts(store: Store, as_of: date, params: AnalyticsParams, rates: Rates) -> list[AccountFacts]:
+def _facts(
+    store: Store,
+    as_of: date,
+    params: AnalyticsParams,
+    rates: Rates,
+    visible: frozenset[str] | None = None,
+) -> list[AccountFacts]:
+    if visible is None:  # asked as before: a store written before scopes keeps working
+        return store.portfolio_facts(
+            as_of,
+            engagement_days=params.engagement_days,
+            spend_window_days=params.spend_window_days,
+            rates=rates,
+        )
     return store.portfolio_facts(
         as_of,
         engagement_days=params.engagement_days,
         spend_window_days=params.spend_window_days,
         rates=rates,
+        visible=visible,
     )
 
 
@@ -215,11 +263,14 @@ def targets(
     where: PortfolioFilter | None = None,
     weights: dict[str, float] | None = None,
     params: AnalyticsParams = DEFAULT,
+    *,
+    scope: Scope | None = None,
 ) -> list[Target]:
-    """The ranked, tiered target list (ranked over the whole portfolio, then filtered)."""
+    """The ranked, tiered target list (ranked over the whole portfolio, or the scope's
+    visible accounts, then filtered)."""
     where = where or PortfolioFilter()
     import_in_background(MODEL_LIBRARY)
-    facts = portfolio_facts(store, as_of, params)
+    facts = portfolio_facts(store, as_of, params, scope=scope)
     keep = {f.company.id for f in facts if where.keeps(f)}
     return [
         t
@@ -236,10 +287,13 @@ def rfm_segments(
     as_of: date,
     where: PortfolioFilter | None = None,
     params: AnalyticsParams = DEFAULT,
+    *,
+    scope: Scope | None = None,
 ) -> list[Rfm]:
-    """RFM of every account (scored over the whole portfolio, then filtered)."""
+    """RFM of every account (scored over the whole portfolio, or the scope's visible
+    accounts, then filtered)."""
     where = where or PortfolioFilter()
-    facts = portfolio_facts(store, as_of, params)
+    facts = portfolio_facts(store, as_of, params, scope=scope)
     keep = {f.company.id for f in facts if where.keeps(f)}
     return [
         r
@@ -267,11 +321,14 @@ def portfolio_coverage(
     as_of: date,
     where: PortfolioFilter | None = None,
     params: AnalyticsParams = DEFAULT,
+    *,
+    scope: Scope | None = None,
 ) -> list[PortfolioCoverageRow]:
-    """All accounts sorted by whitespace x (1 - coverage), largest first (ties by id)."""
+    """All (visible) accounts sorted by whitespace x (1 - coverage), largest first (ties by
+    id)."""
     where = where or PortfolioFilter()
     import_in_background(MODEL_LIBRARY)
-    facts = portfolio_facts(store, as_of, params)
+    facts = portfolio_facts(store, as_of, params, scope=scope)
     wallets, _ = portfolio_wallets(facts, params)
     rows = []
     for f in facts:

@@ -17,6 +17,13 @@ came from (``bundle``, a preset's name, or what the load was told); :meth:`Store
 retires the records of one kind and source that a complete export no longer has. A retired
 record is kept, with ``retired_at`` set (see :func:`graph_service.as_of.is_current`); writing it
 again (any later load that has it) makes it current again.
+
+Scope (both stores): :meth:`Store.visible_company_ids` says which companies a
+:class:`~graph_service.domain.Scope` may see. The reads that take ``visible`` (those ids;
+``None``, the default, is every company) answer a company outside it exactly as one that does
+not exist, leave hidden companies out of every list (an account's parent and subsidiaries
+too: a company whose parent is hidden shows no parent), and roll up the visible companies
+only, so that hidden accounts never leave the store.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from graph_service.domain import (
     PathSubgraph,
     Record,
     ResolutionRecords,
+    Scope,
 )
 from graph_service.money import Rates
 
@@ -99,14 +107,27 @@ class Store(Protocol):
         """Node counts by label and relationship counts by type."""
         ...
 
-    def account(self, company_id: str) -> AccountView | None:
-        """The account's subgraph in one round trip, or ``None`` if there is no such company."""
+    def visible_company_ids(self, scope: Scope) -> frozenset[str] | None:
+        """The ids of the companies (complete records) ``scope`` may see, in one round trip;
+        ``None`` when it sees everything (definitions on :class:`~graph_service.domain.Scope`).
+        """
         ...
 
-    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
+    def account(
+        self, company_id: str, *, visible: frozenset[str] | None = None
+    ) -> AccountView | None:
+        """The account's subgraph in one round trip, or ``None`` if there is no such company
+        (or it is not among ``visible``; then only visible subsidiaries and parent show)."""
+        ...
+
+    def path_subgraph(
+        self, company_id: str, *, visible: frozenset[str] | None = None
+    ) -> PathSubgraph | None:
         """What influence paths need of the account's family, in one round trip.
 
-        ``None`` if there is no such company; see :class:`~graph_service.domain.PathSubgraph`.
+        ``None`` if there is no such company (or it is not among ``visible``; then the family
+        is the visible subsidiaries reached through visible ones); see
+        :class:`~graph_service.domain.PathSubgraph`.
         """
         ...
 
@@ -114,15 +135,29 @@ class Store(Protocol):
         """A token that changes with every committed write (caches of answers compare it)."""
         ...
 
-    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
-        """Companies matching ``where`` in id order, the ``first`` after id ``after``."""
+    def accounts(
+        self,
+        *,
+        first: int,
+        after: str | None,
+        where: AccountFilter,
+        visible: frozenset[str] | None = None,
+    ) -> AccountPage:
+        """Companies matching ``where`` (and among ``visible``) in id order, the ``first``
+        after id ``after``; ``total`` counts the matching visible ones."""
         ...
 
     def portfolio_facts(
-        self, as_of: date, *, engagement_days: int, spend_window_days: int, rates: Rates
+        self,
+        as_of: date,
+        *,
+        engagement_days: int,
+        spend_window_days: int,
+        rates: Rates,
+        visible: frozenset[str] | None = None,
     ) -> list[AccountFacts]:
-        """One rollup per company (complete records only), in id order, its amounts converted
-        with ``rates`` (see :class:`~graph_service.domain.AccountFacts`)."""
+        """One rollup per company (complete records only, among ``visible``), in id order, its
+        amounts converted with ``rates`` (see :class:`~graph_service.domain.AccountFacts`)."""
         ...
 
     def ping(self) -> None:

@@ -16,6 +16,7 @@ from graph_service.domain import (
     PathSubgraph,
     Record,
     ResolutionRecords,
+    Scope,
 )
 from graph_service.money import Rates
 from graph_service.store.base import Store
@@ -56,29 +57,50 @@ class DryRunStore:
     def stats(self) -> GraphStats:
         return self.inner.stats()
 
-    def account(self, company_id: str) -> AccountView | None:
-        return self.inner.account(company_id)
+    def visible_company_ids(self, scope: Scope) -> frozenset[str] | None:
+        return self.inner.visible_company_ids(scope)
 
-    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
-        return self.inner.path_subgraph(company_id)
+    def account(
+        self, company_id: str, *, visible: frozenset[str] | None = None
+    ) -> AccountView | None:
+        return self.inner.account(company_id, visible=visible)
+
+    def path_subgraph(
+        self, company_id: str, *, visible: frozenset[str] | None = None
+    ) -> PathSubgraph | None:
+        return self.inner.path_subgraph(company_id, visible=visible)
 
     def data_version(self) -> str:
         return self.inner.data_version()
 
-    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
-        return self.inner.accounts(first=first, after=after, where=where)
+    def accounts(
+        self,
+        *,
+        first: int,
+        after: str | None,
+        where: AccountFilter,
+        visible: frozenset[str] | None = None,
+    ) -> AccountPage:
+        return self.inner.accounts(first=first, after=after, where=where, visible=visible)
 
     def amount_currencies(self) -> dict[str, int]:
         return self.inner.amount_currencies()
 
     def portfolio_facts(
-        self, as_of: date, *, engagement_days: int, spend_window_days: int, rates: Rates
+        self,
+        as_of: date,
+        *,
+        engagement_days: int,
+        spend_window_days: int,
+        rates: Rates,
+        visible: frozenset[str] | None = None,
     ) -> list[AccountFacts]:
         return self.inner.portfolio_facts(
             as_of,
             engagement_days=engagement_days,
             spend_window_days=spend_window_days,
             rates=rates,
+            visible=visible,
         )
 
     def ping(self) -> None:

@@ -37,6 +37,7 @@ import networkx as nx
 from graph_service.as_of import is_current
 from graph_service.domain import (
     RETIRABLE_KINDS,
+    AccessRole,
     AccountFacts,
     AccountFilter,
     AccountPage,
@@ -56,6 +57,7 @@ from graph_service.domain import (
     Record,
     Relationship,
     ResolutionRecords,
+    Scope,
     TeamMember,
     Touch,
     WalletEstimate,
@@ -368,11 +370,53 @@ class MemoryStore:
             self._lock.release()
             self._lock = None
 
-    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
+    def visible_company_ids(self, scope: Scope) -> frozenset[str] | None:
+        if scope.sees_everything or scope.member_id is None:
+            return None
+        start: NodeKey = ("TeamMember", scope.member_id)
+        members = [start] if start in self._graph else []
+        if scope.role is AccessRole.MANAGER:  # down the team hierarchy, a loop read once
+            seen = set(members)
+            i = 0
+            while i < len(members):
+                for src, _, t in self._graph.in_edges(members[i], data="type"):
+                    if t == "REPORTS_TO" and src[0] == "TeamMember" and src not in seen:
+                        seen.add(src)
+                        members.append(src)
+                i += 1
+        companies: list[NodeKey] = []
+        for member in members:
+            for _, company, data in self._graph.out_edges(member, data=True):
+                if data["type"] != "ON_ACCOUNT_TEAM":
+                    continue
+                assignment = self._records[Kind.ACCOUNT_TEAM].get(data["rid"])
+                if isinstance(assignment, AccountTeamMember) and assignment.retired_at is None:
+                    companies.append(company)
+        reached = set(companies)
+        i = 0
+        while i < len(companies):  # the subsidiary trees below them
+            for src, _, t in self._graph.in_edges(companies[i], data="type"):
+                if t == "SUBSIDIARY_OF" and src not in reached:
+                    reached.add(src)
+                    companies.append(src)
+            i += 1
+        have = self._records[Kind.COMPANIES]
+        return frozenset(key[1] for key in reached if key[1] in have)
+
+    def accounts(
+        self,
+        *,
+        first: int,
+        after: str | None,
+        where: AccountFilter,
+        visible: frozenset[str] | None = None,
+    ) -> AccountPage:
         companies = [
-            c
+            _shown(c, visible)
             for c in self._records[Kind.COMPANIES].values()
-            if isinstance(c, Company) and self._matches(c, where)
+            if isinstance(c, Company)
+            and (visible is None or c.id in visible)
+            and self._matches(c, where)
         ]
         companies.sort(key=lambda c: c.id)
         total = len(companies)
@@ -401,14 +445,17 @@ class MemoryStore:
             return ("TeamMember", where.owner_id) in team
         return True
 
-    def account(self, company_id: str) -> AccountView | None:
+    def account(
+        self, company_id: str, *, visible: frozenset[str] | None = None
+    ) -> AccountView | None:
         company = self._records[Kind.COMPANIES].get(company_id)
-        if not isinstance(company, Company):
+        if not isinstance(company, Company) or (visible is not None and company_id not in visible):
             return None
         key: NodeKey = ("Company", company_id)
         parent = (
             self._records[Kind.COMPANIES].get(company.parent_company_id)
             if company.parent_company_id
+            and (visible is None or company.parent_company_id in visible)
             else None
         )
         people = self._sources(key, "WORKS_AT", Kind.PEOPLE)
@@ -428,6 +475,14 @@ class MemoryStore:
                     tie_ids.add(data["rid"])
             touches.extend(self._sources(pk, "WITH", Kind.TOUCHES))
         relationships = [self._records[Kind.RELATIONSHIPS][rid] for rid in tie_ids]
+        if visible is not None:  # a tie to a person at a hidden company is left out
+            relationships = [
+                r
+                for r in relationships
+                if isinstance(r, Relationship)
+                and self._works_among(r.from_person_id, visible)
+                and self._works_among(r.to_person_id, visible)
+            ]
         contacts = [
             self._records[Kind.DEAL_CONTACTS][data["rid"]]
             for d in deals
@@ -445,10 +500,11 @@ class MemoryStore:
         member_ids |= {t.member_id for t in touches if isinstance(t, Touch)}
         member_ids |= {a.member_id for a in actions if isinstance(a, NextAction)}
         members = [self._records[Kind.TEAM][m] for m in member_ids if m in self._records[Kind.TEAM]]
+        subsidiaries = _typed(self._sources(key, "SUBSIDIARY_OF", Kind.COMPANIES), Company)
         return AccountView(
-            company=company,
-            parent=parent if isinstance(parent, Company) else None,
-            subsidiaries=_typed(self._sources(key, "SUBSIDIARY_OF", Kind.COMPANIES), Company),
+            company=_shown(company, visible),
+            parent=_shown(parent, visible) if isinstance(parent, Company) else None,
+            subsidiaries=[s for s in subsidiaries if visible is None or s.id in visible],
             business_units=_typed(self._sources(key, "PART_OF", Kind.BUSINESS_UNITS), BusinessUnit),
             people=_typed(people, Person),
             buying_roles=_typed(roles, BuyingRole),
@@ -462,10 +518,18 @@ class MemoryStore:
             wallet=_typed(self._sources(key, "OF", Kind.WALLET), WalletEstimate),
         )
 
-    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
-        if not isinstance(self._records[Kind.COMPANIES].get(company_id), Company):
+    def _works_among(self, person_id: str, visible: frozenset[str]) -> bool:
+        person = self._records[Kind.PEOPLE].get(person_id)
+        return isinstance(person, Person) and person.company_id in visible
+
+    def path_subgraph(
+        self, company_id: str, *, visible: frozenset[str] | None = None
+    ) -> PathSubgraph | None:
+        if not isinstance(self._records[Kind.COMPANIES].get(company_id), Company) or (
+            visible is not None and company_id not in visible
+        ):
             return None
-        return PathSubgraph.from_views(family_views(self, company_id))
+        return PathSubgraph.from_views(family_views(self, company_id, visible=visible))
 
     def data_version(self) -> str:
         return f"{self._instance}:{self._writes}"
@@ -481,11 +545,18 @@ class MemoryStore:
         return dict(sorted(found.items()))
 
     def portfolio_facts(
-        self, as_of: date, *, engagement_days: int, spend_window_days: int, rates: Rates
+        self,
+        as_of: date,
+        *,
+        engagement_days: int,
+        spend_window_days: int,
+        rates: Rates,
+        visible: frozenset[str] | None = None,
     ) -> list[AccountFacts]:
         out = []
-        for company_id in sorted(self._records[Kind.COMPANIES]):
-            view = self.account(company_id)
+        ids = self._records[Kind.COMPANIES] if visible is None else visible
+        for company_id in sorted(ids):
+            view = self.account(company_id, visible=visible)
             if view is not None and is_current(view.company, as_of):
                 out.append(
                     facts_from_view(
@@ -678,6 +749,14 @@ def _check_retirable(kind: Kind) -> None:
 def _check_merged_kind(kind: Kind) -> None:
     if kind not in _MERGED_KINDS:
         raise ValueError(f"only companies and people are merged, not {kind.value}")
+
+
+def _shown(company: Company, visible: frozenset[str] | None) -> Company:
+    """The company as a scope shows it: without its parent's id when the parent is hidden."""
+    parent = company.parent_company_id
+    if visible is None or parent is None or parent in visible:
+        return company
+    return dataclasses.replace(company, parent_company_id=None)
 
 
 def _typed(records: list[Record], cls: type[Any]) -> list[Any]:

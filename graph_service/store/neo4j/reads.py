@@ -9,6 +9,7 @@ from typing import Any, LiteralString
 import neo4j
 
 from graph_service.domain import (
+    AccessRole,
     AccountFilter,
     AccountPage,
     AccountTeamMember,
@@ -28,6 +29,7 @@ from graph_service.domain import (
     Person,
     Record,
     Relationship,
+    Scope,
     TeamMember,
     Touch,
     TouchMark,
@@ -85,9 +87,37 @@ MATCH ()-[r]->()
 RETURN type(r) AS type, count(*) AS n
 """
 
+#: What follows the team members ``m`` of a scope (``Scope``): the companies on their
+#: current account teams and every company in the subsidiary trees below those, complete
+#: records only. Placed whole after a match of ``m``, never built from input.
+_VISIBLE_BELOW_MEMBERS: LiteralString = """
+WITH DISTINCT m
+MATCH (m)-[r:ON_ACCOUNT_TEAM]->(a:Company)
+WHERE r.retired_at IS NULL
+WITH DISTINCT a
+MATCH (c:Company)-[:SUBSIDIARY_OF*0..]->(a)
+WHERE c.name IS NOT NULL
+RETURN collect(DISTINCT c.id) AS ids
+"""
+
+#: The companies a rep sees: their accounts and those accounts' subsidiaries.
+VISIBLE_TO_REP: LiteralString = (
+    """
+MATCH (m:TeamMember {id: $member_id})"""
+    + _VISIBLE_BELOW_MEMBERS
+)
+
+#: The companies a manager sees: theirs and those of everyone below them in the team.
+VISIBLE_TO_MANAGER: LiteralString = (
+    """
+MATCH (m:TeamMember)-[:REPORTS_TO*0..]->(:TeamMember {id: $member_id})"""
+    + _VISIBLE_BELOW_MEMBERS
+)
+
 ACCOUNTS_PAGE: LiteralString = """
 MATCH (c:Company)
 WHERE c.name IS NOT NULL
+  AND ($visible IS NULL OR c.id IN $visible)
   AND ($industry IS NULL OR c.industry = $industry)
   AND ($country IS NULL OR c.country = $country)
   AND ($name_contains IS NULL OR toLower(c.name) CONTAINS toLower($name_contains))
@@ -98,21 +128,26 @@ WITH size(matched) AS total, [x IN matched WHERE $after IS NULL OR x.id > $after
 RETURN total,
        size(rest) > $first AS has_next,
        [x IN rest[0..$first] |
-         x {.*, parent_company_id: COLLECT { MATCH (x)-[:SUBSIDIARY_OF]->(p) RETURN p.id }[0]}
+         x {.*, parent_company_id: COLLECT {
+           MATCH (x)-[:SUBSIDIARY_OF]->(p) WHERE $visible IS NULL OR p.id IN $visible
+           RETURN p.id }[0]}
        ] AS companies
 """
 
 ACCOUNT_VIEW: LiteralString = """
 MATCH (c:Company {id: $company_id})
-WHERE c.name IS NOT NULL
+WHERE c.name IS NOT NULL AND ($visible IS NULL OR c.id IN $visible)
 OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
+WHERE $visible IS NULL OR parent.id IN $visible
 RETURN
   c {.*, parent_company_id: parent.id} AS company,
   CASE WHEN parent.name IS NULL THEN null ELSE parent {
-    .*, parent_company_id: COLLECT { MATCH (parent)-[:SUBSIDIARY_OF]->(g) RETURN g.id }[0]
+    .*, parent_company_id: COLLECT {
+      MATCH (parent)-[:SUBSIDIARY_OF]->(g) WHERE $visible IS NULL OR g.id IN $visible
+      RETURN g.id }[0]
   } END AS parent,
-  COLLECT { MATCH (s:Company)-[:SUBSIDIARY_OF]->(c) RETURN s {.*, parent_company_id: c.id} }
-    AS subsidiaries,
+  COLLECT { MATCH (s:Company)-[:SUBSIDIARY_OF]->(c) WHERE $visible IS NULL OR s.id IN $visible
+            RETURN s {.*, parent_company_id: c.id} } AS subsidiaries,
   COLLECT { MATCH (b:BusinessUnit)-[:PART_OF]->(c)
             OPTIONAL MATCH (b)-[:CHILD_OF]->(pb)
             RETURN b {.*, company_id: c.id, parent_bu_id: pb.id} } AS business_units,
@@ -135,6 +170,11 @@ RETURN
               MATCH (a:Person)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b)
               RETURN a, r, b
             }
+            // In a scope, a tie to a person at a hidden company is left out.
+            WITH a, r, b
+            WHERE $visible IS NULL
+               OR (EXISTS { (a)-[:WORKS_AT]->(x:Company) WHERE x.id IN $visible }
+                   AND EXISTS { (b)-[:WORKS_AT]->(y:Company) WHERE y.id IN $visible })
             RETURN {from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
                     strength: r.strength, retired_at: r.retired_at} } AS relationships,
   COLLECT { MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c)
@@ -171,9 +211,11 @@ RETURN
 
 PATH_SUBGRAPH: LiteralString = """
 MATCH (c:Company {id: $company_id})
-WHERE c.name IS NOT NULL
+WHERE c.name IS NOT NULL AND ($visible IS NULL OR c.id IN $visible)
 CALL (c) {
-  MATCH (co:Company)-[:SUBSIDIARY_OF*0..]->(c)
+  // In a scope, the visible subsidiaries reached through visible ones.
+  MATCH chain = (co:Company)-[:SUBSIDIARY_OF*0..]->(c)
+  WHERE $visible IS NULL OR all(n IN nodes(chain) WHERE n.id IN $visible)
   RETURN collect(DISTINCT co) AS family
 }
 CALL (family) {
@@ -229,9 +271,25 @@ def stats(db: Connection) -> GraphStats:
     return GraphStats(nodes=nodes, relationships=rels)
 
 
-def accounts(db: Connection, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
+def visible_company_ids(db: Connection, scope: Scope) -> frozenset[str] | None:
+    if scope.sees_everything or scope.member_id is None:
+        return None
+    query = VISIBLE_TO_MANAGER if scope.role is AccessRole.MANAGER else VISIBLE_TO_REP
+    (row,) = db.read(query, member_id=scope.member_id)
+    return frozenset(row["ids"])
+
+
+def accounts(
+    db: Connection,
+    *,
+    first: int,
+    after: str | None,
+    where: AccountFilter,
+    visible: frozenset[str] | None = None,
+) -> AccountPage:
     (row,) = db.read(
         ACCOUNTS_PAGE,
+        visible=_ids(visible),
         first=first,
         after=after,
         industry=where.industry,
@@ -247,8 +305,12 @@ def accounts(db: Connection, *, first: int, after: str | None, where: AccountFil
     )
 
 
-def account(db: Connection, company_id: str) -> AccountView | None:
-    rows = db.read(ACCOUNT_VIEW, company_id=company_id)
+def account(
+    db: Connection, company_id: str, *, visible: frozenset[str] | None = None
+) -> AccountView | None:
+    if visible is not None and company_id not in visible:
+        return None  # the query would find nothing either: spare the round trip
+    rows = db.read(ACCOUNT_VIEW, company_id=company_id, visible=_ids(visible))
     if not rows:
         return None
     row = rows[0]
@@ -274,8 +336,12 @@ def account(db: Connection, company_id: str) -> AccountView | None:
     )
 
 
-def path_subgraph(db: Connection, company_id: str) -> PathSubgraph | None:
-    rows = db.read(PATH_SUBGRAPH, company_id=company_id)
+def path_subgraph(
+    db: Connection, company_id: str, *, visible: frozenset[str] | None = None
+) -> PathSubgraph | None:
+    if visible is not None and company_id not in visible:
+        return None
+    rows = db.read(PATH_SUBGRAPH, company_id=company_id, visible=_ids(visible))
     if not rows:
         return None
     row = rows[0]
@@ -318,6 +384,11 @@ def _touch_marks(groups: list[list[Any]]) -> list[TouchMark]:
                 TouchMark(member_id, person_id, day, _TOUCH_TYPES[kind], _DIRECTIONS.get(direction))
             )
     return out
+
+
+def _ids(visible: frozenset[str] | None) -> list[str] | None:
+    """A scope's visible ids as a query parameter (``null``: every company)."""
+    return None if visible is None else sorted(visible)
 
 
 def _native(value: Any) -> Any:

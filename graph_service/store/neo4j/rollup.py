@@ -38,6 +38,7 @@ ROLLUP_COMPANIES: LiteralString = """
 MATCH (c:Company)
 WHERE c.name IS NOT NULL
   AND (c.retired_at IS NULL OR c.retired_at > $as_of) // as_of.is_current
+  AND ($visible IS NULL OR c.id IN $visible)
 RETURN collect([c.id, c.name, c.domain, c.industry, c.employees, c.annual_revenue, c.country,
                 null, c.corporate_number, c.annual_revenue_currency,
                 toString(c.retired_at)]) AS rows
@@ -47,12 +48,14 @@ RETURN collect([c.id, c.name, c.domain, c.industry, c.employees, c.annual_revenu
 #: a company's own relationships are many (its people, deals, units), its links few.
 ROLLUP_PARENTS: LiteralString = """
 MATCH (c:Company)-[:SUBSIDIARY_OF]->(parent:Company)
+WHERE $visible IS NULL OR (c.id IN $visible AND parent.id IN $visible)
 RETURN collect([c.id, parent.id]) AS rows
 """
 
 ROLLUP_ACCOUNT_TEAMS: LiteralString = """
 MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c:Company)
-WHERE r.retired_at IS NULL OR r.retired_at > $as_of // as_of.is_current
+WHERE (r.retired_at IS NULL OR r.retired_at > $as_of) // as_of.is_current
+  AND ($visible IS NULL OR c.id IN $visible)
 RETURN {company_ids: collect(c.id), member_ids: collect(m.id)} AS rows
 """
 
@@ -78,6 +81,7 @@ MATCH (d:Deal)-[:FOR]->(c:Company)
 WHERE ((d.stage = 'won' AND d.close_date <= $as_of)
    OR (NOT d.stage IN ['won', 'lost'] AND (d.created_date IS NULL OR d.created_date <= $as_of)))
   AND (d.retired_at IS NULL OR d.retired_at > $as_of) // as_of.is_current
+  AND ($visible IS NULL OR c.id IN $visible)
 WITH c, d, coalesce(d.currency, $base) AS cur, d.close_date AS day
 WITH c, d, CASE WHEN d.stage <> 'won' OR d.amount IS NULL THEN 1.0 ELSE """
     + RATE_OF_CUR_ON_DAY
@@ -95,7 +99,7 @@ RETURN collect([
 #: ``engaged`` are the people with an exchange in the recent window (``engaged_days``).
 ROLLUP_TOUCHES: LiteralString = """
 MATCH (p:Person)
-WHERE p.last_touch_day > $prior_start
+WHERE p.last_touch_day > $prior_start AND ($visible IS NULL OR p.employer_id IN $visible)
 WITH p.employer_id AS id, p.id AS person_id,
      size([d IN p.touch_days WHERE $recent_start < d <= $as_of]) AS recent,
      size([d IN p.touch_days WHERE $prior_start < d <= $recent_start]) AS prior,
@@ -112,6 +116,7 @@ RETURN collect([id, recent, prior, engaged]) AS rows
 ROLLUP_TOUCHES_BY_RELATIONSHIPS: LiteralString = (
     """
 MATCH (p:Person)-[:WORKS_AT]->(c:Company)
+WHERE $visible IS NULL OR c.id IN $visible
 WITH c, p, CASE WHEN p.touch_days IS NOT NULL THEN p.touch_days ELSE """
     + TOUCH_DAYS_OF_P
     + """ END AS days
@@ -148,6 +153,7 @@ MATCH (p:Person)-[r:HAS_ROLE]->(scope)
 WHERE """
     + ROLE_COUNTS_ON_AS_OF
     + """
+  AND ($visible IS NULL OR p.employer_id IN $visible)
 RETURN {company_ids: collect(coalesce(p.employer_id, '')), roles: collect(r.role),
         person_ids: collect(p.id)} AS rows
 """
@@ -161,6 +167,7 @@ WHERE """
     + ROLE_COUNTS_ON_AS_OF
     + """
 MATCH (p)-[:WORKS_AT]->(c:Company)
+WHERE $visible IS NULL OR c.id IN $visible
 RETURN {company_ids: collect(c.id), roles: collect(r.role), person_ids: collect(p.id)} AS rows
 """
 )
@@ -173,7 +180,7 @@ RETURN {company_ids: collect(c.id), roles: collect(r.role), person_ids: collect(
 ROLLUP_WALLET: LiteralString = (
     """
 MATCH (w:WalletEstimate)-[:OF]->(c:Company)
-WHERE w.as_of <= $as_of
+WHERE w.as_of <= $as_of AND ($visible IS NULL OR c.id IN $visible)
 OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
 WITH c.id AS id, b.id AS unit, w
 ORDER BY w.as_of DESC
@@ -202,7 +209,7 @@ RETURN collect([
 #: :class:`NextAction` order.
 ROLLUP_NEXT_ACTIONS: LiteralString = """
 MATCH (a:NextAction)-[:FOR]->(c:Company)
-WHERE a.status IS NULL OR a.status <> 'done'
+WHERE (a.status IS NULL OR a.status <> 'done') AND ($visible IS NULL OR c.id IN $visible)
 WITH c, a ORDER BY a.due_date, a.id
 WITH c, head(collect(a)) AS a
 OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
@@ -219,8 +226,12 @@ def portfolio_facts(
     spend_window_days: int,
     rates: Rates,
     workers: int,
+    visible: frozenset[str] | None = None,
 ) -> list[AccountFacts]:
     """One rollup per company in id order, from the scans run ``workers`` side by side.
+
+    With ``visible``, every scan reads the visible companies only (``$visible``, a list of
+    ids; ``null`` reads them all), so that nothing of a hidden account leaves the database.
 
     Deals and wallet estimates are converted into the reporting currency in Cypher, where they
     are added up; companies' annual revenue as they are rebuilt.
@@ -233,6 +244,7 @@ def portfolio_facts(
         "spend_start": as_of - timedelta(days=spend_window_days),
         "recent_start": as_of - timedelta(days=engagement_days),
         "prior_start": as_of - timedelta(days=2 * engagement_days),
+        "visible": None if visible is None else sorted(visible),
         **rates.cypher_params(),
     }
     # The parent links first (they take no time, and companies are rebuilt once they are

@@ -16,6 +16,7 @@ from graph_service.domain import (
     PathSubgraph,
     Record,
     ResolutionRecords,
+    Scope,
 )
 from graph_service.money import Rates
 from graph_service.store.neo4j import merges, reads, retire, rollup, schema, writes
@@ -65,14 +66,28 @@ class Neo4jStore:
     def stats(self) -> GraphStats:
         return reads.stats(self._db)
 
-    def accounts(self, *, first: int, after: str | None, where: AccountFilter) -> AccountPage:
-        return reads.accounts(self._db, first=first, after=after, where=where)
+    def visible_company_ids(self, scope: Scope) -> frozenset[str] | None:
+        return reads.visible_company_ids(self._db, scope)
 
-    def account(self, company_id: str) -> AccountView | None:
-        return reads.account(self._db, company_id)
+    def accounts(
+        self,
+        *,
+        first: int,
+        after: str | None,
+        where: AccountFilter,
+        visible: frozenset[str] | None = None,
+    ) -> AccountPage:
+        return reads.accounts(self._db, first=first, after=after, where=where, visible=visible)
 
-    def path_subgraph(self, company_id: str) -> PathSubgraph | None:
-        return reads.path_subgraph(self._db, company_id)
+    def account(
+        self, company_id: str, *, visible: frozenset[str] | None = None
+    ) -> AccountView | None:
+        return reads.account(self._db, company_id, visible=visible)
+
+    def path_subgraph(
+        self, company_id: str, *, visible: frozenset[str] | None = None
+    ) -> PathSubgraph | None:
+        return reads.path_subgraph(self._db, company_id, visible=visible)
 
     def data_version(self) -> str:
         return reads.data_version(self._db)
@@ -81,7 +96,13 @@ class Neo4jStore:
         return reads.amount_currencies(self._db)
 
     def portfolio_facts(
-        self, as_of: date, *, engagement_days: int, spend_window_days: int, rates: Rates
+        self,
+        as_of: date,
+        *,
+        engagement_days: int,
+        spend_window_days: int,
+        rates: Rates,
+        visible: frozenset[str] | None = None,
     ) -> list[AccountFacts]:
         """Rolled up in Cypher, one scan per kind of fact, side by side (``rollup_workers``).
 
@@ -95,6 +116,7 @@ class Neo4jStore:
             spend_window_days=spend_window_days,
             rates=rates,
             workers=self.rollup_workers,
+            visible=visible,
         )
 
     def ping(self) -> None:
