@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from graph_service.as_of import supported_day
 from graph_service.errors import InvalidArgumentError, NotFoundError, StoreUnavailableError
 from graph_service.money import parse_currency
 from graph_service.store.base import Store
@@ -35,9 +36,13 @@ def _as_of(text: str | None) -> date:
     if not text:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise _BadParameter(f"asOf: not a date: {text!r} (use YYYY-MM-DD)") from None
+    try:
+        return supported_day(day)
+    except InvalidArgumentError as exc:
+        raise _BadParameter(str(exc)) from None
 
 
 def _flag(name: str, text: str | None) -> bool:
