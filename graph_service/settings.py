@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated, Self
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class StoreKind(StrEnum):
@@ -15,6 +16,24 @@ class StoreKind(StrEnum):
 
     MEMORY = "memory"
     NEO4J = "neo4j"
+
+
+class Environment(StrEnum):
+    """How the service runs: ``production`` is locked down (docs/security.md)."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+#: The shortest API token production mode accepts.
+MIN_PRODUCTION_TOKEN = 16
+
+
+def _comma_list(value: object) -> object:
+    """``"a, b"`` as ``["a", "b"]`` (lists pass as they are)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
 
 
 def default_data_dir() -> Path:
@@ -59,6 +78,40 @@ class Settings(BaseSettings):
     #: The currency (ISO 4217) answers are in unless a request asks for another; also what
     #: the data's rates are against when the rates do not say. None: the data's base currency.
     reporting_currency: str | None = None
+
+    #: ``production``: GraphiQL, introspection and field suggestions off, errors masked, the API
+    #: token required, the Host allow-list on (docs/security.md).
+    env: Environment = Environment.DEVELOPMENT
+    #: ``Host`` names answered (comma-separated); unset: any in development, ``localhost`` and
+    #: ``127.0.0.1`` in production.
+    allowed_hosts: Annotated[list[str] | None, NoDecode] = None
+    #: Origins browsers may call the API from (comma-separated; CORS); none by default.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> object:
+        return _comma_list(value) or None  # set but empty: the default
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        return _comma_list(value)
+
+    @model_validator(mode="after")
+    def _production_needs_a_token(self) -> Self:
+        if self.env is Environment.PRODUCTION:
+            token = self.api_token.get_secret_value() if self.api_token else ""
+            if len(token) < MIN_PRODUCTION_TOKEN:
+                raise ValueError(
+                    "production mode (ABMGRAPH_ENV=production) needs ABMGRAPH_API_TOKEN of at "
+                    f"least {MIN_PRODUCTION_TOKEN} characters"
+                )
+        return self
+
+    @property
+    def production(self) -> bool:
+        return self.env is Environment.PRODUCTION
 
     @field_validator("reporting_currency", mode="before")
     @classmethod

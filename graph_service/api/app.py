@@ -1,14 +1,17 @@
-"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development), ``/healthz``,
-and the drawings under ``/viz`` (:mod:`graph_service.api.viz_routes`)."""
+"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development), ``/healthz``
+(liveness), ``/readyz`` (the store answers), and the drawings under ``/viz``
+(:mod:`graph_service.api.viz_routes`). Production mode: :mod:`graph_service.api.production`."""
 
 from __future__ import annotations
 
 import contextlib
 import hmac
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -19,10 +22,14 @@ from strawberry.asgi import GraphQL
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
-from graph_service.api.schema import schema
+from graph_service.api.production import OPEN_PATHS, HttpPolicy
+from graph_service.api.request_id import RequestIdMiddleware
+from graph_service.api.schema import build_schema, schema
 from graph_service.api.viz_routes import viz_routes
 from graph_service.errors import ConfigError, StoreUnavailableError
 from graph_service.store.base import Store
+
+log = logging.getLogger("graph_service.api")
 
 
 class _GraphQL(GraphQL[dict[str, Any], None]):
@@ -33,8 +40,12 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         graphiql: bool,
         path_cache: PathGraphCache,
         params: AnalyticsParams,
+        production: bool = False,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        super().__init__(
+            build_schema(production=True) if production else schema,
+            graphql_ide="graphiql" if graphiql and not production else None,
+        )
         self._store = store
         self._path_cache = path_cache
         self._params = params
@@ -69,7 +80,8 @@ def configured_params() -> AnalyticsParams:
 
 
 class BearerTokenMiddleware:
-    """Refuses requests without ``Authorization: Bearer <token>`` (``/healthz`` stays open).
+    """Refuses requests without ``Authorization: Bearer <token>`` (the probes ``/healthz`` and
+    ``/readyz`` stay open).
 
     The same check guards GraphQL and every other route, so embedded views (iframes) and API
     calls share one access control.
@@ -80,7 +92,7 @@ class BearerTokenMiddleware:
         self._expected = f"Bearer {token}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and scope.get("path") != "/healthz":
+        if scope["type"] in ("http", "websocket") and scope.get("path") not in OPEN_PATHS:
             headers = dict(scope.get("headers") or [])
             given = headers.get(b"authorization", b"")
             if not hmac.compare_digest(given, self._expected):
@@ -102,6 +114,9 @@ def create_app(
     api_token: str | None = None,
     path_cache_size: int = DEFAULT_SIZE,
     params: AnalyticsParams | None = None,
+    production: bool = False,
+    allowed_hosts: Sequence[str] | None = None,
+    cors_origins: Sequence[str] = (),
 ) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown.
 
@@ -109,18 +124,33 @@ def create_app(
     touches (see :mod:`graph_service.analytics.path_cache`; 0 turns the cache off). The
     analytics answer with ``params`` (default: :func:`configured_params`, read from the
     environment once, here).
+
+    ``production`` turns GraphiQL, introspection and field suggestions off and needs
+    ``api_token`` (a :class:`ConfigError` without one); ``allowed_hosts`` and ``cors_origins``
+    are the ``Host`` and CORS allow-lists (:class:`~graph_service.api.production.HttpPolicy`).
     """
+    policy = HttpPolicy(
+        production=production,
+        api_token=api_token,
+        allowed_hosts=allowed_hosts,
+        cors_origins=cors_origins,
+    )
+    policy.check()
     path_cache = PathGraphCache(path_cache_size)
     params = params or configured_params()
 
     async def healthz(_: Request) -> JSONResponse:
-        try:
-            store.ping()
-        except StoreUnavailableError as exc:
-            return JSONResponse(
-                {"status": "unavailable", "store": store_name, "error": str(exc)}, status_code=503
-            )
+        """Liveness: the process answers (whatever the store does)."""
         return JSONResponse({"status": "ok", "store": store_name})
+
+    async def readyz(_: Request) -> JSONResponse:
+        """Readiness: the store answers (503 when not; the detail goes to the log only)."""
+        try:
+            await run_in_threadpool(store.ping)
+        except StoreUnavailableError as exc:
+            log.warning("not ready: %s", exc)
+            return JSONResponse({"status": "unavailable", "store": store_name}, status_code=503)
+        return JSONResponse({"status": "ready", "store": store_name})
 
     async def index(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
@@ -132,14 +162,23 @@ def create_app(
         finally:
             store.close()
 
-    middleware = [Middleware(BearerTokenMiddleware, token=api_token)] if api_token else []
+    middleware = [Middleware(RequestIdMiddleware), *policy.middleware()]
+    if api_token:
+        middleware.append(Middleware(BearerTokenMiddleware, token=api_token))
     return Starlette(
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
             Route(
                 "/graphql",
-                _GraphQL(store, graphiql=graphiql, path_cache=path_cache, params=params),
+                _GraphQL(
+                    store,
+                    graphiql=graphiql,
+                    path_cache=path_cache,
+                    params=params,
+                    production=production,
+                ),
             ),
             *viz_routes(store),
         ],

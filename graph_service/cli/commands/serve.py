@@ -31,6 +31,9 @@ def serve(store: Store, host: str, port: int) -> None:
         graphiql=settings.graphiql,
         api_token=token.get_secret_value() if token else None,
         path_cache_size=settings.path_cache_size,
+        production=settings.production,
+        allowed_hosts=settings.allowed_hosts,
+        cors_origins=settings.cors_origins,
     )
     err.print(f"abmgraph serving the {settings.store.value} store on http://{host}:{port}/graphql")
     uvicorn.run(api, host=host, port=port, log_level="info")
