@@ -22,6 +22,8 @@ from strawberry.asgi import GraphQL
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
+from graph_service.api.logs import ObserveMiddleware
+from graph_service.api.metrics import instrumented, metrics_endpoint
 from graph_service.api.production import OPEN_PATHS, HttpPolicy
 from graph_service.api.request_id import RequestIdMiddleware
 from graph_service.api.schema import build_schema, schema
@@ -136,6 +138,7 @@ def create_app(
         cors_origins=cors_origins,
     )
     policy.check()
+    owned, store = store, instrumented(store)
     path_cache = PathGraphCache(path_cache_size)
     params = params or configured_params()
 
@@ -160,9 +163,13 @@ def create_app(
         try:
             yield
         finally:
-            store.close()
+            owned.close()
 
-    middleware = [Middleware(RequestIdMiddleware), *policy.middleware()]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(ObserveMiddleware),
+        *policy.middleware(),
+    ]
     if api_token:
         middleware.append(Middleware(BearerTokenMiddleware, token=api_token))
     return Starlette(
@@ -170,6 +177,7 @@ def create_app(
             Route("/", index),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Route(
                 "/graphql",
                 _GraphQL(

@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext, Info
 from graph_service.api import cursor
 from graph_service.api.analytics import AnalyticsQuery
 from graph_service.api.errors import ErrorPolicy, log_errors
+from graph_service.api.metrics import OperationName
 from graph_service.api.types import (
     Account,
     AccountConnection,
@@ -90,7 +91,7 @@ class _Schema(strawberry.Schema):
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     """The schema with the error policy; in ``production``, introspection and field
     suggestions off and no store address in errors."""
-    extensions: list[Any] = [lambda: ErrorPolicy(production=production)]
+    extensions: list[Any] = [lambda: ErrorPolicy(production=production), OperationName]
     if production:
         extensions.append(DisableIntrospection)
     return _Schema(

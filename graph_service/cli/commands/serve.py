@@ -22,6 +22,7 @@ def serve(store: Store, host: str, port: int) -> None:
     import uvicorn
 
     from graph_service.api.app import create_app
+    from graph_service.api.logs import configure_logging
 
     settings = state.settings
     token = settings.api_token
@@ -36,7 +37,8 @@ def serve(store: Store, host: str, port: int) -> None:
         cors_origins=settings.cors_origins,
     )
     err.print(f"abmgraph serving the {settings.store.value} store on http://{host}:{port}/graphql")
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    configure_logging()  # JSON lines on stderr, one per request (docs/security.md)
+    uvicorn.run(api, host=host, port=port, log_level="info", log_config=None, access_log=False)
 
 
 def demo(
