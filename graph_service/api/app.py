@@ -27,6 +27,7 @@ from graph_service.api.metrics import instrumented, metrics_endpoint
 from graph_service.api.production import OPEN_PATHS, HttpPolicy
 from graph_service.api.request_id import RequestIdMiddleware
 from graph_service.api.schema import build_schema, schema
+from graph_service.api.store_health import guarded
 from graph_service.api.viz_routes import viz_routes
 from graph_service.errors import ConfigError, StoreUnavailableError
 from graph_service.store.base import Store
@@ -138,7 +139,8 @@ def create_app(
         cors_origins=cors_origins,
     )
     policy.check()
-    owned, store = store, instrumented(store)
+    owned = guarded(store)  # fails fast while the store is away; closes it on shutdown
+    store = instrumented(owned)
     path_cache = PathGraphCache(path_cache_size)
     params = params or configured_params()
 
