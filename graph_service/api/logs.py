@@ -44,6 +44,7 @@ def configure_logging(level: int | str = logging.INFO, stream: IO[str] | None = 
         _add_request_id,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
+        structlog.stdlib.ExtraAdder(),  # the fields of the request line (logging's extra=)
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
@@ -90,7 +91,7 @@ class ObserveMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._log = structlog.stdlib.get_logger(REQUEST_LOGGER)
+        self._log = logging.getLogger(REQUEST_LOGGER)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,15 +120,15 @@ class ObserveMiddleware:
         operation = info.operation if info and info.operation else f"{method} {template}"
         codes = list(info.error_codes) if info else []
         metrics.observe_request(operation, seconds, codes)
-        self._log.info(
-            "request",
-            method=method,
-            route=template,
-            operation=info.operation if info else None,
-            status=status,
-            duration_ms=round(seconds * 1000, 1),
-            store_calls=info.store_calls if info else 0,
-            store_ms=round(info.store_seconds * 1000, 1) if info else 0.0,
-            outcome=outcome(status, codes),
-            error_codes=codes,
-        )
+        fields = {
+            "method": method,
+            "route": template,
+            "operation": info.operation if info else None,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+            "store_calls": info.store_calls if info else 0,
+            "store_ms": round(info.store_seconds * 1000, 1) if info else 0.0,
+            "outcome": outcome(status, codes),
+            "error_codes": codes,
+        }
+        self._log.info("request", extra=fields)
