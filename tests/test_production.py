@@ -142,3 +142,21 @@ def test_the_store_address_is_not_in_a_graphql_error(tmp_path: Path) -> None:
     assert error["extensions"]["code"] == "STORE_UNAVAILABLE"
     assert error["message"] == "The store is unavailable now; try again later."
     assert "db.internal" not in r.text
+
+
+def test_the_store_address_is_not_in_a_drawing_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def gone(*args: object, **kwargs: object) -> None:
+        raise StoreUnavailableError("Neo4j at bolt://db.internal:7687 cannot be reached")
+
+    store = MemoryStore(tmp_path)
+    load(store)
+    monkeypatch.setattr(store, "portfolio_facts", gone)
+    app = create_app(
+        store, store_name="neo4j", production=True, api_token=TOKEN, allowed_hosts=HOSTS
+    )
+    with TestClient(app) as c:
+        r = c.get("/viz/portfolio/sow", headers=AUTH)
+    assert r.status_code == 503
+    assert "db.internal" not in r.text

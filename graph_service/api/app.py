@@ -190,7 +190,7 @@ def create_app(
                     production=production,
                 ),
             ),
-            *viz_routes(store),
+            *viz_routes(store, production=production),
         ],
         middleware=middleware,
         lifespan=lifespan,
