@@ -37,6 +37,13 @@ def _add_request_id(
     return event_dict
 
 
+def _drop_color_message(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    event_dict.pop("color_message", None)  # uvicorn's terminal copy of the message
+    return event_dict
+
+
 def configure_logging(level: int | str = logging.INFO, stream: IO[str] | None = None) -> None:
     """JSON lines on ``stream`` (default: stderr) for structlog and standard logging alike."""
     shared: list[Any] = [
@@ -45,6 +52,7 @@ def configure_logging(level: int | str = logging.INFO, stream: IO[str] | None = 
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),  # the fields of the request line (logging's extra=)
+        _drop_color_message,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
