@@ -62,7 +62,7 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float) -> None:
 
 @pytest.fixture
 def neo4j_server(tmp_path: Path) -> Iterator[EmbeddedNeo4j]:
-    server = EmbeddedNeo4j(tmp_path / "neo4j", tie_to_parent=True)
+    server = EmbeddedNeo4j(tmp_path / "neo4j", tie_to_parent=True, heap="512m", pagecache_mb=32)
     try:
         server.start()
     except EmbeddedNeo4jError as exc:
