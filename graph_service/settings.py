@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -98,16 +98,19 @@ class Settings(BaseSettings):
     def _origins(cls, value: object) -> object:
         return _comma_list(value)
 
-    @model_validator(mode="after")
-    def _production_needs_a_token(self) -> Self:
-        if self.env is Environment.PRODUCTION:
-            token = self.api_token.get_secret_value() if self.api_token else ""
+    @field_validator("env")
+    @classmethod
+    def _production_needs_a_token(cls, env: Environment, info: ValidationInfo) -> Environment:
+        # api_token is declared, hence validated, before env.
+        if env is Environment.PRODUCTION:
+            secret = info.data.get("api_token")
+            token = secret.get_secret_value() if isinstance(secret, SecretStr) else ""
             if len(token) < MIN_PRODUCTION_TOKEN:
                 raise ValueError(
                     "production mode (ABMGRAPH_ENV=production) needs ABMGRAPH_API_TOKEN of at "
                     f"least {MIN_PRODUCTION_TOKEN} characters"
                 )
-        return self
+        return env
 
     @property
     def production(self) -> bool:

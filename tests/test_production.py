@@ -160,3 +160,24 @@ def test_the_store_address_is_not_in_a_drawing_error(
         r = c.get("/viz/portfolio/sow", headers=AUTH)
     assert r.status_code == 503
     assert "db.internal" not in r.text
+
+
+def test_serve_refuses_to_start_in_production_without_a_token(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    env = {**os.environ, "ABMGRAPH_ENV": "production", "ABMGRAPH_DATA_DIR": str(tmp_path)}
+    env.pop("ABMGRAPH_API_TOKEN", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "graph_service", "serve"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ABMGRAPH_API_TOKEN" in result.stderr and "Traceback" not in result.stderr
