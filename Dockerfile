@@ -1,5 +1,8 @@
-# abmgraph GraphQL API. Defaults to the Neo4j store: set NEO4J_URI, NEO4J_USER and
-# NEO4J_PASSWORD at run time (see docker-compose.yml and docs/neo4j.md).
+# abmgraph GraphQL API in production mode (docs/security.md). Defaults to the Neo4j store: set
+# NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD at run time (see docker-compose.yml and
+# docs/neo4j.md), and ABMGRAPH_API_TOKEN (16+ characters): the service refuses to start
+# without it. ABMGRAPH_ALLOWED_HOSTS (default localhost,127.0.0.1) lists the Host names it
+# answers, ABMGRAPH_CORS_ORIGINS the browser origins that may call it.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,8 +25,10 @@ COPY viz ./viz
 RUN pip install --no-cache-dir . \
  && cd / && rm -rf /build
 
-# Store selection and the data directory (reject reports go to <data dir>/reports).
-ENV ABMGRAPH_STORE=neo4j \
+# Production mode, store selection and the data directory (reject reports go to
+# <data dir>/reports).
+ENV ABMGRAPH_ENV=production \
+    ABMGRAPH_STORE=neo4j \
     ABMGRAPH_DATA_DIR=/var/lib/abmgraph
 
 USER abmgraph
@@ -31,8 +36,9 @@ WORKDIR /home/abmgraph
 
 EXPOSE 8000
 
-# /healthz answers 200 when the store answers and 503 otherwise; urlopen raises on 503.
+# /readyz answers 200 when the store answers and 503 otherwise; urlopen raises on 503.
+# (/healthz is liveness only: 200 while the process answers.)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)"]
 
 CMD ["abmgraph", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -58,10 +58,35 @@ from graph_service.domain import (
     TouchType,
     WalletEstimate,
 )
+from graph_service.errors import InvalidArgumentError
+
+#: The as-of dates answers are defined for: the windows reach a year back, and Python's dates
+#: end at year 9999. A date outside is the asker's mistake (:func:`supported_day`).
+EARLIEST = date(1900, 1, 1)
+LATEST = date.max
 
 #: A full touch record or its compact form; strength and engagement read only day, type and
 #: direction.
 TouchLike = Touch | TouchMark
+
+
+def supported_day(day: date) -> date:
+    """``day`` when answers are defined for it, else an
+    :class:`~graph_service.errors.InvalidArgumentError` saying which dates are.
+
+    >>> supported_day(date(2026, 11, 20))
+    datetime.date(2026, 11, 20)
+    >>> supported_day(date(1, 1, 1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graph_service.errors.InvalidArgumentError: asOf 0001-01-01 is out of range: use a date from ...
+    """
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidArgumentError(
+            f"asOf {day.isoformat()} is out of range: use a date from "
+            f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
+        )
+    return day
 
 
 def touch_day(touch: TouchLike) -> date:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -16,6 +16,24 @@ class StoreKind(StrEnum):
 
     MEMORY = "memory"
     NEO4J = "neo4j"
+
+
+class Environment(StrEnum):
+    """How the service runs: ``production`` is locked down (docs/security.md)."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+#: The shortest API token production mode accepts.
+MIN_PRODUCTION_TOKEN = 16
+
+
+def _comma_list(value: object) -> object:
+    """``"a, b"`` as ``["a", "b"]`` (lists pass as they are)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
 
 
 def default_data_dir() -> Path:
@@ -47,6 +65,10 @@ class Limits(BaseSettings):
     request_timeout: float = Field(default=30.0, gt=0)
     #: Seconds one Neo4j transaction may run (the server stops it after).
     store_timeout: float = Field(default=30.0, gt=0)
+    #: Seconds the Neo4j driver keeps retrying a transaction that failed for a transient
+    #: reason (the server unreachable included) before the call fails as "store unavailable":
+    #: under the request timeout, so that an outage answers STORE_UNAVAILABLE.
+    store_retry_time: float = Field(default=10.0, gt=0)
     #: Seconds a connection may take to send a request's headers.
     header_timeout: float = Field(default=10.0, gt=0)
     #: Seconds an idle keep-alive connection stays open.
@@ -96,6 +118,43 @@ class Settings(BaseSettings):
     reporting_currency: str | None = None
     #: What one request may ask of the service (docs/limits.md).
     limits: Limits = Field(default_factory=Limits)
+
+    #: ``production``: GraphiQL, introspection and field suggestions off, errors masked, the API
+    #: token required, the Host allow-list on (docs/security.md).
+    env: Environment = Environment.DEVELOPMENT
+    #: ``Host`` names answered (comma-separated); unset: any in development, ``localhost`` and
+    #: ``127.0.0.1`` in production.
+    allowed_hosts: Annotated[list[str] | None, NoDecode] = None
+    #: Origins browsers may call the API from (comma-separated; CORS); none by default.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> object:
+        return _comma_list(value) or None  # set but empty: the default
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        return _comma_list(value)
+
+    @field_validator("env")
+    @classmethod
+    def _production_needs_a_token(cls, env: Environment, info: ValidationInfo) -> Environment:
+        # api_token is declared, hence validated, before env.
+        if env is Environment.PRODUCTION:
+            secret = info.data.get("api_token")
+            token = secret.get_secret_value() if isinstance(secret, SecretStr) else ""
+            if len(token) < MIN_PRODUCTION_TOKEN:
+                raise ValueError(
+                    "production mode (ABMGRAPH_ENV=production) needs ABMGRAPH_API_TOKEN of at "
+                    f"least {MIN_PRODUCTION_TOKEN} characters"
+                )
+        return env
+
+    @property
+    def production(self) -> bool:
+        return self.env is Environment.PRODUCTION
 
     @field_validator("reporting_currency", mode="before")
     @classmethod

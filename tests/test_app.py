@@ -27,11 +27,11 @@ def test_healthz_reports_the_store(tmp_path: Path) -> None:
     assert r.json() == {"status": "ok", "store": "memory"}
 
 
-def test_healthz_is_503_when_the_store_is_gone(tmp_path: Path) -> None:
+def test_readyz_is_503_when_the_store_is_gone(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     app = create_app(store, store_name="memory")
     store.close()
-    r = TestClient(app).get("/healthz")
+    r = TestClient(app).get("/readyz")
     assert r.status_code == 503 and r.json()["status"] == "unavailable"
 
 
@@ -56,13 +56,14 @@ def test_the_store_is_closed_on_shutdown(tmp_path: Path) -> None:
     MemoryStore(tmp_path).close()  # the write lock was released
 
 
-def test_with_a_token_every_route_but_healthz_needs_it(tmp_path: Path) -> None:
+def test_with_a_token_every_route_but_the_probes_needs_it(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     load(store)
     app = create_app(store, store_name="memory", api_token="s3cret")
     query = {"query": "{ accounts(first: 1) { totalCount } }"}
     with TestClient(app) as c:
         assert c.get("/healthz").status_code == 200
+        assert c.get("/readyz").status_code == 200
         assert c.post("/graphql", json=query).status_code == 401
         wrong = c.post("/graphql", json=query, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401

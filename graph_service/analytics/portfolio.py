@@ -429,6 +429,11 @@ def target_list(
         raise ValueError(f"unknown score components: {', '.join(sorted(unknown))}")
     if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise ValueError("weights must be non-negative and not all zero")
+    if not math.isfinite(sum(weights.values())):  # inf, NaN, or a sum that overflows
+        raise ValueError(
+            "weights must be finite and their sum too (only their ratios matter: "
+            "they are normalized to sum 1)"
+        )
     wallets, _ = portfolio_wallets(facts, params)
     rfms = rfm(facts, as_of)
     n = len(facts)

@@ -30,6 +30,7 @@ from graph_service.api import context, cursor
 from graph_service.api.context import CURRENCY, params, store
 from graph_service.api.money import Money, UnconvertedAmount, money, unconverted
 from graph_service.api.types import NotFound, PageInfo, Role
+from graph_service.as_of import supported_day
 from graph_service.errors import NotFoundError
 
 EngagementStatus = strawberry.enum(
@@ -63,7 +64,7 @@ def _path_cache(info: Info[Any, Any]) -> PathGraphCache | None:
 
 
 def _as_of(value: date | None) -> date:
-    return value or date.today()
+    return supported_day(value) if value else date.today()
 
 
 @strawberry.type(description="One buying role in one scope, with the people holding it.")

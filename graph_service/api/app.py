@@ -1,14 +1,17 @@
-"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development), ``/healthz``,
-and the drawings under ``/viz`` (:mod:`graph_service.api.viz_routes`)."""
+"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development), ``/healthz``
+(liveness), ``/readyz`` (the store answers), and the drawings under ``/viz``
+(:mod:`graph_service.api.viz_routes`). Production mode: :mod:`graph_service.api.production`."""
 
 from __future__ import annotations
 
 import contextlib
 import hmac
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -24,11 +27,18 @@ from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
 from graph_service.api.body_limit import BodyLimitMiddleware
 from graph_service.api.execution import STORE_CALLS, StoreCalls, bounded, store_worker
 from graph_service.api.limits import configured_limits
+from graph_service.api.logs import ObserveMiddleware
+from graph_service.api.metrics import instrumented, metrics_endpoint
+from graph_service.api.production import OPEN_PATHS, HttpPolicy
+from graph_service.api.request_id import RequestIdMiddleware
 from graph_service.api.schema import build_schema
+from graph_service.api.store_health import guarded
 from graph_service.api.viz_routes import viz_routes
 from graph_service.errors import ConfigError, StoreUnavailableError
 from graph_service.settings import Limits
 from graph_service.store.base import Store
+
+log = logging.getLogger("graph_service.api")
 
 
 class _GraphQL(GraphQL[dict[str, Any], None]):
@@ -40,8 +50,12 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         path_cache: PathGraphCache,
         params: AnalyticsParams,
         limits: Limits,
+        production: bool = False,
     ) -> None:
-        super().__init__(build_schema(limits), graphql_ide="graphiql" if graphiql else None)
+        super().__init__(
+            build_schema(limits, production=production),
+            graphql_ide="graphiql" if graphiql and not production else None,
+        )
         self._store = store
         self._path_cache = path_cache
         self._params = params
@@ -105,7 +119,8 @@ def configured_params() -> AnalyticsParams:
 
 
 class BearerTokenMiddleware:
-    """Refuses requests without ``Authorization: Bearer <token>`` (``/healthz`` stays open).
+    """Refuses requests without ``Authorization: Bearer <token>`` (the probes ``/healthz`` and
+    ``/readyz`` stay open).
 
     The same check guards GraphQL and every other route, so embedded views (iframes) and API
     calls share one access control.
@@ -116,7 +131,7 @@ class BearerTokenMiddleware:
         self._expected = f"Bearer {token}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and scope.get("path") != "/healthz":
+        if scope["type"] in ("http", "websocket") and scope.get("path") not in OPEN_PATHS:
             headers = dict(scope.get("headers") or [])
             given = headers.get(b"authorization", b"")
             if not hmac.compare_digest(given, self._expected):
@@ -139,6 +154,9 @@ def create_app(
     path_cache_size: int = DEFAULT_SIZE,
     params: AnalyticsParams | None = None,
     limits: Limits | None = None,
+    production: bool = False,
+    allowed_hosts: Sequence[str] | None = None,
+    cors_origins: Sequence[str] = (),
 ) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown.
 
@@ -147,26 +165,47 @@ def create_app(
     analytics answer with ``params`` (default: :func:`configured_params`, read from the
     environment once, here). Requests are held to ``limits`` (default: read from the
     environment, ``ABMGRAPH_*``; docs/limits.md).
+
+    ``production`` turns GraphiQL, introspection and field suggestions off and needs
+    ``api_token`` (a :class:`ConfigError` without one); ``allowed_hosts`` and ``cors_origins``
+    are the ``Host`` and CORS allow-lists (:class:`~graph_service.api.production.HttpPolicy`).
     """
+    policy = HttpPolicy(
+        production=production,
+        api_token=api_token,
+        allowed_hosts=allowed_hosts,
+        cors_origins=cors_origins,
+    )
+    policy.check()
+    owned = guarded(store)  # fails fast while the store is away; closes it on shutdown
+    store = instrumented(owned)
     path_cache = PathGraphCache(path_cache_size)
     params = params or configured_params()
     limits = limits or configured_limits()
+    graphql = _GraphQL(
+        store,
+        graphiql=graphiql,
+        path_cache=path_cache,
+        params=params,
+        limits=limits,
+        production=production,
+    )
 
     async def healthz(_: Request) -> JSONResponse:
-        try:
-            store.ping()
-        except StoreUnavailableError as exc:
-            return JSONResponse(
-                {"status": "unavailable", "store": store_name, "error": str(exc)}, status_code=503
-            )
+        """Liveness: the process answers (whatever the store does)."""
         return JSONResponse({"status": "ok", "store": store_name})
+
+    async def readyz(_: Request) -> JSONResponse:
+        """Readiness: the store answers (503 when not; the detail goes to the log only)."""
+        try:
+            await run_in_threadpool(store.ping)
+        except StoreUnavailableError as exc:
+            log.warning("not ready: %s", exc)
+            return JSONResponse({"status": "unavailable", "store": store_name}, status_code=503)
+        return JSONResponse({"status": "ready", "store": store_name})
 
     async def index(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
-
-    graphql = _GraphQL(
-        store, graphiql=graphiql, path_cache=path_cache, params=params, limits=limits
-    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -174,13 +213,17 @@ def create_app(
             yield
         finally:
             graphql.worker.shutdown(wait=False, cancel_futures=True)
-            store.close()
+            owned.close()
 
     middleware = [
-        # First: a body over the limit is refused before anything reads it.
+        # Every response carries a request id and is logged, refusals included; then a body
+        # over the limit is refused before anything reads it.
+        Middleware(RequestIdMiddleware),
+        Middleware(ObserveMiddleware),
         Middleware(
             BodyLimitMiddleware, max_bytes=limits.max_body_bytes, timeout=limits.body_timeout
-        )
+        ),
+        *policy.middleware(),
     ]
     if api_token:
         middleware.append(Middleware(BearerTokenMiddleware, token=api_token))
@@ -188,8 +231,10 @@ def create_app(
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Route("/graphql", graphql),
-            *viz_routes(store),
+            *viz_routes(store, production=production),
         ],
         middleware=middleware,
         lifespan=lifespan,

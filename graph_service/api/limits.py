@@ -22,6 +22,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from graph_service.api.cost import ListTooLongError, QueryCost
 from graph_service.api.execution import StoreOffLoop
+from graph_service.api.metrics import REFUSED
 from graph_service.errors import ConfigError
 from graph_service.settings import Limits
 
@@ -52,7 +53,7 @@ class RequestLimits(SchemaExtension):
         yield
         for error in self.execution_context.pre_execution_errors or ():
             if error.message.endswith(_TOKENS_MESSAGE):
-                _coded(error, TOO_MANY_TOKENS)
+                _counted([_coded(error, TOO_MANY_TOKENS)])
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -62,7 +63,7 @@ class RequestLimits(SchemaExtension):
             errors = [error] if error else self._limited(document)
             if errors:
                 # Set before validation runs: strawberry then skips it and answers these.
-                context.pre_execution_errors = errors
+                context.pre_execution_errors = _counted(errors)
         yield
 
     def _limited(self, document: Any) -> list[GraphQLError]:
@@ -95,6 +96,13 @@ class RequestLimits(SchemaExtension):
 def _coded(error: GraphQLError, code: str) -> GraphQLError:
     error.extensions = {**(error.extensions or {}), "code": code}
     return error
+
+
+def _counted(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The refusals, each counted in the ``/metrics`` counter of refused queries by limit."""
+    for error in errors:
+        REFUSED.labels(limit=str((error.extensions or {}).get("code", "unknown"))).inc()
+    return errors
 
 
 def configured_limits() -> Limits:

@@ -2,23 +2,25 @@
 
 Expected failures (an unknown account id) are typed results; a bad request (an invalid cursor,
 a currency no rate converts) is an error whose message reaches the client and is logged in one
-line; anything unexpected is masked to "Unexpected error." for the client and logged in full on
-the server.
+line; anything unexpected is masked to "Unexpected error." for the client and logged once in
+full on the server (:mod:`graph_service.api.errors`).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import DisableIntrospection
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
 from graph_service.api import cursor
 from graph_service.api.analytics import AnalyticsQuery
+from graph_service.api.errors import ErrorPolicy, log_errors
 from graph_service.api.limits import limit_extensions
+from graph_service.api.metrics import OperationName
 from graph_service.api.types import (
     Account,
     AccountConnection,
@@ -28,11 +30,8 @@ from graph_service.api.types import (
     NotFound,
     PageInfo,
 )
-from graph_service.errors import AbmGraphError
 from graph_service.settings import Limits
 from graph_service.store.base import Store
-
-log = logging.getLogger(__name__)
 
 MAX_PAGE = 500
 
@@ -82,42 +81,27 @@ class Query(AnalyticsQuery):
         )
 
 
-def _is_client_error(error: GraphQLError) -> bool:
-    """The request's own fault (a bad document or argument), told to the client as it is."""
-    original = error.original_error
-    return original is None or isinstance(original, AbmGraphError | GraphQLError)
-
-
-def _should_mask(error: GraphQLError) -> bool:
-    """Mask errors raised by our code unless they are our own, user-facing ones."""
-    if _is_client_error(error):
-        return False
-    log.error("unexpected error in GraphQL resolver", exc_info=error.original_error)
-    return True
-
-
 class _Schema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Client errors in one line without a traceback; the rest as strawberry logs them."""
-        unexpected = []
-        for error in errors:
-            if _is_client_error(error):
-                log.info("GraphQL request refused: %s", error.message)
-            else:
-                unexpected.append(error)
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        """Each error logged once, before :class:`ErrorPolicy` masks it (strawberry's own
+        logging would log it again, with a traceback even for a client's mistake)."""
+        log_errors(errors)
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.Schema:
-    """The schema with error masking; with ``limits``, every request is held to them
-    (:mod:`graph_service.api.limits`)."""
-    bounds = limit_extensions(limits) if limits is not None else []
+def build_schema(limits: Limits | None = None, *, production: bool = False) -> strawberry.Schema:
+    """The schema with the error policy; with ``limits``, every request is held to them
+    (:mod:`graph_service.api.limits`); in ``production``, introspection and field suggestions
+    off and no store address in errors."""
+    extensions: list[Any] = [*(limit_extensions(limits) if limits is not None else [])]
+    extensions += [lambda: ErrorPolicy(production=production), OperationName]
+    if production:
+        extensions.append(DisableIntrospection)
     return _Schema(
         query=Query,
-        extensions=[*bounds, lambda: MaskErrors(should_mask_error=_should_mask)],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=production),
     )
 
 

@@ -8,6 +8,7 @@ an unknown account, person or unit, 503 when the store is unreachable.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -17,10 +18,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from graph_service.api.errors import STORE_UNAVAILABLE_MESSAGE
+from graph_service.as_of import supported_day
 from graph_service.errors import InvalidArgumentError, NotFoundError, StoreUnavailableError
 from graph_service.money import parse_currency
 from graph_service.store.base import Store
 
+log = logging.getLogger("graph_service.api")
 _T = TypeVar("_T")
 _HEADERS = {"Cache-Control": "no-store"}
 _TRUE = {"1", "true", "yes", "on"}
@@ -35,9 +39,13 @@ def _as_of(text: str | None) -> date:
     if not text:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise _BadParameter(f"asOf: not a date: {text!r} (use YYYY-MM-DD)") from None
+    try:
+        return supported_day(day)
+    except InvalidArgumentError as exc:
+        raise _BadParameter(str(exc)) from None
 
 
 def _flag(name: str, text: str | None) -> bool:
@@ -58,17 +66,20 @@ def _currency(text: str | None) -> str | None:
         raise _BadParameter(f"currency: {exc}") from None
 
 
-async def _answer(work: Callable[[], _T]) -> _T | JSONResponse:
+async def _answer(work: Callable[[], _T], *, production: bool) -> _T | JSONResponse:
     try:
         return await run_in_threadpool(work)
     except NotFoundError as exc:
         return JSONResponse({"error": str(exc)}, status_code=404)
     except StoreUnavailableError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=503)
+        log.warning("store unavailable: %s", exc)
+        message = STORE_UNAVAILABLE_MESSAGE if production else str(exc)  # no address
+        return JSONResponse({"error": message}, status_code=503)
 
 
-def viz_routes(store: Store) -> list[Route]:
-    """The routes ``/viz/accounts/{id}/org-map`` and ``/viz/portfolio/sow`` over ``store``."""
+def viz_routes(store: Store, *, production: bool = False) -> list[Route]:
+    """The routes ``/viz/accounts/{id}/org-map`` and ``/viz/portfolio/sow`` over ``store``
+    (in ``production``, a 503 does not name the store's address)."""
 
     async def org_map(request: Request) -> Response:
         account_id = request.path_params["account_id"]
@@ -91,7 +102,7 @@ def viz_routes(store: Store) -> list[Route]:
                 include_subsidiaries=with_subsidiaries,
             )
 
-        page = await _answer(draw)
+        page = await _answer(draw, production=production)
         if isinstance(page, Response):
             return page
         return HTMLResponse(page, headers=_HEADERS)
@@ -115,7 +126,7 @@ def viz_routes(store: Store) -> list[Route]:
             return sow_png(data) if fmt == "png" else sow_html(data)
 
         try:
-            body = await _answer(draw)
+            body = await _answer(draw, production=production)
         except InvalidArgumentError as exc:  # no rate converts the currency asked for
             return JSONResponse({"error": f"currency: {exc}"}, status_code=400)
         if isinstance(body, Response):

@@ -31,6 +31,7 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
             database=settings.neo4j_database,
             rollup_workers=settings.rollup_workers,
             read_timeout=settings.limits.store_timeout,
+            retry_time=settings.limits.store_retry_time,
         )
     from graph_service.store.memory import MemoryStore
 

@@ -22,6 +22,7 @@ def serve(store: Store, host: str, port: int) -> None:
     import uvicorn
 
     from graph_service.api.app import create_app
+    from graph_service.api.logs import configure_logging
     from graph_service.cli.server_limits import uvicorn_options
 
     settings = state.settings
@@ -33,9 +34,21 @@ def serve(store: Store, host: str, port: int) -> None:
         api_token=token.get_secret_value() if token else None,
         path_cache_size=settings.path_cache_size,
         limits=settings.limits,
+        production=settings.production,
+        allowed_hosts=settings.allowed_hosts,
+        cors_origins=settings.cors_origins,
     )
     err.print(f"abmgraph serving the {settings.store.value} store on http://{host}:{port}/graphql")
-    uvicorn.run(api, host=host, port=port, log_level="info", **uvicorn_options(settings.limits))
+    configure_logging()  # JSON lines on stderr, one per request (docs/security.md)
+    uvicorn.run(
+        api,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=None,
+        access_log=False,
+        **uvicorn_options(settings.limits),
+    )
 
 
 def demo(

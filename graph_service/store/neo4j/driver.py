@@ -91,6 +91,11 @@ def unavailable_as_store_error(uri: str, timeout: float | None = None) -> Iterat
         ) from exc
 
 
+#: Seconds the driver retries a transaction that failed for a transient reason (the driver's
+#: own default is 30 s, as long as a request's whole deadline).
+DEFAULT_RETRY_TIME = 10.0
+
+
 class Connection:
     """One database on one Neo4j server, through one driver (a pool of connections)."""
 
@@ -101,16 +106,23 @@ class Connection:
         auth: tuple[str, str] | None,
         database: str,
         read_timeout: float | None = None,
+        retry_time: float = DEFAULT_RETRY_TIME,
     ) -> None:
         """``read_timeout``: seconds the server lets one read transaction run (None: the
         server's own limit); over it, a read raises
-        :class:`~graph_service.errors.StoreTimeoutError`."""
+        :class:`~graph_service.errors.StoreTimeoutError`. ``retry_time``: seconds the driver
+        retries a transaction after a transient failure before giving up."""
         self.uri = uri
         self.database = database
         self.read_timeout = read_timeout
         try:
             # Schema-less warnings ("property does not exist yet") are noise for users.
-            self.driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+            self.driver = GraphDatabase.driver(
+                uri,
+                auth=auth,
+                notifications_min_severity="OFF",
+                max_transaction_retry_time=retry_time,
+            )
         except ValueError as exc:
             raise StoreUnavailableError(f"invalid Neo4j URI {uri!r}: {exc}") from exc
 

@@ -20,7 +20,7 @@ from graph_service.domain import (
 )
 from graph_service.money import Rates
 from graph_service.store.neo4j import merges, reads, retire, rollup, schema, writes
-from graph_service.store.neo4j.driver import Connection
+from graph_service.store.neo4j.driver import DEFAULT_RETRY_TIME, Connection
 
 
 class Neo4jStore:
@@ -34,11 +34,14 @@ class Neo4jStore:
         database: str = "neo4j",
         rollup_workers: int = rollup.DEFAULT_ROLLUP_WORKERS,
         read_timeout: float | None = None,
+        retry_time: float = DEFAULT_RETRY_TIME,
     ) -> None:
         self.uri = uri
         self.database = database
         self.rollup_workers = rollup_workers
-        self._db = Connection(uri, auth=auth, database=database, read_timeout=read_timeout)
+        self._db = Connection(
+            uri, auth=auth, database=database, read_timeout=read_timeout, retry_time=retry_time
+        )
 
     def ensure_schema(self) -> None:
         """Constraints and indexes, then (once) the person summaries an older writer left out."""
