@@ -5,10 +5,8 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
-import neo4j
 import pytest
 from neo4j.exceptions import (
     AuthError,
@@ -34,7 +32,6 @@ from graph_service.api.schema import schema
 from graph_service.domain import Company, Kind
 from graph_service.errors import StoreUnavailableError
 from graph_service.store.neo4j import Neo4jStore
-from graph_service.store.neo4j import driver as driver_module
 from graph_service.store.neo4j.driver import unavailable_as_store_error
 
 URI = "bolt://db.example:7687"
@@ -144,16 +141,11 @@ def test_graphql_shows_an_unavailable_store_instead_of_masking_it() -> None:
 @pytest.fixture
 def closed_port_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Neo4jStore]:
     """A store pointed at a port nothing listens on, its driver retrying for no time at all
-    (by default a managed transaction is retried for 30 s)."""
-
-    def quick_driver(uri: str, **config: Any) -> neo4j.Driver:
-        return neo4j.GraphDatabase.driver(uri, max_transaction_retry_time=0, **config)
-
-    monkeypatch.setattr(driver_module, "GraphDatabase", SimpleNamespace(driver=quick_driver))
+    (by default a managed transaction is retried for ``ABMGRAPH_STORE_RETRY_TIME``)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    store = Neo4jStore(f"bolt://127.0.0.1:{port}")
+    store = Neo4jStore(f"bolt://127.0.0.1:{port}", retry_time=0)
     yield store
     store.close()
 

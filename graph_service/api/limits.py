@@ -32,6 +32,8 @@ LIST_TOO_LONG = "LIST_TOO_LONG"
 TOO_DEEP = "QUERY_TOO_DEEP"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+#: Every code a limit refuses a query with (client errors, as the document's others are).
+LIMIT_CODES = frozenset({TOO_COSTLY, LIST_TOO_LONG, TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_TOKENS})
 #: graphql-core's message when the parser stops at the token limit.
 _TOKENS_MESSAGE = "tokens. Parsing aborted."
 
