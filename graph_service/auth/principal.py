@@ -5,16 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from graph_service.domain import AccessRole
 from graph_service.errors import AuthError
 
-
-class Role(StrEnum):
-    """What a caller may do (the scope rules of each role are the store's business)."""
-
-    REP = "rep"
-    MANAGER = "manager"
-    STRATEGIST = "strategist"
-    ADMIN = "admin"
+#: What a caller may do: the roles of the access rules (:class:`~graph_service.domain.Scope`).
+Role = AccessRole
 
 
 class PrincipalKind(StrEnum):
@@ -35,7 +30,7 @@ def parse_role(value: object) -> Role:
     """The role ``value`` names, or an :class:`AuthError` listing the roles there are.
 
     >>> parse_role("rep")
-    <Role.REP: 'rep'>
+    <AccessRole.REP: 'rep'>
     >>> parse_role("owner")
     Traceback (most recent call last):
     ...
