@@ -74,6 +74,9 @@ def test_the_demo_serves_survives_a_kill_and_answers_the_readme_query(tmp_path: 
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+    said = server.stderr.read().decode() if server.stderr else ""
+    # Without a credential, it says so plainly (rich wraps the line to the terminal's width).
+    assert "the demo runs open" in " ".join(said.split())
     after = subprocess.run(
         stats, shell=True, env=env, capture_output=True, text=True, check=True, timeout=60
     ).stdout

@@ -72,6 +72,13 @@ def demo(
         store.close()
         raise
     if serve_after:
+        if state.settings.api_token is None:
+            err.print(
+                "[yellow]note[/] the demo runs open: anyone who reaches "
+                f"{host or state.settings.host}:{port or state.settings.port} reads and sees "
+                "everything. Set ABMGRAPH_API_TOKEN (or ABMGRAPH_ENV=production, "
+                "docs/security.md) before serving real data."
+            )
         serve(store, host or state.settings.host, port or state.settings.port)
     else:
         store.close()
