@@ -52,11 +52,7 @@ def fetch(
     With ``visible`` (a scope's companies), over the visible family only; an account outside
     it is not found.
     """
-    sub = (
-        store.path_subgraph(account_id)
-        if visible is None
-        else store.path_subgraph(account_id, visible=visible)
-    )
+    sub = store.path_subgraph(account_id, visible=visible)
     if sub is None:
         raise NotFoundError("account", account_id)
     return AccountPathGraph(

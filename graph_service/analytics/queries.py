@@ -241,13 +241,6 @@ def _facts(
     rates: Rates,
     visible: frozenset[str] | None = None,
 ) -> list[AccountFacts]:
-    if visible is None:  # asked as before: a store written before scopes keeps working
-        return store.portfolio_facts(
-            as_of,
-            engagement_days=params.engagement_days,
-            spend_window_days=params.spend_window_days,
-            rates=rates,
-        )
     return store.portfolio_facts(
         as_of,
         engagement_days=params.engagement_days,

@@ -25,7 +25,7 @@ def account_view(
     not found). With ``visible`` (see :meth:`~graph_service.store.base.Store.account`), an
     account outside it is not found either, exactly as one that does not exist.
     """
-    view = _read(store, account_id, visible)
+    view = store.account(account_id, visible=visible)
     if view is None or (as_of is not None and not is_current(view.company, as_of)):
         raise NotFoundError("account", account_id)
     return view if as_of is None else current_view(view, as_of)
@@ -52,15 +52,8 @@ def family_views(
         for sub in sorted(views[i].subsidiaries, key=lambda c: c.id):
             if sub.id not in seen:
                 seen.add(sub.id)
-                sub_view = _read(store, sub.id, visible)
+                sub_view = store.account(sub.id, visible=visible)
                 if sub_view is not None:
                     views.append(sub_view if as_of is None else current_view(sub_view, as_of))
         i += 1
     return views
-
-
-def _read(store: Store, company_id: str, visible: frozenset[str] | None) -> AccountView | None:
-    # Unscoped, asked as before: a store written before scopes keeps working.
-    if visible is None:
-        return store.account(company_id)
-    return store.account(company_id, visible=visible)
