@@ -66,3 +66,9 @@ class AuthError(AbmGraphError):
     The message is safe to show the caller: it names what was wrong with the credentials they
     sent, never a stored hash, a key file or another caller's key.
     """
+
+
+class ForbiddenError(AbmGraphError):
+    """An authenticated caller's role may not run this kind of operation at all (a write by a
+    strategist, the audit log for a rep). Never raised for an account outside the caller's
+    scope: that answers as one that does not exist (:class:`NotFoundError`)."""

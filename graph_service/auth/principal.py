@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from graph_service.domain import AccessRole
+from graph_service.domain import AccessRole, Scope
 from graph_service.errors import AuthError
 
 #: What a caller may do: the roles of the access rules (:class:`~graph_service.domain.Scope`).
@@ -24,6 +24,8 @@ class AuthMethod(StrEnum):
 
     API_KEY = "api_key"
     JWT = "jwt"
+    #: Nobody proved anything: the service runs open (the demo, development without keys).
+    NONE = "none"
 
 
 def parse_role(value: object) -> Role:
@@ -62,5 +64,26 @@ class Principal:
         """The team member's id, or None for a service account."""
         return self.id if self.kind is PrincipalKind.MEMBER else None
 
+    @property
+    def scope(self) -> Scope:
+        """The accounts this caller may see (:class:`~graph_service.domain.Scope`).
+
+        A service account with a rep or manager role has no accounts of its own: it sees
+        what the team member of the same id would (none, when there is no such member).
+
+        >>> Principal(PrincipalKind.MEMBER, "m1", Role.REP, AuthMethod.API_KEY).scope
+        Scope(role=<AccessRole.REP: 'rep'>, member_id='m1')
+        >>> OPEN.scope.sees_everything
+        True
+        """
+        if self.role in (Role.STRATEGIST, Role.ADMIN):
+            return Scope.everything(self.role)
+        return Scope(self.role, self.id)
+
     def __str__(self) -> str:
         return f"{self.kind.value} {self.id} ({self.role.value})"
+
+
+#: The caller of a service that runs open (no credentials configured, never in production):
+#: an administrator, as whoever runs the demo on their own machine is.
+OPEN = Principal(PrincipalKind.SERVICE, "anonymous", Role.ADMIN, AuthMethod.NONE)
