@@ -1,7 +1,7 @@
 # abmgraph GraphQL API in production mode (docs/security.md). Defaults to the Neo4j store: set
 # NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD at run time (see docker-compose.yml and
-# docs/neo4j.md), and ABMGRAPH_API_TOKEN (16+ characters): the service refuses to start
-# without it. ABMGRAPH_ALLOWED_HOSTS (default localhost,127.0.0.1) lists the Host names it
+# docs/neo4j.md), and give it credentials: API keys in the data volume (abmgraph keys
+# create) or ABMGRAPH_JWT_SECRET; the service refuses to start without. ABMGRAPH_ALLOWED_HOSTS (default localhost,127.0.0.1) lists the Host names it
 # answers, ABMGRAPH_CORS_ORIGINS the browser origins that may call it.
 FROM python:3.11-slim
 

@@ -25,8 +25,14 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
-#: The shortest API token production mode accepts.
-MIN_PRODUCTION_TOKEN = 16
+class AuthMode(StrEnum):
+    """When the service asks for credentials (``ABMGRAPH_AUTH``; docs/authentication.md):
+    ``auto`` as soon as any are configured, ``required`` always, ``open`` never (development
+    only)."""
+
+    AUTO = "auto"
+    REQUIRED = "required"
+    OPEN = "open"
 
 
 def _comma_list(value: object) -> object:
@@ -106,7 +112,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     graphiql: bool = True
-    #: When set, every endpoint but ``/healthz`` needs ``Authorization: Bearer <token>``.
+    #: The shared token of earlier versions, no longer accepted: set, it is an error, so that
+    #: a service someone believes protected never runs open.
     api_token: SecretStr | None = None
     #: Accounts whose influence-path graphs the service keeps (reused while the data is
     #: unchanged); 0 turns the cache off.
@@ -120,8 +127,11 @@ class Settings(BaseSettings):
     limits: Limits = Field(default_factory=Limits)
 
     #: ``production``: GraphiQL, introspection and field suggestions off, errors masked, the API
-    #: token required, the Host allow-list on (docs/security.md).
+    #: credentials required, the Host allow-list on (docs/security.md).
     env: Environment = Environment.DEVELOPMENT
+    #: When the service asks for credentials (API keys, JWTs; docs/authentication.md);
+    #: declared after ``env``, which it is checked against.
+    auth: AuthMode = AuthMode.AUTO
     #: ``Host`` names answered (comma-separated); unset: any in development, ``localhost`` and
     #: ``127.0.0.1`` in production.
     allowed_hosts: Annotated[list[str] | None, NoDecode] = None
@@ -138,19 +148,23 @@ class Settings(BaseSettings):
     def _origins(cls, value: object) -> object:
         return _comma_list(value)
 
-    @field_validator("env")
+    @field_validator("api_token")
     @classmethod
-    def _production_needs_a_token(cls, env: Environment, info: ValidationInfo) -> Environment:
-        # api_token is declared, hence validated, before env.
-        if env is Environment.PRODUCTION:
-            secret = info.data.get("api_token")
-            token = secret.get_secret_value() if isinstance(secret, SecretStr) else ""
-            if len(token) < MIN_PRODUCTION_TOKEN:
-                raise ValueError(
-                    "production mode (ABMGRAPH_ENV=production) needs ABMGRAPH_API_TOKEN of at "
-                    f"least {MIN_PRODUCTION_TOKEN} characters"
-                )
-        return env
+    def _no_shared_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            raise ValueError(
+                "ABMGRAPH_API_TOKEN is no longer read: callers now have their own API keys "
+                "(abmgraph keys create --member ID --role ROLE, or --service NAME) or JWTs; "
+                "see docs/authentication.md, then unset ABMGRAPH_API_TOKEN"
+            )
+        return value
+
+    @field_validator("auth")
+    @classmethod
+    def _production_never_open(cls, auth: AuthMode, info: ValidationInfo) -> AuthMode:
+        if auth is AuthMode.OPEN and info.data.get("env") is Environment.PRODUCTION:
+            raise ValueError("production mode (ABMGRAPH_ENV=production) cannot run open")
+        return auth
 
     @property
     def production(self) -> bool:

@@ -8,9 +8,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from graph_service.api.app import configured_params, create_app
+from graph_service.auth import Role
 from graph_service.domain import FxRate, Kind
 from graph_service.errors import ConfigError
+from graph_service.settings import AuthMode
 from graph_service.store.memory import MemoryStore
+from tests.auth_support import Credentials
 from tests.fixtures import a_touch, load
 
 
@@ -56,19 +59,55 @@ def test_the_store_is_closed_on_shutdown(tmp_path: Path) -> None:
     MemoryStore(tmp_path).close()  # the write lock was released
 
 
-def test_with_a_token_every_route_but_the_probes_needs_it(tmp_path: Path) -> None:
+def test_with_a_key_every_route_but_the_probes_needs_one(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     load(store)
-    app = create_app(store, store_name="memory", api_token="s3cret")
+    credentials = Credentials(tmp_path)
+    admin = credentials.header(Role.ADMIN)
+    app = create_app(store, store_name="memory", authenticator=credentials.authenticator)
     query = {"query": "{ accounts(first: 1) { totalCount } }"}
     with TestClient(app) as c:
         assert c.get("/healthz").status_code == 200
         assert c.get("/readyz").status_code == 200
-        assert c.post("/graphql", json=query).status_code == 401
-        wrong = c.post("/graphql", json=query, headers={"Authorization": "Bearer nope"})
-        assert wrong.status_code == 401
-        ok = c.post("/graphql", json=query, headers={"Authorization": "Bearer s3cret"})
+        refused = c.post("/graphql", json=query)
+        assert refused.status_code == 401 and refused.headers["WWW-Authenticate"] == "Bearer"
+        wrong = c.post("/graphql", json=query, headers={"Authorization": "Bearer abm_nope"})
+        assert wrong.status_code == 401 and wrong.json() == {"error": "invalid API key"}
+        ok = c.post("/graphql", json=query, headers=admin)
         assert ok.status_code == 200 and ok.json()["data"]["accounts"]["totalCount"] == 3
+
+
+def test_with_no_key_created_yet_the_service_runs_open(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    load(store)
+    app = create_app(store, store_name="memory", authenticator=Credentials(tmp_path).authenticator)
+    with TestClient(app) as c:
+        r = c.post("/graphql", json={"query": "{ accounts(first: 1) { totalCount } }"})
+    assert r.status_code == 200 and r.json()["data"]["accounts"]["totalCount"] == 3
+
+
+def test_the_first_key_created_closes_a_running_service(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    load(store)
+    credentials = Credentials(tmp_path)
+    app = create_app(store, store_name="memory", authenticator=credentials.authenticator)
+    query = {"query": "{ accounts(first: 1) { totalCount } }"}
+    with TestClient(app) as c:
+        assert c.post("/graphql", json=query).status_code == 200
+        credentials.header(Role.ADMIN)
+        assert c.post("/graphql", json=query).status_code == 401
+
+
+def test_required_credentials_with_none_configured_refuse_to_start(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    with pytest.raises(ConfigError, match="abmgraph keys create"):
+        create_app(
+            store,
+            store_name="memory",
+            authenticator=Credentials(tmp_path).authenticator,
+            auth=AuthMode.REQUIRED,
+        )
+    store.close()
 
 
 def test_influence_paths_see_a_write_made_after_the_graph_was_cached(tmp_path: Path) -> None:

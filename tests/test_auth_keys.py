@@ -179,3 +179,36 @@ def test_a_member_key_is_created_for_a_team_member_of_either_store(
     keys = ApiKeyStore(tmp_path / "keys" / "api_keys.json", hasher=hasher)
     created = keys.create(Role.MANAGER, member_id="m7", members=store)
     assert keys.verify(created.key).member_id == "m7"
+
+
+def test_a_key_checked_once_is_not_hashed_again(keys: ApiKeyStore, hasher: CountingHasher) -> None:
+    created = keys.create(Role.REP, member_id="m1", members=Members())
+    first = keys.verify(created.key)
+    hasher.checked.clear()
+    assert keys.verify(created.key) == first
+    assert hasher.checked == []
+
+
+def test_a_key_revoked_after_it_was_checked_is_refused_by_the_same_store(
+    tmp_path: Path, hasher: CountingHasher
+) -> None:
+    service = ApiKeyStore(tmp_path / "api_keys.json", hasher=hasher)
+    cli = ApiKeyStore(tmp_path / "api_keys.json", hasher=hasher)
+    created = cli.create(Role.REP, member_id="m1", members=Members())
+    service.verify(created.key)
+    cli.revoke(created.record.id)
+    with pytest.raises(AuthError, match=r"^invalid API key$"):
+        service.verify(created.key)
+
+
+def test_a_wrong_secret_is_refused_after_the_right_one_passed(keys: ApiKeyStore) -> None:
+    created = keys.create(Role.REP, member_id="m1", members=Members())
+    keys.verify(created.key)
+    with pytest.raises(AuthError, match=r"^invalid API key$"):
+        keys.verify(created.key[:-4] + "AAAA")
+
+
+def test_no_key_file_means_no_credentials_configured(keys: ApiKeyStore) -> None:
+    assert not Authenticator(keys).configured()
+    keys.create(Role.REP, service="crm-sync")
+    assert Authenticator(keys).configured()

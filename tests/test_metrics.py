@@ -16,7 +16,9 @@ from starlette.testclient import TestClient
 from graph_service.api import metrics
 from graph_service.api.app import create_app
 from graph_service.api.logs import configure_logging
+from graph_service.auth import Role
 from graph_service.store.memory import MemoryStore
+from tests.auth_support import Credentials
 from tests.fixtures import load
 
 NAMED = {"query": "query Accounts { accounts(first: 2) { edges { node { id name } } } }"}
@@ -59,10 +61,12 @@ def test_metrics_are_served_in_the_prometheus_format(tmp_path: Path) -> None:
         assert name in r.text
 
 
-def test_metrics_need_the_token(tmp_path: Path) -> None:
-    with client(tmp_path, api_token="s3cret") as c:
+def test_metrics_need_credentials(tmp_path: Path) -> None:
+    credentials = Credentials(tmp_path)
+    scraper = credentials.header(Role.ADMIN, service="prometheus")
+    with client(tmp_path, authenticator=credentials.authenticator) as c:
         assert c.get("/metrics").status_code == 401
-        ok = c.get("/metrics", headers={"Authorization": "Bearer s3cret"})
+        ok = c.get("/metrics", headers=scraper)
         assert ok.status_code == 200
 
 

@@ -24,13 +24,13 @@ from starlette.applications import Starlette
 from graph_service.api.app import create_app
 from graph_service.api.errors import Code
 from graph_service.api.limits import LIMIT_CODES
+from graph_service.auth import Role
 from graph_service.store.memory import MemoryStore
+from tests.auth_support import Credentials
 from tests.fixtures import load
 
 SDL = Path(__file__).resolve().parents[1] / "schema" / "schema.graphql"
 SCHEMA = schemathesis.graphql.from_file(SDL.read_text(encoding="utf-8"))
-TOKEN = "schemathesis-production-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 #: Every code but the masked one: the client errors, the store's, and the limits' refusals
 #: (a generated `recentTouches(limit: 2147483648)` is over the cost budget).
 CODES = ({code.value for code in Code} - {Code.INTERNAL_SERVER_ERROR.value}) | LIMIT_CODES
@@ -52,14 +52,26 @@ class _Tracebacks(logging.Handler):
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Starlette]:
+def credentials(tmp_path_factory: pytest.TempPathFactory) -> Credentials:
+    return Credentials(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="module")
+def auth(credentials: Credentials) -> dict[str, str]:
+    return credentials.header(Role.ADMIN)
+
+
+@pytest.fixture(scope="module")
+def app(
+    tmp_path_factory: pytest.TempPathFactory, credentials: Credentials, auth: dict[str, str]
+) -> Iterator[Starlette]:
     store = MemoryStore(tmp_path_factory.mktemp("schemathesis"))
     load(store)
     yield create_app(
         store,
         store_name="memory",
         production=True,
-        api_token=TOKEN,
+        authenticator=credentials.authenticator,
         allowed_hosts=["localhost", "testserver"],
     )
     store.close()
@@ -77,7 +89,9 @@ def tracebacks() -> Iterator[_Tracebacks]:
 
 
 @pytest.mark.slow
-def test_no_server_error_and_no_unmasked_error(app: Starlette, tracebacks: _Tracebacks) -> None:
+def test_no_server_error_and_no_unmasked_error(
+    app: Starlette, tracebacks: _Tracebacks, auth: dict[str, str]
+) -> None:
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -86,7 +100,7 @@ def test_no_server_error_and_no_unmasked_error(app: Starlette, tracebacks: _Trac
     )
     @given(case=CASES)
     def check(case: Any) -> None:
-        response = case.call(app=app, base_url="http://testserver/graphql", headers=AUTH)
+        response = case.call(app=app, base_url="http://testserver/graphql", headers=auth)
         assert response.status_code < 500, response.text
         body = response.json()
         for error in body.get("errors") or []:

@@ -9,6 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from graph_service.api.app import create_app
+from graph_service.auth import Role
+from tests.auth_support import Credentials
 from tests.viz_support import AS_OF, DEMO_ACCOUNT, demo_store, embedded
 
 ORG_MAP = f"/viz/accounts/{DEMO_ACCOUNT}/org-map"
@@ -68,15 +70,17 @@ def test_the_portfolio_charts_come_as_png_or_html(client: TestClient) -> None:
     assert 'id="ltv-share"' in page.text
 
 
-def test_with_a_token_the_drawings_need_it(tmp_path: Path) -> None:
+def test_with_keys_the_drawings_need_one(tmp_path: Path) -> None:
     store = demo_store(tmp_path)
-    app = create_app(store, store_name="memory", api_token="s3cret")
+    credentials = Credentials(tmp_path / "keys")
+    admin = credentials.header(Role.ADMIN)
+    app = create_app(store, store_name="memory", authenticator=credentials.authenticator)
     with TestClient(app) as c:
         assert c.get(ORG_MAP).status_code == 401
         assert c.get("/viz/portfolio/sow").status_code == 401
         wrong = c.get(ORG_MAP, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401
-        ok = c.get(ORG_MAP, headers={"Authorization": "Bearer s3cret"})
+        ok = c.get(ORG_MAP, headers=admin)
         assert ok.status_code == 200 and "株式会社さくら製作所" in ok.text
 
 

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import contextlib
-import hmac
 import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -16,7 +15,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
@@ -24,18 +22,20 @@ from strawberry.types import ExecutionResult
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
+from graph_service.api.auth_middleware import AuthMiddleware, check_auth
 from graph_service.api.body_limit import BodyLimitMiddleware
 from graph_service.api.execution import STORE_CALLS, StoreCalls, bounded, store_worker
 from graph_service.api.limits import configured_limits
 from graph_service.api.logs import ObserveMiddleware
 from graph_service.api.metrics import instrumented, metrics_endpoint
-from graph_service.api.production import OPEN_PATHS, HttpPolicy
+from graph_service.api.production import HttpPolicy
 from graph_service.api.request_id import RequestIdMiddleware
 from graph_service.api.schema import build_schema
 from graph_service.api.store_health import guarded
 from graph_service.api.viz_routes import viz_routes
+from graph_service.auth import Authenticator
 from graph_service.errors import ConfigError, StoreUnavailableError
-from graph_service.settings import Limits
+from graph_service.settings import AuthMode, Limits
 from graph_service.store.base import Store
 
 log = logging.getLogger("graph_service.api")
@@ -118,39 +118,13 @@ def configured_params() -> AnalyticsParams:
     return AnalyticsParams(reporting_currency=settings.reporting_currency)
 
 
-class BearerTokenMiddleware:
-    """Refuses requests without ``Authorization: Bearer <token>`` (the probes ``/healthz`` and
-    ``/readyz`` stay open).
-
-    The same check guards GraphQL and every other route, so embedded views (iframes) and API
-    calls share one access control.
-    """
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app = app
-        self._expected = f"Bearer {token}".encode()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and scope.get("path") not in OPEN_PATHS:
-            headers = dict(scope.get("headers") or [])
-            given = headers.get(b"authorization", b"")
-            if not hmac.compare_digest(given, self._expected):
-                response = JSONResponse(
-                    {"error": "unauthorized"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
 def create_app(
     store: Store,
     *,
     store_name: str,
     graphiql: bool = True,
-    api_token: str | None = None,
+    authenticator: Authenticator | None = None,
+    auth: AuthMode = AuthMode.AUTO,
     path_cache_size: int = DEFAULT_SIZE,
     params: AnalyticsParams | None = None,
     limits: Limits | None = None,
@@ -166,17 +140,17 @@ def create_app(
     environment once, here). Requests are held to ``limits`` (default: read from the
     environment, ``ABMGRAPH_*``; docs/limits.md).
 
-    ``production`` turns GraphiQL, introspection and field suggestions off and needs
-    ``api_token`` (a :class:`ConfigError` without one); ``allowed_hosts`` and ``cors_origins``
-    are the ``Host`` and CORS allow-lists (:class:`~graph_service.api.production.HttpPolicy`).
+    Callers authenticate with ``authenticator`` (API keys, JWTs) as ``auth`` says
+    (:mod:`graph_service.api.auth_middleware`; without an authenticator the service runs
+    open). ``production`` turns GraphiQL, introspection and field suggestions off and needs
+    credentials configured (a :class:`ConfigError` without); ``allowed_hosts`` and
+    ``cors_origins`` are the ``Host`` and CORS allow-lists
+    (:class:`~graph_service.api.production.HttpPolicy`).
     """
+    check_auth(auth, authenticator, production=production)
     policy = HttpPolicy(
-        production=production,
-        api_token=api_token,
-        allowed_hosts=allowed_hosts,
-        cors_origins=cors_origins,
+        production=production, allowed_hosts=allowed_hosts, cors_origins=cors_origins
     )
-    policy.check()
     owned = guarded(store)  # fails fast while the store is away; closes it on shutdown
     store = instrumented(owned)
     path_cache = PathGraphCache(path_cache_size)
@@ -224,9 +198,8 @@ def create_app(
             BodyLimitMiddleware, max_bytes=limits.max_body_bytes, timeout=limits.body_timeout
         ),
         *policy.middleware(),
+        Middleware(AuthMiddleware, authenticator=authenticator, mode=auth),
     ]
-    if api_token:
-        middleware.append(Middleware(BearerTokenMiddleware, token=api_token))
     return Starlette(
         routes=[
             Route("/", index),

@@ -2,7 +2,8 @@
 
 In production the service serves no GraphiQL, answers no introspection and suggests no field
 names (:func:`graph_service.api.schema.build_schema`), masks unexpected errors and the store's
-address, needs the API token on every route but ``/healthz`` and ``/readyz``, and answers only
+address, needs credentials on every route but ``/healthz`` and ``/readyz``
+(:mod:`graph_service.api.auth_middleware`), and answers only
 the ``Host`` names of the allow-list (``ABMGRAPH_ALLOWED_HOSTS``, default
 :data:`DEFAULT_ALLOWED_HOSTS`), the precondition of DNS rebinding against a service on
 localhost. Browsers may call it from the origins of ``ABMGRAPH_CORS_ORIGINS`` (none by
@@ -19,17 +20,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from graph_service.api.request_id import HEADER as REQUEST_ID_HEADER
-from graph_service.errors import ConfigError
-from graph_service.settings import MIN_PRODUCTION_TOKEN
 
 #: The ``Host`` names production answers when ``ABMGRAPH_ALLOWED_HOSTS`` is not set.
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1")
-
-#: The shortest API token production accepts.
-MIN_TOKEN_LENGTH = MIN_PRODUCTION_TOKEN
-
-#: Routes open without the token: the probes.
-OPEN_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 @dataclass(frozen=True)
@@ -37,25 +30,9 @@ class HttpPolicy:
     """Who may call the service over HTTP, and from where."""
 
     production: bool = False
-    api_token: str | None = None
     #: None: any ``Host`` in development, :data:`DEFAULT_ALLOWED_HOSTS` in production.
     allowed_hosts: Sequence[str] | None = None
     cors_origins: Sequence[str] = ()
-
-    def check(self) -> None:
-        """Refuse a production policy without a credential (:class:`ConfigError`)."""
-        if not self.production:
-            return
-        if not self.api_token:
-            raise ConfigError(
-                "production mode needs an API token: set ABMGRAPH_API_TOKEN "
-                f"(at least {MIN_TOKEN_LENGTH} characters)"
-            )
-        if len(self.api_token) < MIN_TOKEN_LENGTH:
-            raise ConfigError(
-                f"ABMGRAPH_API_TOKEN is too short for production mode: use at least "
-                f"{MIN_TOKEN_LENGTH} characters"
-            )
 
     def hosts(self) -> list[str] | None:
         """The ``Host`` names answered; None: any."""
@@ -64,7 +41,7 @@ class HttpPolicy:
         return list(DEFAULT_ALLOWED_HOSTS) if self.production else None
 
     def middleware(self) -> list[Middleware]:
-        """The Host allow-list and CORS, outermost first (the token check comes after them,
+        """The Host allow-list and CORS, outermost first (authentication comes after them,
         so that a browser's preflight, which carries no credential, is answered)."""
         stack = []
         hosts = self.hosts()

@@ -27,6 +27,11 @@ class Authenticator:
         """The keys of the data directory, and JWTs when the settings configure a key."""
         return cls(ApiKeyStore(key_file(settings.data_dir)), JwtVerifier.from_settings(settings))
 
+    def configured(self) -> bool:
+        """Whether any credential can be accepted: a key was ever created, or JWTs are
+        configured. A service in the default mode runs open until then."""
+        return self.tokens is not None or self.keys.any()
+
     def authenticate(self, authorization: str | None) -> Principal:
         """Who sent ``authorization`` (an ``Authorization`` header's value), or
         :class:`AuthError` with a message the caller may see."""

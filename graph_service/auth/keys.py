@@ -10,13 +10,23 @@ they are credentials, not account data, so they must not travel with graph expor
 and one file serves the embedded store and Neo4j alike. Changes take a lock beside the file
 and replace it atomically (write a temporary file, fsync, rename), as the embedded store writes
 its snapshot; readers never take the lock and always see a whole file. :meth:`ApiKeyStore.verify`
-reads the file each time, so a revoked key is refused at once by a running service.
+checks the file on each call (re-reading it whenever it changed), so a revoked key is refused
+at once by a running service.
+
+A service checks the same key on every request, and argon2 is slow on purpose (tens of
+milliseconds). Once a key has passed the argon2 check, the store remembers the SHA-256 digest of
+that key beside the hash it matched, in memory only; the same key against the same, unrevoked
+record is then accepted by comparing digests in constant time. The secret has 256 random bits,
+so a digest of it cannot be reversed or guessed; what protects keys at rest is still the
+argon2 hash in the file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -118,6 +128,15 @@ class ApiKeyStore:
         self.path = Path(path)
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash: str | None = None
+        #: (inode, mtime, size) of the file last read, and what it held.
+        self._seen: tuple[tuple[int, int, int], dict[str, ApiKeyRecord]] | None = None
+        #: key id -> (the argon2 hash a key matched, that key's SHA-256 digest).
+        self._verified: dict[str, tuple[str, bytes]] = {}
+
+    def any(self) -> bool:
+        """Whether any key was ever created here (revoked ones count): from then on a
+        service in the default mode requires credentials."""
+        return bool(self._current())
 
     def create(
         self,
@@ -192,14 +211,18 @@ class ApiKeyStore:
         failure). Only the hash of the record the key's id names is checked; an unknown or
         revoked id still costs one hash check, so timing does not tell them apart."""
         key_id = _key_id(key)
-        record = self._read().get(key_id) if key_id else None
+        record = self._current().get(key_id) if key_id else None
         if record is None or record.revoked:
             self._burn(key)
             raise AuthError(INVALID_KEY)
-        try:
-            self._hasher.verify(record.hash, key)
-        except (VerificationError, InvalidHashError):
-            raise AuthError(INVALID_KEY) from None
+        digest = hashlib.sha256(key.encode()).digest()
+        known = self._verified.get(record.id)
+        if known is None or known[0] != record.hash or not hmac.compare_digest(known[1], digest):
+            try:
+                self._hasher.verify(record.hash, key)
+            except (VerificationError, InvalidHashError):
+                raise AuthError(INVALID_KEY) from None
+            self._verified[record.id] = (record.hash, digest)
         return Principal(
             kind=record.kind,
             id=record.principal,
@@ -232,6 +255,20 @@ class ApiKeyStore:
             yield
         finally:
             lock.release()
+
+    def _current(self) -> dict[str, ApiKeyRecord]:
+        """The records of the file as it is now, read again only when it changed (changes
+        replace the file, so its inode changes with every write)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read the API keys in {self.path}: {exc}") from exc
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if self._seen is None or self._seen[0] != stamp:
+            self._seen = (stamp, self._read())
+        return self._seen[1]
 
     def _read(self) -> dict[str, ApiKeyRecord]:
         try:

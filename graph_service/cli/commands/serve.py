@@ -11,6 +11,7 @@ from graph_service.cli.load_progress import print_report, run_bundle_load
 from graph_service.demo import DEMO_BUNDLE
 
 if TYPE_CHECKING:
+    from graph_service.settings import Settings
     from graph_service.store.base import Store
 
 PortOption = Annotated[int | None, typer.Option(help="Port (env ABMGRAPH_PORT, 8000).")]
@@ -23,15 +24,16 @@ def serve(store: Store, host: str, port: int) -> None:
 
     from graph_service.api.app import create_app
     from graph_service.api.logs import configure_logging
+    from graph_service.auth import Authenticator
     from graph_service.cli.server_limits import uvicorn_options
 
     settings = state.settings
-    token = settings.api_token
     api = create_app(
         store,
         store_name=settings.store.value,
         graphiql=settings.graphiql,
-        api_token=token.get_secret_value() if token else None,
+        authenticator=Authenticator.from_settings(settings),
+        auth=settings.auth,
         path_cache_size=settings.path_cache_size,
         limits=settings.limits,
         production=settings.production,
@@ -72,16 +74,26 @@ def demo(
         store.close()
         raise
     if serve_after:
-        if state.settings.api_token is None:
+        if runs_open(state.settings):
             err.print(
                 "[yellow]note[/] the demo runs open: anyone who reaches "
-                f"{host or state.settings.host}:{port or state.settings.port} reads and sees "
-                "everything. Set ABMGRAPH_API_TOKEN (or ABMGRAPH_ENV=production, "
-                "docs/security.md) before serving real data."
+                f"{host or state.settings.host}:{port or state.settings.port} reads, sees and "
+                "writes everything. Create API keys (abmgraph keys create) and set "
+                "ABMGRAPH_AUTH=required (docs/authentication.md) before serving real data."
             )
         serve(store, host or state.settings.host, port or state.settings.port)
     else:
         store.close()
+
+
+def runs_open(settings: Settings) -> bool:
+    """Whether a service with ``settings`` asks nobody for credentials."""
+    from graph_service.auth import Authenticator
+    from graph_service.settings import AuthMode
+
+    if settings.auth is AuthMode.OPEN:
+        return True
+    return settings.auth is AuthMode.AUTO and not Authenticator.from_settings(settings).configured()
 
 
 def serve_cmd(port: PortOption = None, host: HostOption = None) -> None:

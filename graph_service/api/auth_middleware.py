@@ -1,0 +1,90 @@
+"""Authentication of every request but the probes: the ``Authorization`` header in, a
+:class:`~graph_service.auth.Principal` on the request (:mod:`graph_service.api.caller`).
+
+One middleware guards GraphQL, the drawings and the exports alike, so an embedded view (an
+iframe) and an API call share one access control. Three modes (``ABMGRAPH_AUTH``):
+
+- ``auto`` (the default): credentials are required as soon as any are configured (an API key
+  was ever created in the data directory, or a JWT key is set); until then the service runs
+  open, every request made by :data:`~graph_service.auth.OPEN` (an administrator), which is
+  how ``abmgraph demo`` works on a fresh machine;
+- ``required``: every request needs a valid key or token;
+- ``open``: nobody is asked (development only; production refuses it).
+
+A refused request is ``401`` with ``WWW-Authenticate: Bearer`` and ``{"error": ...}`` naming
+what was wrong with the credentials sent (never whether a key id exists).
+"""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from graph_service.api.caller import set_caller
+from graph_service.auth import OPEN, Authenticator
+from graph_service.errors import AuthError, ConfigError
+from graph_service.settings import AuthMode
+
+#: Routes open without credentials: the probes.
+OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+def check_auth(mode: AuthMode, authenticator: Authenticator | None, *, production: bool) -> None:
+    """Refuse a configuration that would run open where it must not (:class:`ConfigError`)."""
+    if mode is AuthMode.OPEN:
+        if production:
+            raise ConfigError("production mode cannot run open: ABMGRAPH_AUTH=open is refused")
+        return
+    required = production or mode is AuthMode.REQUIRED
+    if required and (authenticator is None or not authenticator.configured()):
+        raise ConfigError(
+            "credentials are required but none are configured: create an API key "
+            "(abmgraph keys create --member ID --role ROLE, or --service NAME) or set "
+            "ABMGRAPH_JWT_SECRET / ABMGRAPH_JWT_PUBLIC_KEY_FILE / ABMGRAPH_JWT_JWKS_FILE "
+            "(docs/authentication.md)"
+        )
+
+
+class AuthMiddleware:
+    """Puts the caller on every request, or answers 401."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        authenticator: Authenticator | None,
+        mode: AuthMode = AuthMode.AUTO,
+    ) -> None:
+        self.app = app
+        self._authenticator = authenticator if mode is not AuthMode.OPEN else None
+        self._mode = mode
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if scope.get("path") in OPEN_PATHS or self._runs_open():
+            set_caller(scope, OPEN)
+            await self.app(scope, receive, send)
+            return
+        assert self._authenticator is not None
+        header = dict(scope.get("headers") or []).get(b"authorization")
+        value = header.decode("latin-1") if header is not None else None
+        try:
+            # Off the event loop: a key's first check is a deliberately slow hash.
+            principal = await anyio.to_thread.run_sync(self._authenticator.authenticate, value)
+        except AuthError as exc:
+            response = JSONResponse(
+                {"error": str(exc)},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"},
+            )
+            await response(scope, receive, send)
+            return
+        set_caller(scope, principal)
+        await self.app(scope, receive, send)
+
+    def _runs_open(self) -> bool:
+        if self._authenticator is None:
+            return True
+        return self._mode is AuthMode.AUTO and not self._authenticator.configured()
