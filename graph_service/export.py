@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from graph_service.analytics.params import AnalyticsParams
     from graph_service.analytics.portfolio import Target
     from graph_service.analytics.queries import PortfolioFilter
-    from graph_service.domain import Unconverted
+    from graph_service.domain import Scope, Unconverted
     from graph_service.store.base import Store
 
 
@@ -210,17 +210,24 @@ def export_target_list(
     fmt: ExportFormat,
     where: PortfolioFilter | None = None,
     params: AnalyticsParams | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> list[Target]:
     """Score the target list and write it (what ``abmgraph export targets`` does), its amounts
-    in ``params.currency`` (default: the reporting currency).
+    in ``params.currency`` (default: the reporting currency), over the accounts ``scope``
+    sees (default: every account).
 
     The format's writer library is imported while the store rolls the portfolio up.
     """
     from graph_service.analytics import queries
     from graph_service.analytics.engagement import DEFAULT
 
-    if (module := WRITER_MODULES[fmt]) is not None:
-        import_in_background(module)
-    rows = queries.targets(store, as_of, where, params=params or DEFAULT)
+    module = WRITER_MODULES[fmt]
+    importing = import_in_background(module) if module is not None else None
+    rows = queries.targets(store, as_of, where, params=params or DEFAULT, scope=scope)
+    if importing is not None:
+        # Finish the writer's import before using it: two threads importing one package
+        # with circular imports inside (openpyxl) can see it half initialised.
+        importing.join()
     write_targets(rows, out, fmt)
     return rows

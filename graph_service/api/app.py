@@ -25,6 +25,7 @@ from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
 from graph_service.api.auth_middleware import AuthMiddleware, check_auth
 from graph_service.api.body_limit import BodyLimitMiddleware
 from graph_service.api.execution import STORE_CALLS, StoreCalls, bounded, store_worker
+from graph_service.api.export_routes import export_routes
 from graph_service.api.limits import configured_limits
 from graph_service.api.logs import ObserveMiddleware
 from graph_service.api.metrics import instrumented, metrics_endpoint
@@ -208,6 +209,7 @@ def create_app(
             Route("/metrics", metrics_endpoint),
             Route("/graphql", graphql),
             *viz_routes(store, production=production),
+            *export_routes(store, params, production=production),
         ],
         middleware=middleware,
         lifespan=lifespan,
