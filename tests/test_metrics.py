@@ -143,3 +143,17 @@ def test_an_unexpected_error_is_one_json_line_with_its_traceback(
     (request,) = [line for line in lines if line["event"] == "request"]
     assert request["outcome"] == "server_error"
     assert request["error_codes"] == ["INTERNAL_SERVER_ERROR"]
+
+
+def test_the_log_line_names_the_caller_and_role(tmp_path: Path, log_lines: io.StringIO) -> None:
+    credentials = Credentials(tmp_path / "keys")
+    scraper = credentials.header(Role.ADMIN, service="crm-sync")
+    with client(tmp_path, authenticator=credentials.authenticator) as c:
+        c.post("/graphql", json=NAMED, headers=scraper)
+        c.post("/graphql", json=NAMED)
+    lines = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    requests = [line for line in lines if line["event"] == "request"]
+    assert [(r["caller"], r["role"], r["status"]) for r in requests] == [
+        ("crm-sync", "admin", 200),
+        (None, None, 401),
+    ]

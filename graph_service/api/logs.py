@@ -23,7 +23,9 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_service.api import metrics, request_id
+from graph_service.api.caller import STATE_KEY
 from graph_service.api.errors import CLIENT_CODES, Code
+from graph_service.auth import Principal
 
 REQUEST_LOGGER = "graph_service.api.request"
 
@@ -128,7 +130,10 @@ class ObserveMiddleware:
         operation = info.operation if info and info.operation else f"{method} {template}"
         codes = list(info.error_codes) if info else []
         metrics.observe_request(operation, seconds, codes)
+        who = scope.get("state", {}).get(STATE_KEY)  # none when authentication refused it
         fields = {
+            "caller": who.id if isinstance(who, Principal) else None,
+            "role": who.role.value if isinstance(who, Principal) else None,
             "method": method,
             "route": template,
             "operation": info.operation if info else None,
