@@ -21,7 +21,6 @@ from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCover
 from graph_service.analytics.coverage import OurThread as OurThreadRow
 from graph_service.analytics.engagement import Band, Engagement, Standing
 from graph_service.analytics.labels import Segment, Tier
-from graph_service.analytics.path_cache import PathGraphCache
 from graph_service.analytics.paths import Gap, InfluencePath
 from graph_service.analytics.portfolio import LtvPoint as LtvPointRow
 from graph_service.analytics.portfolio import ltv_share_analysis
@@ -56,11 +55,6 @@ SegmentEnum = strawberry.enum(Segment, name="Segment", description="RFM segment.
 TierEnum = strawberry.enum(Tier, name="Tier", description="ABM tier.")
 
 AS_OF = "As-of date (default: today). Only data on or before it counts."
-
-
-def _path_cache(info: Info[Any, Any]) -> PathGraphCache | None:
-    cache: PathGraphCache | None = info.context.get("path_cache")
-    return cache
 
 
 def _as_of(value: date | None) -> date:
@@ -653,7 +647,7 @@ class AnalyticsQuery:
                 any_member=any_member,
                 avoid_person_ids=[str(p) for p in avoid_person_ids or []],
                 params=params(info),
-                cache=_path_cache(info),
+                cache=context.path_cache(info),
             )
         except NotFoundError as exc:
             return NotFound(id=strawberry.ID(exc.id), message=str(exc))
@@ -684,7 +678,7 @@ class AnalyticsQuery:
     ) -> NextBestTouchesResult:
         try:
             found = queries.next_best(
-                store(info), str(account_id), _as_of(as_of), params(info), _path_cache(info)
+                store(info), str(account_id), _as_of(as_of), params(info), context.path_cache(info)
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))

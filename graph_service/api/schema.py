@@ -16,7 +16,7 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
-from graph_service.api import cursor
+from graph_service.api import context, cursor
 from graph_service.api.analytics import AnalyticsQuery
 from graph_service.api.errors import ErrorPolicy, log_errors
 from graph_service.api.limits import limit_extensions
@@ -31,21 +31,15 @@ from graph_service.api.types import (
     PageInfo,
 )
 from graph_service.settings import Limits
-from graph_service.store.base import Store
 
 MAX_PAGE = 500
-
-
-def _store(info: Info[Any, Any]) -> Store:
-    store: Store = info.context["store"]
-    return store
 
 
 @strawberry.type
 class Query(AnalyticsQuery):
     @strawberry.field(description="One account with its units, people, team, deals and touches.")
     def account(self, info: Info[Any, Any], id: strawberry.ID) -> AccountResult:
-        store = _store(info)
+        store = context.store(info)
         view = store.account(str(id))
         if view is None:
             return NotFound(id=id, message=f"no account with id {id!r}")
@@ -65,7 +59,7 @@ class Query(AnalyticsQuery):
             after_id = cursor.decode(after) if after else None
         except ValueError as exc:
             raise GraphQLError(str(exc)) from None
-        store = _store(info)
+        store = context.store(info)
         where = filter.to_domain() if filter else AccountFilter().to_domain()
         page = store.accounts(first=first, after=after_id, where=where)
         edges = [
