@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graph_service import domain as dm
 from graph_service.analytics import queries
 from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCoverage
 from graph_service.analytics.coverage import OurThread as OurThreadRow
@@ -28,31 +29,31 @@ from graph_service.analytics.wallet import Share
 from graph_service.api import context, cursor
 from graph_service.api.context import CURRENCY, params, store
 from graph_service.api.money import Money, UnconvertedAmount, money, unconverted
-from graph_service.api.types import NotFound, PageInfo, Role
+from graph_service.api.types import NotFound, PageInfo
 from graph_service.as_of import supported_day
 from graph_service.errors import NotFoundError
 
-EngagementStatus = strawberry.enum(
+strawberry.enum(
     Engagement,
     description="engaged: an exchange (meeting, visit, call or inbound message) in the "
     "engagement window (90 days); cooling: an engaged champion whose last exchange is over "
     "60 days old; cold: no exchange in the window; left; missing: no holder.",
 )
-RelationshipBand = strawberry.enum(
+strawberry.enum(
     Band,
     name="RelationshipBand",
     description="Our strongest member's touch strength: strong >= 0.6 > moderate >= 0.3 > "
     "weak; none: nobody on our side ever touched the person.",
 )
-GapKind = strawberry.enum(
+strawberry.enum(
     Gap,
     name="GapKind",
     description="role: a required role missing or cold in a scope; deal_role: a required "
     "role nobody on an open deal holds; champion: no champion, or a cold or cooling one; "
     "second_thread: an open deal with at most one engaged contact.",
 )
-SegmentEnum = strawberry.enum(Segment, name="Segment", description="RFM segment.")
-TierEnum = strawberry.enum(Tier, name="Tier", description="ABM tier.")
+strawberry.enum(Segment, description="RFM segment.")
+strawberry.enum(Tier, description="ABM tier.")
 
 AS_OF = "As-of date (default: today). Only data on or before it counts."
 
@@ -63,8 +64,8 @@ def _as_of(value: date | None) -> date:
 
 @strawberry.type(description="One buying role in one scope, with the people holding it.")
 class RoleCoverage:
-    role: Role  # type: ignore[valid-type]
-    status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
+    role: dm.Role
+    status: Engagement = strawberry.field(
         description="engaged: a holder had an exchange in the engagement window; cooling "
         "(champions): engaged, but the last exchange is over 60 days old; cold: holders, "
         "none engaged; missing: no holder. Roles held in a unit cover its sub-units."
@@ -148,12 +149,12 @@ class ChampionRisk:
 @strawberry.type(description="Where our side stands with one person of the account.")
 class PersonEngagement:
     person_id: strawberry.ID
-    status: EngagementStatus  # type: ignore[valid-type]
+    status: Engagement
     strength: float | None = strawberry.field(
         description="Our strongest member's touch strength; null when nobody on our side "
         "ever touched the person (we never spoke, which is not the same as cold)."
     )
-    band: RelationshipBand  # type: ignore[valid-type]
+    band: Band
     last_touch: date | None
     last_exchange: date | None = strawberry.field(
         description="The last meeting, visit, call or inbound message."
@@ -294,11 +295,11 @@ InfluencePathsResult = Annotated[
 
 @strawberry.type(description="For one coverage gap: whom to reach, why them, and how.")
 class NextBestTouch:
-    gap: GapKind  # type: ignore[valid-type]
-    role: Role | None = strawberry.field(  # type: ignore[valid-type]
+    gap: Gap
+    role: dm.Role | None = strawberry.field(
         description="The role to fill (null for a second thread)."
     )
-    status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
+    status: Engagement = strawberry.field(
         description="The gap's: the role's or champion's, or the chosen person's."
     )
     business_unit_id: strawberry.ID | None = strawberry.field(
@@ -399,8 +400,8 @@ class PortfolioFilter:
     industry: str | None = None
     region: str | None = strawberry.field(default=None, description="The company's country.")
     owner_id: strawberry.ID | None = None
-    segment: SegmentEnum | None = None  # type: ignore[valid-type]
-    tier: TierEnum | None = None  # type: ignore[valid-type]
+    segment: Segment | None = None
+    tier: Tier | None = None
     min_whitespace: float | None = strawberry.field(
         default=None, description="In the answer's currency."
     )
@@ -476,7 +477,7 @@ class RfmScore:
     r: int | None
     f: int | None
     m: int | None
-    segment: SegmentEnum  # type: ignore[valid-type]
+    segment: Segment
     unconverted_amounts: list[UnconvertedAmount] = strawberry.field(
         description="The account's amounts left out: no rate converts them."
     )
@@ -513,14 +514,14 @@ class TargetAccount:
     name: str
     rank: int
     score: float
-    tier: TierEnum  # type: ignore[valid-type]
+    tier: Tier
     reasons: list[str] = strawberry.field(description="Top three score components, in words.")
     whitespace: Money | None
     share_of_wallet: float | None
     wallet_modeled: bool
     coverage: float
-    champion: EngagementStatus  # type: ignore[valid-type]
-    segment: SegmentEnum  # type: ignore[valid-type]
+    champion: Engagement
+    segment: Segment
     next_action: str | None
     owner_ids: list[strawberry.ID]
     unconverted_amounts: list[UnconvertedAmount] = strawberry.field(

@@ -19,16 +19,16 @@ from graph_service.store.base import Store
 
 _R = TypeVar("_R", bound=dm.Record)
 
-Role = strawberry.enum(dm.Role, description="A buying role in the decision-making unit.")
-Stage = strawberry.enum(dm.Stage, description="A deal's stage; won and lost are closed.")
-TouchType = strawberry.enum(dm.TouchType, description="The channel of a touch.")
-Seniority = strawberry.enum(dm.Seniority, description="A person's level.")
-OrgType = strawberry.enum(dm.OrgType, description="How a business unit is organised.")
-TeamRole = strawberry.enum(dm.TeamRole, description="A team member's job on our side.")
-Direction = strawberry.enum(dm.Direction, description="Who started a touch.")
-RelationshipType = strawberry.enum(dm.RelationshipType, description="A tie between people.")
-WalletSource = strawberry.enum(dm.WalletSource, description="Where an estimate comes from.")
-ActionStatus = strawberry.enum(dm.ActionStatus, description="Whether an action is to do.")
+strawberry.enum(dm.Role, description="A buying role in the decision-making unit.")
+strawberry.enum(dm.Stage, description="A deal's stage; won and lost are closed.")
+strawberry.enum(dm.TouchType, description="The channel of a touch.")
+strawberry.enum(dm.Seniority, description="A person's level.")
+strawberry.enum(dm.OrgType, description="How a business unit is organised.")
+strawberry.enum(dm.TeamRole, description="A team member's job on our side.")
+strawberry.enum(dm.Direction, description="Who started a touch.")
+strawberry.enum(dm.RelationshipType, description="A tie between people.")
+strawberry.enum(dm.WalletSource, description="Where an estimate comes from.")
+strawberry.enum(dm.ActionStatus, description="Whether an action is to do.")
 
 
 @strawberry.type(description="One of our own people (the seller's side).")
@@ -36,7 +36,7 @@ class TeamMember:
     id: strawberry.ID
     full_name: str
     email: str | None
-    team_role: TeamRole | None  # type: ignore[valid-type]
+    team_role: dm.TeamRole | None
     manager_id: strawberry.ID | None
     region: str | None
 
@@ -60,7 +60,7 @@ class AccountTeamMember:
 
 @strawberry.type(description="A person's buying role, company-wide or for one business unit.")
 class BuyingRole:
-    role: Role  # type: ignore[valid-type]
+    role: dm.Role
     business_unit_id: strawberry.ID | None = strawberry.field(
         description="The unit the role is scoped to; null means the whole company."
     )
@@ -73,7 +73,7 @@ class BuyingRole:
 @strawberry.type(description="A known tie from this person to another.")
 class PersonTie:
     to_person_id: strawberry.ID
-    type: RelationshipType  # type: ignore[valid-type]
+    type: dm.RelationshipType
     strength: float | None
 
 
@@ -82,7 +82,7 @@ class Person:
     id: strawberry.ID
     full_name: str
     title: str | None
-    seniority: Seniority | None  # type: ignore[valid-type]
+    seniority: dm.Seniority | None
     email: str | None
     business_unit_id: strawberry.ID | None
     reports_to_id: strawberry.ID | None = strawberry.field(description="The person's manager.")
@@ -96,7 +96,7 @@ class Person:
 class BusinessUnit:
     id: strawberry.ID
     name: str
-    org_type: OrgType | None  # type: ignore[valid-type]
+    org_type: dm.OrgType | None
     parent_id: strawberry.ID | None
 
 
@@ -110,7 +110,7 @@ class DealContact:
 class Deal:
     id: strawberry.ID
     name: str | None
-    stage: Stage  # type: ignore[valid-type]
+    stage: dm.Stage
     is_open: bool
     amount: Money | None = strawberry.field(
         description="In the deal's own currency (none given: the data's base currency)."
@@ -128,9 +128,9 @@ class Deal:
 @strawberry.type(description="A logged interaction between a team member and a person.")
 class Touch:
     id: strawberry.ID
-    type: TouchType  # type: ignore[valid-type]
+    type: dm.TouchType
     occurred_at: datetime
-    direction: Direction | None  # type: ignore[valid-type]
+    direction: dm.Direction | None
     member_id: strawberry.ID
     person_id: strawberry.ID
     deal_id: strawberry.ID | None
@@ -142,7 +142,7 @@ class NextAction:
     id: strawberry.ID
     due_date: date
     description: str
-    status: ActionStatus | None  # type: ignore[valid-type]
+    status: dm.ActionStatus | None
     member_id: strawberry.ID
     person_id: strawberry.ID | None
 
@@ -157,7 +157,7 @@ class WalletEstimate:
     )
     as_of: date
     business_unit_id: strawberry.ID | None
-    source: WalletSource | None  # type: ignore[valid-type]
+    source: dm.WalletSource | None
     vendor_rank: int | None = strawberry.field(
         description="Our rank among the vendors (1 = first)."
     )
