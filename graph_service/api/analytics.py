@@ -24,12 +24,13 @@ from graph_service.analytics.engagement import Band, Engagement, Standing
 from graph_service.analytics.labels import Segment, Tier
 from graph_service.analytics.paths import Gap, InfluencePath
 from graph_service.analytics.portfolio import LtvPoint as LtvPointRow
-from graph_service.analytics.portfolio import ltv_share_analysis
+from graph_service.analytics.portfolio import Target, ltv_share_analysis
 from graph_service.analytics.wallet import Share
-from graph_service.api import context, cursor
-from graph_service.api.context import CURRENCY, params, store
+from graph_service.api import context
+from graph_service.api.connection import Connection, check_first, paginate
+from graph_service.api.context import CURRENCY, params, store, visible
 from graph_service.api.money import Money, UnconvertedAmount, money, unconverted
-from graph_service.api.types import NotFound, PageInfo
+from graph_service.api.types import NotFound
 from graph_service.as_of import supported_day
 from graph_service.errors import NotFoundError
 
@@ -38,12 +39,6 @@ strawberry.enum(
     description="engaged: an exchange (meeting, visit, call or inbound message) in the "
     "engagement window (90 days); cooling: an engaged champion whose last exchange is over "
     "60 days old; cold: no exchange in the window; left; missing: no holder.",
-)
-strawberry.enum(
-    Band,
-    name="RelationshipBand",
-    description="Our strongest member's touch strength: strong >= 0.6 > moderate >= 0.3 > "
-    "weak; none: nobody on our side ever touched the person.",
 )
 strawberry.enum(
     Gap,
@@ -494,18 +489,16 @@ class PortfolioCoverageRow:
         description="The account's amounts left out: no rate converts them."
     )
 
-
-@strawberry.type
-class PortfolioCoverageEdge:
-    cursor: str
-    node: PortfolioCoverageRow
-
-
-@strawberry.type(description="Accounts by whitespace x (1 - coverage), largest first.")
-class PortfolioCoverageConnection:
-    edges: list[PortfolioCoverageEdge]
-    page_info: PageInfo
-    total_count: int
+    @classmethod
+    def of(cls, r: queries.PortfolioCoverageRow) -> PortfolioCoverageRow:
+        return cls(
+            account_id=strawberry.ID(r.account_id),
+            name=r.name,
+            coverage=r.coverage,
+            whitespace=Money(amount=r.whitespace, currency=r.currency),
+            priority=Money(amount=r.priority, currency=r.currency),
+            unconverted_amounts=unconverted(r.unconverted, r.currency),
+        )
 
 
 @strawberry.type(description="An account on the ABM target list.")
@@ -528,32 +521,25 @@ class TargetAccount:
         description="The account's amounts left out: no rate converts them."
     )
 
-
-@strawberry.type
-class TargetEdge:
-    cursor: str
-    node: TargetAccount
-
-
-@strawberry.type(description="The ranked, tiered target list.")
-class TargetListConnection:
-    edges: list[TargetEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-def _page(items: list[Any], first: int, after: str | None, key: str) -> tuple[list[Any], bool]:
-    if not 0 <= first <= 500:
-        raise GraphQLError("first must be between 0 and 500")
-    start = 0
-    if after:
-        try:
-            after_id = cursor.decode(after)
-        except ValueError as exc:
-            raise GraphQLError(str(exc)) from None
-        ids = [getattr(i, key) for i in items]
-        start = ids.index(after_id) + 1 if after_id in ids else len(items)
-    return items[start : start + first], start + first < len(items)
+    @classmethod
+    def of(cls, t: Target) -> TargetAccount:
+        return cls(
+            account_id=strawberry.ID(t.account_id),
+            name=t.name,
+            rank=t.rank,
+            score=t.score,
+            tier=t.tier,
+            reasons=t.reasons,
+            whitespace=money(t.whitespace, t.currency),
+            share_of_wallet=t.share_of_wallet,
+            wallet_modeled=t.wallet_modeled,
+            coverage=t.coverage,
+            champion=t.champion,
+            segment=t.segment,
+            next_action=t.next_action,
+            owner_ids=[strawberry.ID(o) for o in t.owner_ids],
+            unconverted_amounts=unconverted(t.unconverted, t.currency),
+        )
 
 
 @strawberry.type
@@ -570,7 +556,7 @@ class AnalyticsQuery:
     ) -> CoverageGapsResult:
         try:
             report = queries.coverage_gaps(
-                store(info), str(account_id), _as_of(as_of), params(info)
+                store(info), str(account_id), _as_of(as_of), params(info), visible=visible(info)
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
@@ -585,30 +571,16 @@ class AnalyticsQuery:
         filter: PortfolioFilter | None = None,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
         currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
-    ) -> PortfolioCoverageConnection:
+    ) -> Connection[PortfolioCoverageRow]:
+        check_first(first)
         rows = queries.portfolio_coverage(
-            store(info), _as_of(as_of), _filter(filter), params(info, currency)
+            store(info),
+            _as_of(as_of),
+            _filter(filter),
+            params(info, currency),
+            visible=visible(info),
         )
-        page, more = _page(rows, first, after, "account_id")
-        edges = [
-            PortfolioCoverageEdge(
-                cursor=cursor.encode(r.account_id),
-                node=PortfolioCoverageRow(
-                    account_id=strawberry.ID(r.account_id),
-                    name=r.name,
-                    coverage=r.coverage,
-                    whitespace=Money(amount=r.whitespace, currency=r.currency),
-                    priority=Money(amount=r.priority, currency=r.currency),
-                    unconverted_amounts=unconverted(r.unconverted, r.currency),
-                ),
-            )
-            for r in page
-        ]
-        return PortfolioCoverageConnection(
-            edges=edges,
-            total_count=len(rows),
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        return paginate(rows, first, after, lambda r: r.account_id, PortfolioCoverageRow.of)
 
     @strawberry.field(description="The k strongest warm paths from our members to a person.")
     def influence_paths(
@@ -649,6 +621,7 @@ class AnalyticsQuery:
                 avoid_person_ids=[str(p) for p in avoid_person_ids or []],
                 params=params(info),
                 cache=context.path_cache(info),
+                visible=visible(info),
             )
         except NotFoundError as exc:
             return NotFound(id=strawberry.ID(exc.id), message=str(exc))
@@ -679,7 +652,12 @@ class AnalyticsQuery:
     ) -> NextBestTouchesResult:
         try:
             found = queries.next_best(
-                store(info), str(account_id), _as_of(as_of), params(info), context.path_cache(info)
+                store(info),
+                str(account_id),
+                _as_of(as_of),
+                params(info),
+                context.path_cache(info),
+                visible=visible(info),
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
@@ -720,6 +698,7 @@ class AnalyticsQuery:
                 _as_of(as_of),
                 include_subsidiaries=include_subsidiaries,
                 params=asked,
+                visible=visible(info),
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
@@ -775,7 +754,11 @@ class AnalyticsQuery:
         day = _as_of(as_of)
         where = _filter(filter)
         asked = params(info, currency)
-        facts = [f for f in queries.portfolio_facts(store(info), day, asked) if where.keeps(f)]
+        facts = [
+            f
+            for f in queries.portfolio_facts(store(info), day, asked, visible=visible(info))
+            if where.keeps(f)
+        ]
         a = ltv_share_analysis(facts, day, asked)
         return LtvShareAnalysis(
             points=[LtvPoint.of(p) for p in a.points],
@@ -805,7 +788,9 @@ class AnalyticsQuery:
                 segment=r.segment,
                 unconverted_amounts=unconverted(r.unconverted, r.currency),
             )
-            for r in queries.rfm_segments(store(info), _as_of(as_of), _filter(filter), asked)
+            for r in queries.rfm_segments(
+                store(info), _as_of(as_of), _filter(filter), asked, visible=visible(info)
+            )
         ]
 
     @strawberry.field(description="Scored, tiered (1:1 / 1:few / 1:many) accounts with reasons.")
@@ -818,7 +803,7 @@ class AnalyticsQuery:
         weights: ScoreWeights | None = None,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
         currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
-    ) -> TargetListConnection:
+    ) -> Connection[TargetAccount]:
         asked = params(info, currency)
         w = None
         if weights is not None:
@@ -829,35 +814,9 @@ class AnalyticsQuery:
                 "rfm": weights.rfm,
             }
         try:
-            rows = queries.targets(store(info), _as_of(as_of), _filter(filter), w, asked)
+            rows = queries.targets(
+                store(info), _as_of(as_of), _filter(filter), w, asked, visible=visible(info)
+            )
         except ValueError as exc:
             raise GraphQLError(str(exc)) from None
-        page, more = _page(rows, first, after, "account_id")
-        edges = [
-            TargetEdge(
-                cursor=cursor.encode(t.account_id),
-                node=TargetAccount(
-                    account_id=strawberry.ID(t.account_id),
-                    name=t.name,
-                    rank=t.rank,
-                    score=t.score,
-                    tier=t.tier,
-                    reasons=t.reasons,
-                    whitespace=money(t.whitespace, t.currency),
-                    share_of_wallet=t.share_of_wallet,
-                    wallet_modeled=t.wallet_modeled,
-                    coverage=t.coverage,
-                    champion=t.champion,
-                    segment=t.segment,
-                    next_action=t.next_action,
-                    owner_ids=[strawberry.ID(o) for o in t.owner_ids],
-                    unconverted_amounts=unconverted(t.unconverted, t.currency),
-                ),
-            )
-            for t in page
-        ]
-        return TargetListConnection(
-            edges=edges,
-            total_count=len(rows),
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        return paginate(rows, first, after, lambda t: t.account_id, TargetAccount.of)
