@@ -4,6 +4,10 @@ They sit behind the same :class:`~graph_service.api.app.BearerTokenMiddleware` a
 send no ``X-Frame-Options``, so a client may show them in an iframe. Errors are JSON
 (``{"error": ...}``): 400 for a bad parameter (a ``currency`` no rate converts too), 404 for
 an unknown account, person or unit, 503 when the store is unreachable.
+
+Both answer within the caller's scope (:func:`~graph_service.api.caller.caller`): the org map
+of an account the caller does not see is the same 404 as that of an account that does not
+exist, and the charts are drawn over the visible accounts only.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from graph_service.analytics.queries import visible_ids
+from graph_service.api.caller import caller
 from graph_service.api.errors import STORE_UNAVAILABLE_MESSAGE
 from graph_service.as_of import supported_day
 from graph_service.errors import InvalidArgumentError, NotFoundError, StoreUnavailableError
@@ -83,6 +89,7 @@ def viz_routes(store: Store, *, production: bool = False) -> list[Route]:
 
     async def org_map(request: Request) -> Response:
         account_id = request.path_params["account_id"]
+        scope = caller(request).scope
         q = request.query_params
         try:
             day = _as_of(q.get("asOf"))
@@ -94,8 +101,9 @@ def viz_routes(store: Store, *, production: bool = False) -> list[Route]:
             from graph_service.store.family import family_views
             from viz.org_map import org_map_html
 
+            visible = visible_ids(store, scope)
             return org_map_html(
-                family_views(store, account_id, day),
+                family_views(store, account_id, day, visible=visible),
                 day,
                 target_person_id=q.get("target") or None,
                 business_unit=q.get("businessUnit") or None,
@@ -109,6 +117,7 @@ def viz_routes(store: Store, *, production: bool = False) -> list[Route]:
 
     async def sow(request: Request) -> Response:
         q = request.query_params
+        scope = caller(request).scope
         fmt = (q.get("format") or "html").lower()
         if fmt not in ("png", "html"):
             return JSONResponse({"error": f"format: png or html, not {fmt!r}"}, status_code=400)
@@ -122,7 +131,9 @@ def viz_routes(store: Store, *, production: bool = False) -> list[Route]:
             from graph_service.analytics.params import AnalyticsParams
             from viz.charts import sow_data, sow_html, sow_png
 
-            data = sow_data(store, day, AnalyticsParams(currency=currency))
+            data = sow_data(
+                store, day, AnalyticsParams(currency=currency), visible=visible_ids(store, scope)
+            )
             return sow_png(data) if fmt == "png" else sow_html(data)
 
         try:
