@@ -30,9 +30,10 @@ from graph_service.api import context
 from graph_service.api.connection import Connection, check_first, paginate
 from graph_service.api.context import CURRENCY, params, store, visible
 from graph_service.api.money import Money, UnconvertedAmount, money, unconverted
-from graph_service.api.types import NotFound
+from graph_service.api.types import NotFound, Person, TeamMember, ViewIndex
 from graph_service.as_of import supported_day
 from graph_service.errors import NotFoundError
+from graph_service.store.family import family_views
 
 strawberry.enum(
     Engagement,
@@ -167,6 +168,18 @@ class PersonEngagement:
         )
 
 
+def family(info: Info[Any, Any], account_id: str) -> ViewIndex:
+    """The people and members of the account's family (the account and its visible
+    subsidiaries, as influence paths see it), fetched once per request and account."""
+    cache = context.of(info).cache
+    key = ("family", account_id)
+    if key not in cache:
+        views = family_views(context.store(info), account_id, visible=visible(info))
+        cache[key] = ViewIndex(views)
+    found: ViewIndex = cache[key]
+    return found
+
+
 def ids(values: list[str]) -> list[strawberry.ID]:
     return [strawberry.ID(v) for v in values]
 
@@ -242,6 +255,23 @@ class PathHop:
     to_person_id: strawberry.ID
     strength: float
     reason: str
+    _account_id: strawberry.Private[str]
+
+    @strawberry.field(description="The person the hop reaches.")
+    def person(self, info: Info[Any, Any]) -> Person | None:
+        return family(info, self._account_id).person(self.to_person_id)
+
+    @strawberry.field(description="The person the hop starts from (null for a member).")
+    def from_person(self, info: Info[Any, Any]) -> Person | None:
+        if self.from_kind != "person":
+            return None
+        return family(info, self._account_id).person(self.from_id)
+
+    @strawberry.field(description="Our member the hop starts from (null for a person).")
+    def member(self, info: Info[Any, Any]) -> TeamMember | None:
+        if self.from_kind != "member":
+            return None
+        return family(info, self._account_id).member(self.from_id)
 
 
 @strawberry.type(description="A warm path from one of our members to the target.")
@@ -249,10 +279,16 @@ class Path:
     member_id: strawberry.ID
     strength: float = strawberry.field(description="Product of the hops' strengths.")
     hops: list[PathHop]
+    _account_id: strawberry.Private[str]
+
+    @strawberry.field(description="Our member the path starts from.")
+    def member(self, info: Info[Any, Any]) -> TeamMember | None:
+        return family(info, self._account_id).member(self.member_id)
 
     @classmethod
-    def of(cls, p: InfluencePath) -> Path:
+    def of(cls, p: InfluencePath, account_id: str) -> Path:
         return cls(
+            _account_id=account_id,
             member_id=strawberry.ID(p.member_id),
             strength=p.strength,
             hops=[
@@ -262,6 +298,7 @@ class Path:
                     to_person_id=strawberry.ID(h.to_id),
                     strength=h.strength,
                     reason=h.reason,
+                    _account_id=account_id,
                 )
                 for h in p.hops
             ],
@@ -308,6 +345,11 @@ class NextBestTouch:
         description="Why this person: the role they hold, or the title evidence for it."
     )
     path: Path | None
+    _account_id: strawberry.Private[str]
+
+    @strawberry.field(description="The person to reach.")
+    def person(self, info: Info[Any, Any]) -> Person | None:
+        return family(info, self._account_id).person(self.person_id)
 
 
 @strawberry.type(description="A list of next best touches.")
@@ -627,7 +669,7 @@ class AnalyticsQuery:
             return NotFound(id=strawberry.ID(exc.id), message=str(exc))
         return InfluencePaths(
             target_person_id=target_person_id,
-            paths=[Path.of(p) for p in answer.paths],
+            paths=[Path.of(p, str(account_id)) for p in answer.paths],
             introducers=[
                 Introduction(
                     member_id=strawberry.ID(i.member_id),
@@ -672,7 +714,8 @@ class AnalyticsQuery:
                     deal_id=strawberry.ID(t.deal_id) if t.deal_id else None,
                     person_id=strawberry.ID(t.person_id) if t.person_id else None,
                     why=t.why,
-                    path=Path.of(t.path) if t.path else None,
+                    path=Path.of(t.path, str(account_id)) if t.path else None,
+                    _account_id=str(account_id),
                 )
                 for t in found
             ],

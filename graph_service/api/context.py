@@ -55,6 +55,8 @@ class Context:
     principal: Principal = OPEN
     #: The request's way to the store worker; None runs resolvers inline (CLI, tests).
     store_calls: StoreCalls | None = None
+    #: Other per-request lookups, by a key their module chooses.
+    cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
     _base_currency: str | None = field(default=None, init=False, repr=False)
     _visible: frozenset[str] | None = field(default=None, init=False, repr=False)
     _visible_known: bool = field(default=False, init=False, repr=False)
