@@ -20,6 +20,7 @@ from graph_service.auth import OPEN, AuthMethod, Principal, PrincipalKind, Role
 from graph_service.domain import (
     AccountTeamMember,
     Deal,
+    DealContact,
     Kind,
     Person,
     Record,
@@ -408,3 +409,11 @@ def test_a_persons_last_touch_and_band_as_of_a_day(
 
 def test_the_open_principal_sees_everything(beta: Store) -> None:
     assert run(beta, OPEN, ACCOUNTS)["accounts"]["totalCount"] == 3
+
+
+def test_a_contact_at_a_hidden_account_resolves_to_null(store: Store) -> None:
+    # Pia (Beta, hidden from Eve) is also a contact on Acme's deal d1.
+    extra = DealContact(deal_id="d1", person_id="p5", role="advisor")
+    load(store, {**BETA, Kind.DEAL_CONTACTS: [*BETA[Kind.DEAL_CONTACTS], extra]})
+    deal = run(store, EVE, DEAL, id="d1")["deal"]
+    assert deal["contacts"] == [{"person": {"id": "p2"}}, {"person": None}]
