@@ -37,10 +37,10 @@ def slow_app(
     started: list[str] = []
     read = store.account
 
-    def slow_read(company_id: str) -> AccountView | None:
+    def slow_read(company_id: str, *, visible: frozenset[str] | None = None) -> AccountView | None:
         started.append(company_id)
         time.sleep(SLOW)
-        return read(company_id)
+        return read(company_id, visible=visible)
 
     monkeypatch.setattr(store, "account", slow_read)
     return create_app(store, store_name="test", limits=Limits(**limits)), started

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from graph_service.api.context import Context
 from graph_service.api.schema import schema
 from graph_service.demo import DEMO_AS_OF, DEMO_BUNDLE
 from graph_service.store.base import Store
@@ -42,7 +43,7 @@ def run(store: Store, document: str, **variables: Any) -> dict[str, Any]:
     result = schema.execute_sync(
         document,
         variable_values={"asOf": DEMO_AS_OF.isoformat(), **variables},
-        context_value={"store": store},
+        context_value=Context.for_store(store),
     )
     assert result.errors is None, result.errors
     assert result.data is not None

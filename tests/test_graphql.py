@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
+from graph_service.api.context import Context
 from graph_service.api.schema import schema
 from graph_service.store.base import Store
 from graph_service.store.neo4j import schema_dir
@@ -15,7 +16,7 @@ from tests.fixtures import load
 
 def run(store: Store, document: str, **variables: Any) -> dict[str, Any]:
     result = schema.execute_sync(
-        document, variable_values=variables or None, context_value={"store": store}
+        document, variable_values=variables or None, context_value=Context.for_store(store)
     )
     assert result.errors is None, result.errors
     assert result.data is not None
@@ -125,7 +126,7 @@ def test_page_size_out_of_range_is_an_error(first: int, tmp_path: Path) -> None:
 
     store = MemoryStore(tmp_path)
     result = schema.execute_sync(
-        PAGE, variable_values={"first": first}, context_value={"store": store}
+        PAGE, variable_values={"first": first}, context_value=Context.for_store(store)
     )
     assert result.errors and "first must be between 0 and 500" in result.errors[0].message
 
@@ -135,7 +136,7 @@ def test_a_bad_cursor_is_an_error_not_a_crash(tmp_path: Path) -> None:
 
     store = MemoryStore(tmp_path)
     result = schema.execute_sync(
-        PAGE, variable_values={"first": 1, "after": "bogus"}, context_value={"store": store}
+        PAGE, variable_values={"first": 1, "after": "bogus"}, context_value=Context.for_store(store)
     )
     assert result.errors and "invalid cursor" in result.errors[0].message
 
@@ -146,7 +147,8 @@ def test_unexpected_errors_are_masked(tmp_path: Path) -> None:
             raise RuntimeError("secret connection string in here")
 
     result = schema.execute_sync(
-        '{ account(id: "x") { __typename } }', context_value={"store": Broken()}
+        '{ account(id: "x") { __typename } }',
+        context_value=Context.for_store(cast(Store, Broken())),
     )
     assert result.errors is not None
     assert result.errors[0].message == "Unexpected error."

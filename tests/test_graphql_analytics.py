@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from graph_service.api.context import Context
 from graph_service.api.schema import schema
 from graph_service.demo import DEMO_BUNDLE
 from graph_service.domain import Deal, Kind, Stage
@@ -18,7 +19,7 @@ from tests.fixtures import load
 
 def run(store: Store, document: str, **variables: Any) -> dict[str, Any]:
     result = schema.execute_sync(
-        document, variable_values=variables or None, context_value={"store": store}
+        document, variable_values=variables or None, context_value=Context.for_store(store)
     )
     assert result.errors is None, result.errors
     assert result.data is not None
@@ -27,7 +28,7 @@ def run(store: Store, document: str, **variables: Any) -> dict[str, Any]:
 
 def error_of(store: Store, document: str, **variables: Any) -> str:
     result = schema.execute_sync(
-        document, variable_values=variables or None, context_value={"store": store}
+        document, variable_values=variables or None, context_value=Context.for_store(store)
     )
     assert result.errors is not None and len(result.errors) == 1
     return result.errors[0].message
@@ -343,6 +344,7 @@ def test_rfm_and_ltv_answer_for_the_demo(store: Store) -> None:
 
 def test_weights_must_be_valid(store: Store) -> None:
     result = schema.execute_sync(
-        "{ targetList(weights: {whitespace: -1}) { totalCount } }", context_value={"store": store}
+        "{ targetList(weights: {whitespace: -1}) { totalCount } }",
+        context_value=Context.for_store(store),
     )
     assert result.errors and "non-negative" in result.errors[0].message

@@ -28,6 +28,7 @@ from neo4j.exceptions import (
     WriteServiceUnavailable,
 )
 
+from graph_service.api.context import Context
 from graph_service.api.schema import schema
 from graph_service.domain import Company, Kind
 from graph_service.errors import StoreUnavailableError
@@ -132,7 +133,7 @@ def test_every_store_call_translates(error: type[Exception], call: str) -> None:
 def test_graphql_shows_an_unavailable_store_instead_of_masking_it() -> None:
     result = schema.execute_sync(
         '{ account(id: "c1") { __typename } }',
-        context_value={"store": broken_store(SessionExpired("gone"))},
+        context_value=Context.for_store(broken_store(SessionExpired("gone"))),
     )
     assert result.errors is not None
     assert result.errors[0].message == f"Neo4j at {URI} ended the session: gone"

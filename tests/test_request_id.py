@@ -39,7 +39,7 @@ def test_a_masked_error_carries_the_request_id(
 ) -> None:
     store = MemoryStore(tmp_path)
 
-    def broken(company_id: str) -> None:
+    def broken(company_id: str, *, visible: frozenset[str] | None = None) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(store, "account", broken)

@@ -186,15 +186,19 @@ def sow_data(
     *,
     top_accounts: int = TOP_ACCOUNTS,
     top_units: int = TOP_UNITS,
+    visible: frozenset[str] | None = None,
 ) -> SowData:
     """Gather the charts' data from a store (business units of the top accounts only), its
     amounts in the answer's currency (:func:`~graph_service.analytics.currency.rates_for`).
 
     Raises :class:`~graph_service.errors.InvalidArgumentError` when no rate converts the
     currency asked for.
+
+    With ``visible`` (a caller's visible company ids), over those accounts only (their
+    business units read with the same ids).
     """
     rates = rates_for(store, params)
-    facts = portfolio_facts(store, as_of, params)
+    facts = portfolio_facts(store, as_of, params, visible=visible)
     analysis = ltv_share_analysis(facts, as_of, params)
     wallets, _ = portfolio_wallets(facts, params)
     accounts = sorted(
@@ -216,7 +220,7 @@ def sow_data(
     for a in accounts[:top_accounts]:
         if a.whitespace <= 0:
             continue
-        view = store.account(a.account_id)
+        view = store.account(a.account_id, visible=visible)
         if view is None:  # pragma: no cover - deleted between the two reads
             continue
         names = {u.id: u.name for u in view.business_units}

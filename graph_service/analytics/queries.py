@@ -5,7 +5,8 @@ answers are reproducible.
 
 Each also takes the caller's :class:`~graph_service.domain.Scope` (default: everything). It is
 resolved once with the store (:meth:`~graph_service.store.base.Store.visible_company_ids`) and
-the visible ids go down into every read: an account outside the scope raises the same
+the visible ids go down into every read (a caller that resolved them already, once per
+request, passes ``visible=`` instead): an account outside the scope raises the same
 :class:`~graph_service.errors.NotFoundError` as one that does not exist, and portfolio answers
 (target list, RFM, portfolio coverage, the modeled wallet, LTV x share) are computed over the
 visible accounts only, as if the hidden ones were not in the store.
@@ -54,6 +55,13 @@ def visible_ids(store: Store, scope: Scope | None) -> frozenset[str] | None:
     return None if scope is None or scope.sees_everything else store.visible_company_ids(scope)
 
 
+def _seen(
+    store: Store, scope: Scope | None, visible: frozenset[str] | None
+) -> frozenset[str] | None:
+    """The ids ``scope`` sees when a scope is given, else ``visible`` (already resolved)."""
+    return visible_ids(store, scope) if scope is not None else visible
+
+
 def coverage_gaps(
     store: Store,
     account_id: str,
@@ -61,9 +69,10 @@ def coverage_gaps(
     params: AnalyticsParams = DEFAULT,
     *,
     scope: Scope | None = None,
+    visible: frozenset[str] | None = None,
 ) -> CoverageReport:
     """Coverage gaps of one account."""
-    visible = visible_ids(store, scope)
+    visible = _seen(store, scope, visible)
     return coverage(account_view(store, account_id, as_of, visible=visible), as_of, params)
 
 
@@ -90,6 +99,7 @@ def influence(
     params: AnalyticsParams = DEFAULT,
     cache: PathGraphCache | None = None,
     scope: Scope | None = None,
+    visible: frozenset[str] | None = None,
 ) -> InfluenceAnswer:
     """Influence paths over the account's family (the account and its subsidiaries).
 
@@ -97,7 +107,7 @@ def influence(
     when ``any_member``, and otherwise from the account team. With a ``cache``, the account's
     path graph is reused while the store's data is unchanged.
     """
-    entry = _path_graph(store, account_id, as_of, params, cache, visible_ids(store, scope))
+    entry = _path_graph(store, account_id, as_of, params, cache, _seen(store, scope, visible))
     if target_person_id not in entry.person_ids:
         raise NotFoundError("person at this account", target_person_id)
     if from_member_ids is not None:
@@ -125,9 +135,10 @@ def next_best(
     cache: PathGraphCache | None = None,
     *,
     scope: Scope | None = None,
+    visible: frozenset[str] | None = None,
 ) -> list[NextBestTouch]:
     """For each missing or cold required role, whom to reach and the warmest first step."""
-    visible = visible_ids(store, scope)
+    visible = _seen(store, scope, visible)
     view = account_view(store, account_id, as_of, visible=visible)
     entry = _path_graph(store, account_id, as_of, params, cache, visible)
     return next_best_touches(view, entry.graph, as_of, params)
@@ -154,13 +165,14 @@ def wallet_share(
     include_subsidiaries: bool = False,
     params: AnalyticsParams = DEFAULT,
     scope: Scope | None = None,
+    visible: frozenset[str] | None = None,
 ) -> ShareOfWallet:
     """Share of wallet of the account alone or with all its (visible) subsidiaries.
 
     Where no explicit estimate exists, the wallet is modeled over the whole portfolio (in a
     scope, over the visible accounts).
     """
-    visible = visible_ids(store, scope)
+    visible = _seen(store, scope, visible)
     views = (
         family_views(store, account_id, as_of, visible=visible)
         if include_subsidiaries
@@ -258,12 +270,13 @@ def targets(
     params: AnalyticsParams = DEFAULT,
     *,
     scope: Scope | None = None,
+    visible: frozenset[str] | None = None,
 ) -> list[Target]:
     """The ranked, tiered target list (ranked over the whole portfolio, or the scope's
     visible accounts, then filtered)."""
     where = where or PortfolioFilter()
     import_in_background(MODEL_LIBRARY)
-    facts = portfolio_facts(store, as_of, params, scope=scope)
+    facts = portfolio_facts(store, as_of, params, visible=_seen(store, scope, visible))
     keep = {f.company.id for f in facts if where.keeps(f)}
     return [
         t
@@ -282,11 +295,12 @@ def rfm_segments(
     params: AnalyticsParams = DEFAULT,
     *,
     scope: Scope | None = None,
+    visible: frozenset[str] | None = None,
 ) -> list[Rfm]:
     """RFM of every account (scored over the whole portfolio, or the scope's visible
     accounts, then filtered)."""
     where = where or PortfolioFilter()
-    facts = portfolio_facts(store, as_of, params, scope=scope)
+    facts = portfolio_facts(store, as_of, params, visible=_seen(store, scope, visible))
     keep = {f.company.id for f in facts if where.keeps(f)}
     return [
         r
@@ -316,12 +330,13 @@ def portfolio_coverage(
     params: AnalyticsParams = DEFAULT,
     *,
     scope: Scope | None = None,
+    visible: frozenset[str] | None = None,
 ) -> list[PortfolioCoverageRow]:
     """All (visible) accounts sorted by whitespace x (1 - coverage), largest first (ties by
     id)."""
     where = where or PortfolioFilter()
     import_in_background(MODEL_LIBRARY)
-    facts = portfolio_facts(store, as_of, params, scope=scope)
+    facts = portfolio_facts(store, as_of, params, visible=_seen(store, scope, visible))
     wallets, _ = portfolio_wallets(facts, params)
     rows = []
     for f in facts:

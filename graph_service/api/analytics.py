@@ -16,51 +16,42 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from graph_service import domain as dm
 from graph_service.analytics import queries
 from graph_service.analytics.coverage import CoverageReport, RoleCell, UnitCoverage
 from graph_service.analytics.coverage import OurThread as OurThreadRow
 from graph_service.analytics.engagement import Band, Engagement, Standing
 from graph_service.analytics.labels import Segment, Tier
-from graph_service.analytics.path_cache import PathGraphCache
 from graph_service.analytics.paths import Gap, InfluencePath
 from graph_service.analytics.portfolio import LtvPoint as LtvPointRow
-from graph_service.analytics.portfolio import ltv_share_analysis
+from graph_service.analytics.portfolio import Target, ltv_share_analysis
 from graph_service.analytics.wallet import Share
-from graph_service.api import context, cursor
-from graph_service.api.context import CURRENCY, params, store
+from graph_service.api import context
+from graph_service.api.connection import Connection, check_first, paginate
+from graph_service.api.context import CURRENCY, params, store, visible
 from graph_service.api.money import Money, UnconvertedAmount, money, unconverted
-from graph_service.api.types import NotFound, PageInfo, Role
+from graph_service.api.types import NotFound, Person, TeamMember, ViewIndex
 from graph_service.as_of import supported_day
 from graph_service.errors import NotFoundError
+from graph_service.store.family import family_views
 
-EngagementStatus = strawberry.enum(
+strawberry.enum(
     Engagement,
     description="engaged: an exchange (meeting, visit, call or inbound message) in the "
     "engagement window (90 days); cooling: an engaged champion whose last exchange is over "
     "60 days old; cold: no exchange in the window; left; missing: no holder.",
 )
-RelationshipBand = strawberry.enum(
-    Band,
-    name="RelationshipBand",
-    description="Our strongest member's touch strength: strong >= 0.6 > moderate >= 0.3 > "
-    "weak; none: nobody on our side ever touched the person.",
-)
-GapKind = strawberry.enum(
+strawberry.enum(
     Gap,
     name="GapKind",
     description="role: a required role missing or cold in a scope; deal_role: a required "
     "role nobody on an open deal holds; champion: no champion, or a cold or cooling one; "
     "second_thread: an open deal with at most one engaged contact.",
 )
-SegmentEnum = strawberry.enum(Segment, name="Segment", description="RFM segment.")
-TierEnum = strawberry.enum(Tier, name="Tier", description="ABM tier.")
+strawberry.enum(Segment, description="RFM segment.")
+strawberry.enum(Tier, description="ABM tier.")
 
 AS_OF = "As-of date (default: today). Only data on or before it counts."
-
-
-def _path_cache(info: Info[Any, Any]) -> PathGraphCache | None:
-    cache: PathGraphCache | None = info.context.get("path_cache")
-    return cache
 
 
 def _as_of(value: date | None) -> date:
@@ -69,8 +60,8 @@ def _as_of(value: date | None) -> date:
 
 @strawberry.type(description="One buying role in one scope, with the people holding it.")
 class RoleCoverage:
-    role: Role  # type: ignore[valid-type]
-    status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
+    role: dm.Role
+    status: Engagement = strawberry.field(
         description="engaged: a holder had an exchange in the engagement window; cooling "
         "(champions): engaged, but the last exchange is over 60 days old; cold: holders, "
         "none engaged; missing: no holder. Roles held in a unit cover its sub-units."
@@ -154,12 +145,12 @@ class ChampionRisk:
 @strawberry.type(description="Where our side stands with one person of the account.")
 class PersonEngagement:
     person_id: strawberry.ID
-    status: EngagementStatus  # type: ignore[valid-type]
+    status: Engagement
     strength: float | None = strawberry.field(
         description="Our strongest member's touch strength; null when nobody on our side "
         "ever touched the person (we never spoke, which is not the same as cold)."
     )
-    band: RelationshipBand  # type: ignore[valid-type]
+    band: Band
     last_touch: date | None
     last_exchange: date | None = strawberry.field(
         description="The last meeting, visit, call or inbound message."
@@ -175,6 +166,18 @@ class PersonEngagement:
             last_touch=r.last_touch,
             last_exchange=r.last_exchange,
         )
+
+
+def family(info: Info[Any, Any], account_id: str) -> ViewIndex:
+    """The people and members of the account's family (the account and its visible
+    subsidiaries, as influence paths see it), fetched once per request and account."""
+    cache = context.of(info).cache
+    key = ("family", account_id)
+    if key not in cache:
+        views = family_views(context.store(info), account_id, visible=visible(info))
+        cache[key] = ViewIndex(views)
+    found: ViewIndex = cache[key]
+    return found
 
 
 def ids(values: list[str]) -> list[strawberry.ID]:
@@ -252,6 +255,23 @@ class PathHop:
     to_person_id: strawberry.ID
     strength: float
     reason: str
+    _account_id: strawberry.Private[str]
+
+    @strawberry.field(description="The person the hop reaches.")
+    def person(self, info: Info[Any, Any]) -> Person | None:
+        return family(info, self._account_id).person(self.to_person_id)
+
+    @strawberry.field(description="The person the hop starts from (null for a member).")
+    def from_person(self, info: Info[Any, Any]) -> Person | None:
+        if self.from_kind != "person":
+            return None
+        return family(info, self._account_id).person(self.from_id)
+
+    @strawberry.field(description="Our member the hop starts from (null for a person).")
+    def member(self, info: Info[Any, Any]) -> TeamMember | None:
+        if self.from_kind != "member":
+            return None
+        return family(info, self._account_id).member(self.from_id)
 
 
 @strawberry.type(description="A warm path from one of our members to the target.")
@@ -259,10 +279,16 @@ class Path:
     member_id: strawberry.ID
     strength: float = strawberry.field(description="Product of the hops' strengths.")
     hops: list[PathHop]
+    _account_id: strawberry.Private[str]
+
+    @strawberry.field(description="Our member the path starts from.")
+    def member(self, info: Info[Any, Any]) -> TeamMember | None:
+        return family(info, self._account_id).member(self.member_id)
 
     @classmethod
-    def of(cls, p: InfluencePath) -> Path:
+    def of(cls, p: InfluencePath, account_id: str) -> Path:
         return cls(
+            _account_id=account_id,
             member_id=strawberry.ID(p.member_id),
             strength=p.strength,
             hops=[
@@ -272,6 +298,7 @@ class Path:
                     to_person_id=strawberry.ID(h.to_id),
                     strength=h.strength,
                     reason=h.reason,
+                    _account_id=account_id,
                 )
                 for h in p.hops
             ],
@@ -300,11 +327,11 @@ InfluencePathsResult = Annotated[
 
 @strawberry.type(description="For one coverage gap: whom to reach, why them, and how.")
 class NextBestTouch:
-    gap: GapKind  # type: ignore[valid-type]
-    role: Role | None = strawberry.field(  # type: ignore[valid-type]
+    gap: Gap
+    role: dm.Role | None = strawberry.field(
         description="The role to fill (null for a second thread)."
     )
-    status: EngagementStatus = strawberry.field(  # type: ignore[valid-type]
+    status: Engagement = strawberry.field(
         description="The gap's: the role's or champion's, or the chosen person's."
     )
     business_unit_id: strawberry.ID | None = strawberry.field(
@@ -318,6 +345,11 @@ class NextBestTouch:
         description="Why this person: the role they hold, or the title evidence for it."
     )
     path: Path | None
+    _account_id: strawberry.Private[str]
+
+    @strawberry.field(description="The person to reach.")
+    def person(self, info: Info[Any, Any]) -> Person | None:
+        return family(info, self._account_id).person(self.person_id)
 
 
 @strawberry.type(description="A list of next best touches.")
@@ -405,8 +437,8 @@ class PortfolioFilter:
     industry: str | None = None
     region: str | None = strawberry.field(default=None, description="The company's country.")
     owner_id: strawberry.ID | None = None
-    segment: SegmentEnum | None = None  # type: ignore[valid-type]
-    tier: TierEnum | None = None  # type: ignore[valid-type]
+    segment: Segment | None = None
+    tier: Tier | None = None
     min_whitespace: float | None = strawberry.field(
         default=None, description="In the answer's currency."
     )
@@ -482,7 +514,7 @@ class RfmScore:
     r: int | None
     f: int | None
     m: int | None
-    segment: SegmentEnum  # type: ignore[valid-type]
+    segment: Segment
     unconverted_amounts: list[UnconvertedAmount] = strawberry.field(
         description="The account's amounts left out: no rate converts them."
     )
@@ -499,18 +531,16 @@ class PortfolioCoverageRow:
         description="The account's amounts left out: no rate converts them."
     )
 
-
-@strawberry.type
-class PortfolioCoverageEdge:
-    cursor: str
-    node: PortfolioCoverageRow
-
-
-@strawberry.type(description="Accounts by whitespace x (1 - coverage), largest first.")
-class PortfolioCoverageConnection:
-    edges: list[PortfolioCoverageEdge]
-    page_info: PageInfo
-    total_count: int
+    @classmethod
+    def of(cls, r: queries.PortfolioCoverageRow) -> PortfolioCoverageRow:
+        return cls(
+            account_id=strawberry.ID(r.account_id),
+            name=r.name,
+            coverage=r.coverage,
+            whitespace=Money(amount=r.whitespace, currency=r.currency),
+            priority=Money(amount=r.priority, currency=r.currency),
+            unconverted_amounts=unconverted(r.unconverted, r.currency),
+        )
 
 
 @strawberry.type(description="An account on the ABM target list.")
@@ -519,46 +549,39 @@ class TargetAccount:
     name: str
     rank: int
     score: float
-    tier: TierEnum  # type: ignore[valid-type]
+    tier: Tier
     reasons: list[str] = strawberry.field(description="Top three score components, in words.")
     whitespace: Money | None
     share_of_wallet: float | None
     wallet_modeled: bool
     coverage: float
-    champion: EngagementStatus  # type: ignore[valid-type]
-    segment: SegmentEnum  # type: ignore[valid-type]
+    champion: Engagement
+    segment: Segment
     next_action: str | None
     owner_ids: list[strawberry.ID]
     unconverted_amounts: list[UnconvertedAmount] = strawberry.field(
         description="The account's amounts left out: no rate converts them."
     )
 
-
-@strawberry.type
-class TargetEdge:
-    cursor: str
-    node: TargetAccount
-
-
-@strawberry.type(description="The ranked, tiered target list.")
-class TargetListConnection:
-    edges: list[TargetEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-def _page(items: list[Any], first: int, after: str | None, key: str) -> tuple[list[Any], bool]:
-    if not 0 <= first <= 500:
-        raise GraphQLError("first must be between 0 and 500")
-    start = 0
-    if after:
-        try:
-            after_id = cursor.decode(after)
-        except ValueError as exc:
-            raise GraphQLError(str(exc)) from None
-        ids = [getattr(i, key) for i in items]
-        start = ids.index(after_id) + 1 if after_id in ids else len(items)
-    return items[start : start + first], start + first < len(items)
+    @classmethod
+    def of(cls, t: Target) -> TargetAccount:
+        return cls(
+            account_id=strawberry.ID(t.account_id),
+            name=t.name,
+            rank=t.rank,
+            score=t.score,
+            tier=t.tier,
+            reasons=t.reasons,
+            whitespace=money(t.whitespace, t.currency),
+            share_of_wallet=t.share_of_wallet,
+            wallet_modeled=t.wallet_modeled,
+            coverage=t.coverage,
+            champion=t.champion,
+            segment=t.segment,
+            next_action=t.next_action,
+            owner_ids=[strawberry.ID(o) for o in t.owner_ids],
+            unconverted_amounts=unconverted(t.unconverted, t.currency),
+        )
 
 
 @strawberry.type
@@ -575,7 +598,7 @@ class AnalyticsQuery:
     ) -> CoverageGapsResult:
         try:
             report = queries.coverage_gaps(
-                store(info), str(account_id), _as_of(as_of), params(info)
+                store(info), str(account_id), _as_of(as_of), params(info), visible=visible(info)
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
@@ -590,30 +613,16 @@ class AnalyticsQuery:
         filter: PortfolioFilter | None = None,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
         currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
-    ) -> PortfolioCoverageConnection:
+    ) -> Connection[PortfolioCoverageRow]:
+        check_first(first)
         rows = queries.portfolio_coverage(
-            store(info), _as_of(as_of), _filter(filter), params(info, currency)
+            store(info),
+            _as_of(as_of),
+            _filter(filter),
+            params(info, currency),
+            visible=visible(info),
         )
-        page, more = _page(rows, first, after, "account_id")
-        edges = [
-            PortfolioCoverageEdge(
-                cursor=cursor.encode(r.account_id),
-                node=PortfolioCoverageRow(
-                    account_id=strawberry.ID(r.account_id),
-                    name=r.name,
-                    coverage=r.coverage,
-                    whitespace=Money(amount=r.whitespace, currency=r.currency),
-                    priority=Money(amount=r.priority, currency=r.currency),
-                    unconverted_amounts=unconverted(r.unconverted, r.currency),
-                ),
-            )
-            for r in page
-        ]
-        return PortfolioCoverageConnection(
-            edges=edges,
-            total_count=len(rows),
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        return paginate(rows, first, after, lambda r: r.account_id, PortfolioCoverageRow.of)
 
     @strawberry.field(description="The k strongest warm paths from our members to a person.")
     def influence_paths(
@@ -653,13 +662,14 @@ class AnalyticsQuery:
                 any_member=any_member,
                 avoid_person_ids=[str(p) for p in avoid_person_ids or []],
                 params=params(info),
-                cache=_path_cache(info),
+                cache=context.path_cache(info),
+                visible=visible(info),
             )
         except NotFoundError as exc:
             return NotFound(id=strawberry.ID(exc.id), message=str(exc))
         return InfluencePaths(
             target_person_id=target_person_id,
-            paths=[Path.of(p) for p in answer.paths],
+            paths=[Path.of(p, str(account_id)) for p in answer.paths],
             introducers=[
                 Introduction(
                     member_id=strawberry.ID(i.member_id),
@@ -684,7 +694,12 @@ class AnalyticsQuery:
     ) -> NextBestTouchesResult:
         try:
             found = queries.next_best(
-                store(info), str(account_id), _as_of(as_of), params(info), _path_cache(info)
+                store(info),
+                str(account_id),
+                _as_of(as_of),
+                params(info),
+                context.path_cache(info),
+                visible=visible(info),
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
@@ -699,7 +714,8 @@ class AnalyticsQuery:
                     deal_id=strawberry.ID(t.deal_id) if t.deal_id else None,
                     person_id=strawberry.ID(t.person_id) if t.person_id else None,
                     why=t.why,
-                    path=Path.of(t.path) if t.path else None,
+                    path=Path.of(t.path, str(account_id)) if t.path else None,
+                    _account_id=str(account_id),
                 )
                 for t in found
             ],
@@ -725,6 +741,7 @@ class AnalyticsQuery:
                 _as_of(as_of),
                 include_subsidiaries=include_subsidiaries,
                 params=asked,
+                visible=visible(info),
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
@@ -780,7 +797,11 @@ class AnalyticsQuery:
         day = _as_of(as_of)
         where = _filter(filter)
         asked = params(info, currency)
-        facts = [f for f in queries.portfolio_facts(store(info), day, asked) if where.keeps(f)]
+        facts = [
+            f
+            for f in queries.portfolio_facts(store(info), day, asked, visible=visible(info))
+            if where.keeps(f)
+        ]
         a = ltv_share_analysis(facts, day, asked)
         return LtvShareAnalysis(
             points=[LtvPoint.of(p) for p in a.points],
@@ -810,7 +831,9 @@ class AnalyticsQuery:
                 segment=r.segment,
                 unconverted_amounts=unconverted(r.unconverted, r.currency),
             )
-            for r in queries.rfm_segments(store(info), _as_of(as_of), _filter(filter), asked)
+            for r in queries.rfm_segments(
+                store(info), _as_of(as_of), _filter(filter), asked, visible=visible(info)
+            )
         ]
 
     @strawberry.field(description="Scored, tiered (1:1 / 1:few / 1:many) accounts with reasons.")
@@ -823,7 +846,7 @@ class AnalyticsQuery:
         weights: ScoreWeights | None = None,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
         currency: Annotated[str | None, strawberry.argument(description=CURRENCY)] = None,
-    ) -> TargetListConnection:
+    ) -> Connection[TargetAccount]:
         asked = params(info, currency)
         w = None
         if weights is not None:
@@ -834,35 +857,9 @@ class AnalyticsQuery:
                 "rfm": weights.rfm,
             }
         try:
-            rows = queries.targets(store(info), _as_of(as_of), _filter(filter), w, asked)
+            rows = queries.targets(
+                store(info), _as_of(as_of), _filter(filter), w, asked, visible=visible(info)
+            )
         except ValueError as exc:
             raise GraphQLError(str(exc)) from None
-        page, more = _page(rows, first, after, "account_id")
-        edges = [
-            TargetEdge(
-                cursor=cursor.encode(t.account_id),
-                node=TargetAccount(
-                    account_id=strawberry.ID(t.account_id),
-                    name=t.name,
-                    rank=t.rank,
-                    score=t.score,
-                    tier=t.tier,
-                    reasons=t.reasons,
-                    whitespace=money(t.whitespace, t.currency),
-                    share_of_wallet=t.share_of_wallet,
-                    wallet_modeled=t.wallet_modeled,
-                    coverage=t.coverage,
-                    champion=t.champion,
-                    segment=t.segment,
-                    next_action=t.next_action,
-                    owner_ids=[strawberry.ID(o) for o in t.owner_ids],
-                    unconverted_amounts=unconverted(t.unconverted, t.currency),
-                ),
-            )
-            for t in page
-        ]
-        return TargetListConnection(
-            edges=edges,
-            total_count=len(rows),
-            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        return paginate(rows, first, after, lambda t: t.account_id, TargetAccount.of)

@@ -24,7 +24,8 @@ from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
 from graph_service.api.auth_middleware import AuthMiddleware, check_auth
 from graph_service.api.body_limit import BodyLimitMiddleware
-from graph_service.api.execution import STORE_CALLS, StoreCalls, bounded, store_worker
+from graph_service.api.context import Context
+from graph_service.api.execution import StoreCalls, bounded, store_worker
 from graph_service.api.export_routes import export_routes
 from graph_service.api.limits import configured_limits
 from graph_service.api.logs import ObserveMiddleware
@@ -42,7 +43,7 @@ from graph_service.store.base import Store
 log = logging.getLogger("graph_service.api")
 
 
-class _GraphQL(GraphQL[dict[str, Any], None]):
+class _GraphQL(GraphQL[Context, None]):
     def __init__(
         self,
         store: Store,
@@ -65,22 +66,23 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
-    ) -> dict[str, Any]:
-        """A fresh dict per request (resolvers cache per-request lookups in it)."""
-        return {
-            "store": self._store,
-            "path_cache": self._path_cache,
-            "params": self._params,
-            "request": request,
-            STORE_CALLS: StoreCalls(self.worker),
-        }
+    ) -> Context:
+        """A fresh context per request (resolvers cache per-request lookups in it), with the
+        caller the authentication middleware put on the request."""
+        return Context.for_request(
+            request,
+            store=self._store,
+            params=self._params,
+            path_cache=self._path_cache,
+            store_calls=StoreCalls(self.worker),
+        )
 
     async def execute_single(
         self,
         request: Request,
         request_adapter: Any,
         sub_response: Response,
-        context: dict[str, Any],
+        context: Context,
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
@@ -96,7 +98,7 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         return await bounded(
             execution,
             request,
-            context.get(STORE_CALLS),
+            context.store_calls,
             timeout=self._limits.request_timeout,
             stopped=lambda error: ExecutionResult(data=None, errors=[error]),
         )

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: The context key of the request's :class:`StoreCalls`.
+#: The context attribute holding the request's :class:`StoreCalls`.
 STORE_CALLS = "store_calls"
 #: The ``extensions.code`` of a request stopped at its deadline.
 TIMED_OUT = "REQUEST_TIMEOUT"
@@ -72,8 +72,7 @@ class StoreOffLoop(SchemaExtension):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        context = info.context
-        calls = context.get(STORE_CALLS) if isinstance(context, dict) else None
+        calls: StoreCalls | None = getattr(info.context, STORE_CALLS, None)
         if calls is None or not self._has_resolver(info.parent_type.name, info.field_name):
             return _next(root, info, *args, **kwargs)
         return calls.call(functools.partial(_next, root, info, *args, **kwargs))

@@ -28,18 +28,14 @@ def money(amount: float | None, currency: str) -> Money | None:
     return None if amount is None else Money(amount=amount, currency=currency)
 
 
-class _Kind(Enum):
+@strawberry.enum(
+    description="What holds an amount left out: a won deal, the latest wallet estimate of a "
+    "unit and category, or a company's annual revenue."
+)
+class UnconvertedKind(Enum):
     DEAL = "deal"
     WALLET = "wallet"
     REVENUE = "revenue"
-
-
-UnconvertedKind = strawberry.enum(
-    _Kind,
-    name="UnconvertedKind",
-    description="What holds an amount left out: a won deal, the latest wallet estimate of a "
-    "unit and category, or a company's annual revenue.",
-)
 
 
 @strawberry.type(
@@ -47,7 +43,7 @@ UnconvertedKind = strawberry.enum(
     "currency on its day. The amount is as loaded, in its own currency."
 )
 class UnconvertedAmount:
-    kind: UnconvertedKind  # type: ignore[valid-type]
+    kind: UnconvertedKind
     record_id: strawberry.ID = strawberry.field(
         description="The deal's, estimate's or company's id."
     )
@@ -59,7 +55,7 @@ def unconverted(items: Iterable[Unconverted], base: str) -> list[UnconvertedAmou
     """The left-out amounts as GraphQL values (an amount with no currency is in ``base``)."""
     return [
         UnconvertedAmount(
-            kind=_Kind(u.kind),
+            kind=UnconvertedKind(u.kind),
             record_id=strawberry.ID(u.record_id),
             company_id=strawberry.ID(u.company_id),
             amount=Money(amount=u.amount, currency=u.currency or base),

@@ -16,40 +16,42 @@ from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
-from graph_service.api import cursor
+from graph_service import domain as dm
+from graph_service.api import context, lookup
 from graph_service.api.analytics import AnalyticsQuery
+from graph_service.api.connection import Connection, after_id, check_first
 from graph_service.api.errors import ErrorPolicy, log_errors
 from graph_service.api.limits import limit_extensions
 from graph_service.api.metrics import OperationName
 from graph_service.api.types import (
     Account,
-    AccountConnection,
-    AccountEdge,
     AccountFilter,
     AccountResult,
+    DealResult,
     NotFound,
-    PageInfo,
+    PersonResult,
+    TeamMember,
+    TeamMemberResult,
+    ViewIndex,
 )
 from graph_service.settings import Limits
-from graph_service.store.base import Store
-
-MAX_PAGE = 500
 
 
-def _store(info: Info[Any, Any]) -> Store:
-    store: Store = info.context["store"]
-    return store
+def _not_found(kind: str, id: strawberry.ID) -> NotFound:
+    """The answer for an id that does not exist, and for one the caller may not see."""
+    return NotFound(id=id, message=f"no {kind} with id {id!r}")
 
 
 @strawberry.type
 class Query(AnalyticsQuery):
     @strawberry.field(description="One account with its units, people, team, deals and touches.")
     def account(self, info: Info[Any, Any], id: strawberry.ID) -> AccountResult:
-        store = _store(info)
-        view = store.account(str(id))
+        store = context.store(info)
+        visible = context.visible(info)
+        view = store.account(str(id), visible=visible)
         if view is None:
-            return NotFound(id=id, message=f"no account with id {id!r}")
-        return Account.of(view.company, store, view)
+            return _not_found("account", id)
+        return Account.of(view.company, store, view, visible=visible)
 
     @strawberry.field(description="Accounts in id order, Relay-style (first at most 500).")
     def accounts(
@@ -58,27 +60,57 @@ class Query(AnalyticsQuery):
         first: int = 50,
         after: str | None = None,
         filter: AccountFilter | None = None,
-    ) -> AccountConnection:
-        if not 0 <= first <= MAX_PAGE:
-            raise GraphQLError(f"first must be between 0 and {MAX_PAGE}")
-        try:
-            after_id = cursor.decode(after) if after else None
-        except ValueError as exc:
-            raise GraphQLError(str(exc)) from None
-        store = _store(info)
+    ) -> Connection[Account]:
+        check_first(first)
+        last = after_id(after)
+        store = context.store(info)
+        visible = context.visible(info)
         where = filter.to_domain() if filter else AccountFilter().to_domain()
-        page = store.accounts(first=first, after=after_id, where=where)
-        edges = [
-            AccountEdge(cursor=cursor.encode(c.id), node=Account.of(c, store))
-            for c in page.companies
-        ]
-        return AccountConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
-            ),
-            total_count=page.total,
+        page = store.accounts(first=first, after=last, where=where, visible=visible)
+        return Connection.of(
+            [(c.id, Account.of(c, store, visible=visible)) for c in page.companies],
+            has_next=page.has_next,
+            total=page.total,
         )
+
+    @strawberry.field(description="One person at an account, with their roles, ties and touches.")
+    def person(self, info: Info[Any, Any], id: strawberry.ID) -> PersonResult:
+        found = _index_of(info, dm.Kind.PEOPLE, str(id))
+        person = found.person(str(id)) if found else None
+        return person or _not_found("person", id)
+
+    @strawberry.field(description="One deal, with its owner and contacts.")
+    def deal(self, info: Info[Any, Any], id: strawberry.ID) -> DealResult:
+        found = _index_of(info, dm.Kind.DEALS, str(id))
+        deal = found.deal(info, str(id)) if found else None
+        return deal or _not_found("deal", id)
+
+    @strawberry.field(
+        description="One of our team members, with the accounts of theirs the caller sees: "
+        "the caller themself, a member on the team of an account the caller sees, or (a "
+        "strategist or admin) anyone on an account team."
+    )
+    def member(self, info: Info[Any, Any], id: strawberry.ID) -> TeamMemberResult:
+        store = context.store(info)
+        visible = context.visible(info)
+        member_id = str(id)
+        allowed = (
+            visible is None
+            or context.principal(info).member_id == member_id
+            or next(lookup.companies(store, dm.AccountFilter(owner_id=member_id), visible), None)
+            is not None
+        )
+        record = lookup.member_record(store, member_id) if allowed else None
+        return TeamMember.of(record) if record else _not_found("team member", id)
+
+
+def _index_of(info: Info[Any, Any], kind: dm.Kind, record_id: str) -> ViewIndex | None:
+    """The view of the visible account the person or deal ``record_id`` belongs to."""
+    store = context.store(info)
+    visible = context.visible(info)
+    company_id = lookup.company_of(store, kind, record_id, visible)
+    view = store.account(company_id, visible=visible) if company_id else None
+    return ViewIndex([view]) if view else None
 
 
 class _Schema(strawberry.Schema):

@@ -9,6 +9,7 @@ import pytest
 
 from graph_service.analytics.currency import rates_for
 from graph_service.analytics.engagement import DEFAULT
+from graph_service.api.context import Context
 from graph_service.api.schema import schema
 from graph_service.domain import BuyingRole, Kind, Person, Record, Role
 from graph_service.store.base import Store
@@ -92,7 +93,7 @@ ROLES = """query ($id: ID!) { account(id: $id) { ... on Account {
 def test_graphql_shows_each_role_with_its_since_and_until(store: Store) -> None:
     load(store, DATED)
     result = schema.execute_sync(
-        ROLES, variable_values={"id": "c1"}, context_value={"store": store}
+        ROLES, variable_values={"id": "c1"}, context_value=Context.for_store(store)
     )
     assert result.errors is None and result.data is not None
     roles = {p["id"]: p["roles"] for p in result.data["account"]["people"]}

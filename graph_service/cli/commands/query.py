@@ -40,6 +40,7 @@ def query(
     variables: Annotated[str | None, typer.Option(help="Variables as a JSON object.")] = None,
 ) -> None:
     """Run one GraphQL operation in process and print the JSON result."""
+    from graph_service.api.context import Context
     from graph_service.api.schema import schema
     from graph_service.cli.currency import analytics_params
 
@@ -52,7 +53,7 @@ def query(
         result = schema.execute_sync(
             document,
             variable_values=values,
-            context_value={"store": store, "params": analytics_params(None)},
+            context_value=Context.for_store(store, params=analytics_params(None)),
         )
     finally:
         store.close()
