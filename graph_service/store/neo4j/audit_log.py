@@ -29,7 +29,7 @@ SET a = $props
 #: whether the record ``$after`` exists.
 AUDIT_PAGE: LiteralString = """
 OPTIONAL MATCH (cursor:AuditRecord {id: $after})
-CALL () {
+WITH cursor, COLLECT {
   MATCH (a:AuditRecord)
   WHERE ($member_id IS NULL OR a.actor = $member_id)
     AND ($account_id IS NULL OR $account_id IN a.account_ids)
@@ -37,8 +37,7 @@ CALL () {
     AND ($since IS NULL OR a.at >= $since)
     AND ($until IS NULL OR a.at < $until)
   RETURN a ORDER BY a.at DESC, a.id DESC
-}
-WITH cursor, collect(a) AS matched
+} AS matched
 WITH cursor, size(matched) AS total,
      [x IN matched WHERE $after IS NULL
         OR x.at < cursor.at OR (x.at = cursor.at AND x.id < cursor.id)] AS rest
