@@ -156,31 +156,36 @@ LIMIT 1
 }
 
 #: Whether a node of the kind exists with ``$id``, and whether it is a complete record (a bare
-#: node, left by a forward reference, is not).
+#: node, left by a forward reference or just claimed by ``CLAIM_NODE``, is not): a required
+#: property of the kind is set.
 FIND_NODE: dict[Kind, LiteralString] = {
     Kind.COMPANIES: "MATCH (n:Company {id: $id}) RETURN n.name IS NOT NULL AS complete",
     Kind.BUSINESS_UNITS: "MATCH (n:BusinessUnit {id: $id}) RETURN n.name IS NOT NULL AS complete",
     Kind.PEOPLE: "MATCH (n:Person {id: $id}) RETURN n.full_name IS NOT NULL AS complete",
     Kind.TEAM: "MATCH (n:TeamMember {id: $id}) RETURN n.full_name IS NOT NULL AS complete",
     Kind.DEALS: "MATCH (n:Deal {id: $id}) RETURN n.stage IS NOT NULL AS complete",
-    Kind.TOUCHES: "MATCH (n:Touch {id: $id}) RETURN true AS complete",
-    Kind.NEXT_ACTIONS: "MATCH (n:NextAction {id: $id}) RETURN true AS complete",
-    Kind.WALLET: "MATCH (n:WalletEstimate {id: $id}) RETURN true AS complete",
-    Kind.FX_RATES: "MATCH (n:FxRate {id: $id}) RETURN true AS complete",
+    Kind.TOUCHES: "MATCH (n:Touch {id: $id}) RETURN n.type IS NOT NULL AS complete",
+    Kind.NEXT_ACTIONS: (
+        "MATCH (n:NextAction {id: $id}) RETURN n.description IS NOT NULL AS complete"
+    ),
+    Kind.WALLET: "MATCH (n:WalletEstimate {id: $id}) RETURN n.amount IS NOT NULL AS complete",
+    Kind.FX_RATES: "MATCH (n:FxRate {id: $id}) RETURN n.rate IS NOT NULL AS complete",
 }
 
-#: Claims an identity: the node's uniqueness constraint fails this in the second of two
-#: transactions creating the same id (``Connection.write_new`` then reports nothing written).
-CREATE_NODE: dict[Kind, LiteralString] = {
-    Kind.COMPANIES: "CREATE (:Company {id: $id})",
-    Kind.BUSINESS_UNITS: "CREATE (:BusinessUnit {id: $id})",
-    Kind.PEOPLE: "CREATE (:Person {id: $id})",
-    Kind.TEAM: "CREATE (:TeamMember {id: $id})",
-    Kind.DEALS: "CREATE (:Deal {id: $id})",
-    Kind.TOUCHES: "CREATE (:Touch {id: $id})",
-    Kind.NEXT_ACTIONS: "CREATE (:NextAction {id: $id})",
-    Kind.WALLET: "CREATE (:WalletEstimate {id: $id})",
-    Kind.FX_RATES: "CREATE (:FxRate {id: $id})",
+#: Claims an identity: the node (created bare if new; the uniqueness constraint makes a second
+#: transaction creating the same id wait for the first and then find its node) with a property
+#: written and removed, which takes the node's write lock until commit. Whatever another
+#: transaction wrote to the node before is then committed and seen (``FIND_NODE``).
+CLAIM_NODE: dict[Kind, LiteralString] = {
+    Kind.COMPANIES: "MERGE (n:Company {id: $id}) SET n.claimed = true REMOVE n.claimed",
+    Kind.BUSINESS_UNITS: "MERGE (n:BusinessUnit {id: $id}) SET n.claimed = true REMOVE n.claimed",
+    Kind.PEOPLE: "MERGE (n:Person {id: $id}) SET n.claimed = true REMOVE n.claimed",
+    Kind.TEAM: "MERGE (n:TeamMember {id: $id}) SET n.claimed = true REMOVE n.claimed",
+    Kind.DEALS: "MERGE (n:Deal {id: $id}) SET n.claimed = true REMOVE n.claimed",
+    Kind.TOUCHES: "MERGE (n:Touch {id: $id}) SET n.claimed = true REMOVE n.claimed",
+    Kind.NEXT_ACTIONS: "MERGE (n:NextAction {id: $id}) SET n.claimed = true REMOVE n.claimed",
+    Kind.WALLET: "MERGE (n:WalletEstimate {id: $id}) SET n.claimed = true REMOVE n.claimed",
+    Kind.FX_RATES: "MERGE (n:FxRate {id: $id}) SET n.claimed = true REMOVE n.claimed",
 }
 
 
@@ -198,7 +203,9 @@ def company_of(db: Connection, kind: Kind, rid: str) -> str | None:
 
 
 def create(db: Connection, kind: Kind, new: Record, audit: AuditRecord) -> bool:
-    """Write ``new`` and ``audit`` unless a complete record of ``kind`` has its identity."""
+    """Write ``new`` and ``audit`` unless a complete record of ``kind`` has its identity: in
+    one transaction holding the node's write lock (``CLAIM_NODE``), so that of concurrent
+    creates of one id exactly one writes."""
     if kind not in FIND_NODE:
         raise ValueError(f"{kind.value} records are relationships: create writes nodes only")
     rid = record_id(new)
@@ -208,11 +215,9 @@ def create(db: Connection, kind: Kind, new: Record, audit: AuditRecord) -> bool:
     write = upsert_work(kind, [new])
 
     def work(tx: ManagedTransaction) -> bool:
-        found = tx.run(FIND_NODE[kind], id=rid).single()
-        if found is None:
-            tx.run(CREATE_NODE[kind], id=rid).consume()
-        elif found["complete"]:
-            return False
+        tx.run(CLAIM_NODE[kind], id=rid).consume()
+        if tx.run(FIND_NODE[kind], id=rid).single(strict=True)["complete"]:
+            return False  # created meanwhile: the claim changed nothing
         write(tx)
         write_audit(tx, audit)
         return True
