@@ -18,6 +18,7 @@ from graph_service.domain import (
     Record,
     ResolutionRecords,
     Scope,
+    record_id,
 )
 from graph_service.money import Rates
 from graph_service.store.base import Store
@@ -69,7 +70,7 @@ class DryRunStore:
         pass
 
     def create(self, kind: Kind, record: Record, *, audit: AuditRecord) -> bool:
-        return self.inner.record(kind, record.id) is None
+        return self.inner.record(kind, record_id(record)) is None
 
     def record(self, kind: Kind, record_id: str) -> Record | None:
         return self.inner.record(kind, record_id)

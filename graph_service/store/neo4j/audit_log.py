@@ -3,8 +3,8 @@ own managed transaction, and the paged, filtered reads of them (see
 :mod:`graph_service.audit`).
 
 An audit node holds ids as properties and has no relationships, so merges and retirements of the
-records it names never reach it; no query but :data:`~.writes.CLEAR_ALL` (tests and
-``--replace`` loads) deletes one, and none sets a property of one after it is created.
+records it names never reach it; no query but :data:`~.writes.CLEAR_ALL` (emptying the
+database whole, for tests) deletes one, and none sets a property of one after it is created.
 """
 
 from __future__ import annotations
