@@ -153,8 +153,8 @@ class Store(Protocol):
     def record(self, kind: Kind, record_id: str) -> Record | None:
         """The complete record of ``kind`` whose identity (:func:`~graph_service.domain.record_id`)
         is ``record_id``, or ``None``; every kind (relationship kinds such as buying roles and
-        ties too). Its references are those the store holds (a reference to a record that does
-        not exist is not kept)."""
+        ties too; one whose ends did not exist when it was written was never linked, and is
+        ``None``)."""
         ...
 
     def company_of(self, kind: Kind, record_id: str) -> str | None:

@@ -371,10 +371,29 @@ class MemoryStore:
             return True
 
     def record(self, kind: Kind, record_id: str) -> Record | None:
-        return self._records[kind].get(record_id)
+        record = self._records[kind].get(record_id)
+        if record is None or kind in _LABELS or self._edge_held(record):
+            return record
+        return None  # a relationship record whose ends did not exist: never drawn
+
+    def _edge_held(self, record: Record) -> bool:
+        """Whether the graph holds the edge of a relationship record (see ``_apply_edge``)."""
+        rid = record_id(record)
+        source: NodeKey
+        if isinstance(record, BuyingRole | DealContact):
+            source = ("Person", record.person_id)
+        elif isinstance(record, Relationship):
+            source = ("Person", record.from_person_id)
+        elif isinstance(record, AccountTeamMember):
+            source = ("TeamMember", record.member_id)
+        else:  # pragma: no cover - every edge kind is handled above
+            return False
+        if source not in self._graph:
+            return False
+        return any(r == rid for _, _, r in self._graph.out_edges(source, data="rid"))
 
     def company_of(self, kind: Kind, record_id: str) -> str | None:
-        record = self._records[kind].get(record_id)
+        record = self.record(kind, record_id)
         if record is None:
             return None
         company_id: str | None

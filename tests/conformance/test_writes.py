@@ -147,6 +147,13 @@ def test_record_of_an_identity_nothing_has_is_none(store: Store, kind: Kind, rid
     assert store.record(kind, rid) is None
 
 
+def test_record_of_a_buying_role_whose_person_did_not_exist_is_none(store: Store) -> None:
+    load(store)
+    store.upsert(Kind.BUYING_ROLES, [BuyingRole(person_id="p9", role=Role.USER)])
+    assert store.record(Kind.BUYING_ROLES, "p9|user|") is None
+    assert store.company_of(Kind.BUYING_ROLES, "p9|user|") is None
+
+
 def test_record_of_a_bare_node_is_none(store: Store) -> None:
     store.upsert(Kind.COMPANIES, [Company(id="c2", name="Sub", parent_company_id="c1")])
     assert store.record(Kind.COMPANIES, "c1") is None
