@@ -18,6 +18,12 @@ not have are retired as of the load date (:meth:`~graph_service.store.base.Store
 "had" means: the identity of every row loaded (after entity resolution mapped it) and of every
 row rejected whose identity can be read, so that a bad row never retires its record. A file that
 fails as a whole retires nothing of its kind.
+
+Every write is audited (:mod:`graph_service.audit`), by the operating system's user as a
+``loader``: each batch with one ``load`` audit record (``{"rows": n, "source": s}``, ``s`` the
+record source, else what was loaded), each retirement that retires anything with a ``retire``
+record, and each merge with a ``merge`` record. Loading the same files again leaves the graph as
+it was and adds the audit records of the new run: the trail is of loads, not of changes.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from graph_service.audit import direct_account_ids, load_changes, loader_actor, new_audit
 from graph_service.domain import ENTITY_KINDS, RETIRABLE_KINDS, FxRate, Kind, Record, record_id
 from graph_service.errors import InputFileError
 from graph_service.store.base import Store
@@ -67,9 +74,13 @@ class _Writer:
     before the next file starts.
     """
 
-    def __init__(self, store: Store, source: str | None = None) -> None:
+    def __init__(
+        self, store: Store, source: str | None = None, *, origin: str | None = None
+    ) -> None:
         self._store = store
         self._source = source
+        self._origin = source if source is not None else origin  # what audit records name
+        self._actor = loader_actor()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="abmgraph-writer")
         self._in_flight: Future[None] | None = None
 
@@ -79,7 +90,16 @@ class _Writer:
             self._in_flight = self._pool.submit(self._upsert, kind, records)
 
     def _upsert(self, kind: Kind, records: list[Record]) -> None:
-        self._store.upsert(kind, records, source=self._source)
+        audit = new_audit(
+            actor=self._actor,
+            actor_kind="loader",
+            operation="load",
+            kind=kind,
+            entity_ids=[record_id(r) for r in records],
+            account_ids=direct_account_ids(records),
+            changes=load_changes(len(records), self._origin),
+        )
+        self._store.upsert(kind, records, source=self._source, audit=audit)
 
     def drain(self) -> None:
         in_flight, self._in_flight = self._in_flight, None
@@ -266,7 +286,7 @@ def load_tables(
     report = LoadReport(
         source=source, snapshot=snapshot, record_source=record_source, load_date=on.isoformat()
     )
-    writer = _Writer(store, record_source)
+    writer = _Writer(store, record_source, origin=source)
     known = _KnownIds(store, writer)
     unrated = UnratedAmounts()
     cycles = CycleGuard(store, before_read=writer.drain)
@@ -288,7 +308,15 @@ def load_tables(
                 writer.drain()
                 if table.kind not in failed:
                     assert record_source is not None
-                    report.files[-1].retired = store.retire(table.kind, record_source, seen, on)
+                    audit = new_audit(
+                        actor=loader_actor(),
+                        actor_kind="loader",
+                        operation="retire",
+                        kind=table.kind,
+                    )
+                    report.files[-1].retired = store.retire(
+                        table.kind, record_source, seen, on, audit=audit
+                    )
     finally:
         writer.close()
     report.merges = resolver.finish()

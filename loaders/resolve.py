@@ -68,6 +68,14 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from graph_service.audit import (
+    AuditRecord,
+    direct_account_ids,
+    field_changes,
+    loader_actor,
+    merge_changes,
+    new_audit,
+)
 from graph_service.domain import (
     Company,
     Kind,
@@ -346,15 +354,18 @@ class EntityResolver:
             self._index(kind)
         for kind in RESOLVED_KINDS:
             changed = []
+            before: dict[str, Record | None] = {}
             for g in self._merged_groups(kind):
                 record = self._combined(kind, g)
                 if record not in (g.written, g.stored):
                     changed.append(record)
+                    before[g.id] = g.written or g.stored
                     g.written = record
-            self._store.upsert(kind, changed)
+            if changed:
+                self._store.upsert(kind, changed, audit=_survivors_audit(kind, changed, before))
         for kind in RESOLVED_KINDS:
             for g in self._merged_groups(kind):
-                self._store.merge_into(kind, g.id, g.new_members)
+                self._store.merge_into(kind, g.id, g.new_members, audit=_merge_audit(kind, g))
                 g.new_members = []
         return list(self._merges)
 
@@ -663,3 +674,34 @@ class EntityResolver:
                 f"both ends of this tie are person {record.to_person_id!r} after merging",
             )
         return record
+
+
+def _survivors_audit(
+    kind: Kind, changed: list[Record], before: dict[str, Record | None]
+) -> AuditRecord:
+    """The audit record of writing the survivors that merges changed (``before``: what the
+    store held of each)."""
+    return new_audit(
+        actor=loader_actor(),
+        actor_kind="loader",
+        operation="merge",
+        kind=kind,
+        entity_ids=[record_id(r) for r in changed],
+        account_ids=direct_account_ids(changed),
+        changes={record_id(r): field_changes(before.get(record_id(r)), r) for r in changed},
+    )
+
+
+def _merge_audit(kind: Kind, g: _Group) -> AuditRecord:
+    """The audit record of folding a group's new members into its survivor."""
+    merged = [m for m in g.new_members if m != g.id]
+    accounts = [g.id, *merged] if kind is Kind.COMPANIES else direct_account_ids([g.own])
+    return new_audit(
+        actor=loader_actor(),
+        actor_kind="loader",
+        operation="merge",
+        kind=kind,
+        entity_ids=[g.id, *merged],
+        account_ids=accounts,
+        changes=merge_changes(g.id, merged),
+    )

@@ -11,6 +11,9 @@ CREATE CONSTRAINT wallet_estimate_id IF NOT EXISTS FOR (n:WalletEstimate) REQUIR
 CREATE CONSTRAINT fx_rate_id IF NOT EXISTS FOR (n:FxRate) REQUIRE n.id IS UNIQUE;
 // The data version: one node, moved on by every write (caches compare it).
 CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.id IS UNIQUE;
+// The audit trail: one node per audited write, unlinked; paged newest first by its time.
+CREATE CONSTRAINT audit_record_id IF NOT EXISTS FOR (n:AuditRecord) REQUIRE n.id IS UNIQUE;
+CREATE INDEX audit_record_at IF NOT EXISTS FOR (n:AuditRecord) ON (n.at);
 CREATE INDEX company_industry IF NOT EXISTS FOR (n:Company) ON (n.industry);
 CREATE INDEX company_country IF NOT EXISTS FOR (n:Company) ON (n.country);
 CREATE INDEX person_email IF NOT EXISTS FOR (n:Person) ON (n.email);

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from graph_service.audit import AuditRecord
 from graph_service.demo import DEMO_BUNDLE
 from graph_service.domain import Kind, Record
 from graph_service.errors import StoreUnavailableError
@@ -30,13 +31,20 @@ class Watched:
         self.reads_during_writes = 0
         self._writing = threading.Event()
 
-    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
+    def upsert(
+        self,
+        kind: Kind,
+        records: Sequence[Record],
+        *,
+        source: str | None = None,
+        audit: AuditRecord | None = None,
+    ) -> None:
         self._writing.set()
         try:
             time.sleep(0.002)
             if self.fail_on is not None and len(self.writes) == self.fail_on:
                 raise StoreUnavailableError("the store went away")
-            self.inner.upsert(kind, records, source=source)
+            self.inner.upsert(kind, records, source=source, audit=audit)
             self.writes.append((kind, len(records)))
         finally:
             self._writing.clear()

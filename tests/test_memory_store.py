@@ -8,10 +8,12 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from graph_service.audit import AuditFilter, AuditRecord
 from graph_service.domain import Company, Kind
 from graph_service.errors import StoreLockedError
 from graph_service.store.memory import MemoryStore
@@ -112,3 +114,62 @@ def test_the_snapshot_is_plain_json_lines(tmp_path: Path) -> None:
     lines = (tmp_path / "snapshot.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0])["format"] == 1
     assert {json.loads(line)["kind"] for line in lines[1:]} == {k.value for k in Kind}
+
+
+def an_audit(audit_id: str) -> AuditRecord:
+    at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    return AuditRecord(audit_id, at, "m2", "member", "upsertCompany", Kind.COMPANIES, (), (), "{}")
+
+
+def trail(store: MemoryStore) -> list[str]:
+    return [a.id for a in store.audit_log(AuditFilter(), first=10, after=None).records]
+
+
+def test_a_write_and_its_audit_record_are_one_journal_line(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    store.upsert(Kind.COMPANIES, [Company(id="c1", name="Acme")], audit=an_audit("a1"))
+    journal = next(tmp_path.glob("journal-*.jsonl"))
+    (line,) = journal.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["audit"]["id"] == "a1"
+    assert json.loads(line)["rows"][0]["id"] == "c1"
+    store.close()
+
+
+def test_a_torn_last_line_loses_the_write_and_its_audit_record_together(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    store.upsert(Kind.COMPANIES, [Company(id="c1", name="Acme")], audit=an_audit("a1"))
+    journal = next(tmp_path.glob("journal-*.jsonl"))
+    with journal.open("a", encoding="utf-8") as fh:
+        fh.write('{"kind": "companies", "rows": [{"id": "c2", "name": "B"}], "audit": {"id": "a')
+    assert store._lock is not None
+    store._lock.release()
+    reopened = MemoryStore(tmp_path)
+    assert reopened.existing_ids(Kind.COMPANIES, ["c1", "c2"]) == {"c1"}
+    assert trail(reopened) == ["a1"]
+    reopened.close()
+
+
+def test_audit_records_are_kept_through_every_compaction(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    store.upsert(Kind.COMPANIES, [Company(id="c1", name="Acme")], audit=an_audit("a1"))
+    store.close()
+    again = MemoryStore(tmp_path)  # compacted on open when the journal has lines; here on close
+    again.upsert(Kind.COMPANIES, [Company(id="c2", name="Beta")], audit=an_audit("a2"))
+    again.close()
+    lines = (tmp_path / "snapshot.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["audit"]["id"] for x in lines if "audit" in json.loads(x)] == ["a1", "a2"]
+    final = MemoryStore(tmp_path, read_only=True)
+    assert sorted(trail(final)) == ["a1", "a2"]
+
+
+def test_a_snapshot_without_audit_lines_opens_with_an_empty_trail(tmp_path: Path) -> None:
+    row = {"kind": "companies", "rows": [{"id": "c1", "name": "Acme"}]}
+    (tmp_path / "snapshot.jsonl").write_text(
+        json.dumps({"format": 1, "generation": 1}) + "\n" + json.dumps(row) + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "journal-1.jsonl").touch()
+    store = MemoryStore(tmp_path)
+    assert store.existing_ids(Kind.COMPANIES, ["c1"]) == {"c1"}
+    assert trail(store) == []
+    store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 
+from graph_service.audit import AuditFilter, AuditPage, AuditRecord
 from graph_service.domain import (
     AccountFacts,
     AccountFilter,
@@ -17,14 +18,15 @@ from graph_service.domain import (
     Record,
     ResolutionRecords,
     Scope,
+    record_id,
 )
 from graph_service.money import Rates
 from graph_service.store.base import Store
 
 
 class DryRunStore:
-    """Reads go to ``inner``; ``ensure_schema``, ``upsert``, ``merge_into`` and ``retire`` do
-    nothing (a dry run reports no retired records).
+    """Reads go to ``inner``; ``ensure_schema``, ``upsert``, ``merge_into``, ``retire`` and
+    ``create`` do nothing (a dry run reports no retired records, and a create that would write).
 
     A load through it validates, resolves and reports exactly as a real one (the loader keeps
     the ids it accepted in memory), and leaves ``inner`` as it was.
@@ -36,14 +38,48 @@ class DryRunStore:
     def ensure_schema(self) -> None:
         pass
 
-    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
+    def upsert(
+        self,
+        kind: Kind,
+        records: Sequence[Record],
+        *,
+        source: str | None = None,
+        audit: AuditRecord | None = None,
+    ) -> None:
         pass
 
-    def retire(self, kind: Kind, source: str, keep_ids: Collection[str], on: date) -> int:
+    def retire(
+        self,
+        kind: Kind,
+        source: str,
+        keep_ids: Collection[str],
+        on: date,
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
         return 0
 
-    def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
+    def merge_into(
+        self,
+        kind: Kind,
+        survivor_id: str,
+        merged_ids: Sequence[str],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> None:
         pass
+
+    def create(self, kind: Kind, record: Record, *, audit: AuditRecord) -> bool:
+        return self.inner.record(kind, record_id(record)) is None
+
+    def record(self, kind: Kind, record_id: str) -> Record | None:
+        return self.inner.record(kind, record_id)
+
+    def company_of(self, kind: Kind, record_id: str) -> str | None:
+        return self.inner.company_of(kind, record_id)
+
+    def audit_log(self, where: AuditFilter, *, first: int, after: str | None) -> AuditPage:
+        return self.inner.audit_log(where, first=first, after=after)
 
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         return self.inner.existing_ids(kind, ids)

@@ -2,15 +2,20 @@
 
 Durability: every ``upsert`` batch is appended to a journal (one JSON line) and fsynced before
 it is applied and acknowledged, so a crash loses nothing that was acknowledged; a torn last line
-(a crash mid-write) is ignored on the next open. The journal is folded into a snapshot when a
+(a crash mid-write) is ignored on the next open. A write's audit record is on its journal line,
+so the two are durable together. Writes are serialized by one lock in the process (what makes
+``create`` atomic). The journal is folded into a snapshot when a
 writer opens or closes the store. Files in the data directory::
 
     snapshot.jsonl     {"format": 1, "generation": G} then one {"kind", "rows"} line per kind,
-                       one {"aliases", "map"} line per kind with merged ids and one
+                       one {"aliases", "map"} line per kind with merged ids, one
                        {"sources", "map"} line per kind with recorded sources (id -> source)
+                       and one {"audit"} line per audit record, oldest written first (a
+                       snapshot without audit lines, as older versions wrote, has none)
     journal-G.jsonl    batches ({"kind", "rows"}, with "source" when one was given; a
                        retirement is the batch of the records it retired) and merges
-                       ({"merge", "survivor", "merged"}) written since that snapshot
+                       ({"merge", "survivor", "merged"}) written since that snapshot, each
+                       with the "audit" record of its write on the same line when it has one
     write.lock         held by the one process that may write
 
 Only one process may open a data directory for writing (a second gets
@@ -23,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
@@ -35,6 +41,15 @@ import filelock
 import networkx as nx
 
 from graph_service.as_of import is_current
+from graph_service.audit import (
+    AuditFilter,
+    AuditPage,
+    AuditRecord,
+    audit_from_row,
+    audit_to_row,
+    newest_first,
+    retirement,
+)
 from graph_service.domain import (
     RETIRABLE_KINDS,
     AccessRole,
@@ -159,6 +174,8 @@ class MemoryStore:
         self._records: dict[Kind, dict[str, Record]] = {k: {} for k in Kind}
         self._aliases: dict[Kind, dict[str, str]] = {k: {} for k in _MERGED_KINDS}
         self._origins: dict[Kind, dict[str, str]] = {k: {} for k in Kind}  # id -> source
+        self._audit: dict[str, AuditRecord] = {}  # by id, in the order written
+        self._write_lock = threading.RLock()
         if read_only:
             if not self.data_dir.exists():
                 return
@@ -202,6 +219,7 @@ class MemoryStore:
                 self._records = {k: {} for k in Kind}
                 self._aliases = {k: {} for k in _MERGED_KINDS}
                 self._origins = {k: {} for k in Kind}
+                self._audit = {}
         raise StoreUnavailableError(f"the data directory {self.data_dir} keeps changing; retry")
 
     def _load(self) -> None:
@@ -225,6 +243,11 @@ class MemoryStore:
         self._generation = generation
 
     def _apply_entry(self, entry: dict[str, Any]) -> None:
+        if (audit := entry.get("audit")) is not None:
+            record = audit_from_row(audit)
+            self._audit[record.id] = record
+            if len(entry) == 1:  # a snapshot's audit line
+                return
         if "merge" in entry:
             self._merge(Kind(entry["merge"]), entry["survivor"], entry["merged"])
             return
@@ -268,6 +291,8 @@ class MemoryStore:
                 if kept:
                     line = {"sources": kind.value, "map": kept}
                     fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            for audit in self._audit.values():
+                fh.write(json.dumps({"audit": audit_to_row(audit)}, ensure_ascii=False) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         self._journal_path(new).touch()
@@ -286,36 +311,136 @@ class MemoryStore:
     def ensure_schema(self) -> None:
         """Nothing to create: identity is the record key."""
 
-    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
-        if self.read_only or self._journal is None:
-            raise StoreUnavailableError(f"the store at {self.data_dir} is open read-only")
+    def upsert(
+        self,
+        kind: Kind,
+        records: Sequence[Record],
+        *,
+        source: str | None = None,
+        audit: AuditRecord | None = None,
+    ) -> None:
+        self._check_writable()
         if not records:
             return
         entry: dict[str, Any] = {"kind": kind.value, "rows": [to_json_row(r) for r in records]}
         if source is not None and kind in RETIRABLE_KINDS:  # the others are never retired
             entry["source"] = source
+        with self._write_lock:
+            self._append(entry, audit)
+            self._apply(kind, records)
+            if "source" in entry:
+                self._record_source(kind, records, entry["source"])
+            self._audited(audit)
+
+    def retire(
+        self,
+        kind: Kind,
+        source: str,
+        keep_ids: Collection[str],
+        on: date,
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        _check_retirable(kind)
+        keep = set(keep_ids)
+        with self._write_lock:
+            have = self._records[kind]
+            retired = sorted(
+                (
+                    dataclasses.replace(r, retired_at=on)  # type: ignore[arg-type]
+                    for rid, src in self._origins[kind].items()
+                    if src == source
+                    and rid not in keep
+                    and (r := have.get(rid)) is not None
+                    and getattr(r, "retired_at", None) is None
+                ),
+                key=record_id,
+            )
+            if audit is not None and retired:
+                audit = retirement(audit, [record_id(r) for r in retired], on)
+            self.upsert(kind, retired, audit=audit)  # journalled as the batch of retired records
+        return len(retired)
+
+    def create(self, kind: Kind, record: Record, *, audit: AuditRecord) -> bool:
+        _check_node_kind(kind)
+        self._check_writable()
+        with self._write_lock:
+            if record_id(record) in self._records[kind]:
+                return False
+            self.upsert(kind, [record], audit=audit)
+            return True
+
+    def record(self, kind: Kind, record_id: str) -> Record | None:
+        record = self._records[kind].get(record_id)
+        if record is None or kind in _LABELS or self._edge_held(record):
+            return record
+        return None  # a relationship record whose ends did not exist: never drawn
+
+    def _edge_held(self, record: Record) -> bool:
+        """Whether the graph holds the edge of a relationship record (see ``_apply_edge``)."""
+        rid = record_id(record)
+        source: NodeKey
+        if isinstance(record, BuyingRole | DealContact):
+            source = ("Person", record.person_id)
+        elif isinstance(record, Relationship):
+            source = ("Person", record.from_person_id)
+        elif isinstance(record, AccountTeamMember):
+            source = ("TeamMember", record.member_id)
+        else:  # pragma: no cover - every edge kind is handled above
+            return False
+        if source not in self._graph:
+            return False
+        return any(r == rid for _, _, r in self._graph.out_edges(source, data="rid"))
+
+    def company_of(self, kind: Kind, record_id: str) -> str | None:
+        record = self.record(kind, record_id)
+        if record is None:
+            return None
+        company_id: str | None
+        if isinstance(record, Company):
+            company_id = record.id
+        elif isinstance(record, Touch | BuyingRole):
+            return self.company_of(Kind.PEOPLE, record.person_id)
+        elif isinstance(record, DealContact):
+            return self.company_of(Kind.DEALS, record.deal_id)
+        elif isinstance(
+            record,
+            BusinessUnit | Person | Deal | NextAction | WalletEstimate | AccountTeamMember,
+        ):
+            company_id = record.company_id
+        else:  # team members, ties, rates
+            return None
+        return company_id if ("Company", company_id) in self._graph else None
+
+    def audit_log(self, where: AuditFilter, *, first: int, after: str | None) -> AuditPage:
+        matched = sorted(
+            (a for a in self._audit.values() if where.matches(a)), key=newest_first, reverse=True
+        )
+        rest = matched
+        if after is not None:
+            cursor = self._audit.get(after)
+            if cursor is None:
+                raise ValueError(f"no audit record {after!r} to page after")
+            rest = [a for a in matched if newest_first(a) < newest_first(cursor)]
+        return AuditPage(records=rest[:first], has_next=len(rest) > first, total=len(matched))
+
+    def _check_writable(self) -> None:
+        if self.read_only or self._journal is None:
+            raise StoreUnavailableError(f"the store at {self.data_dir} is open read-only")
+
+    def _append(self, entry: dict[str, Any], audit: AuditRecord | None) -> None:
+        """Append one journal line (with the write's audit record) and fsync it."""
+        if audit is not None:
+            entry = {**entry, "audit": audit_to_row(audit)}
         self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._journal.flush()
         os.fsync(self._journal.fileno())
-        self._apply(kind, records)
-        if "source" in entry:
-            self._record_source(kind, records, entry["source"])
-        self._writes += 1
 
-    def retire(self, kind: Kind, source: str, keep_ids: Collection[str], on: date) -> int:
-        _check_retirable(kind)
-        keep = set(keep_ids)
-        have = self._records[kind]
-        retired = [
-            dataclasses.replace(r, retired_at=on)  # type: ignore[arg-type]
-            for rid, src in self._origins[kind].items()
-            if src == source
-            and rid not in keep
-            and (r := have.get(rid)) is not None
-            and getattr(r, "retired_at", None) is None
-        ]
-        self.upsert(kind, retired)  # journalled as the batch of retired records
-        return len(retired)
+    def _audited(self, audit: AuditRecord | None) -> None:
+        """After a write is applied: keep its audit record and move the data version on."""
+        if audit is not None:
+            self._audit[audit.id] = audit
+        self._writes += 1
 
     def _record_source(self, kind: Kind, records: Sequence[Record], source: str) -> None:
         origins = self._origins[kind]
@@ -332,21 +457,26 @@ class MemoryStore:
         aliases = {m: s for m, s in self._aliases[kind].items() if m not in have}
         return ResolutionRecords(records=[have[i] for i in sorted(have)], aliases=aliases)
 
-    def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
+    def merge_into(
+        self,
+        kind: Kind,
+        survivor_id: str,
+        merged_ids: Sequence[str],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> None:
         _check_merged_kind(kind)
-        if self.read_only or self._journal is None:
-            raise StoreUnavailableError(f"the store at {self.data_dir} is open read-only")
-        if survivor_id not in self._records[kind]:
-            raise ValueError(f"no {_LABELS[kind]} {survivor_id!r} to merge into")
-        merged = [m for m in dict.fromkeys(merged_ids) if m != survivor_id]
-        if not merged:
-            return
-        entry = {"merge": kind.value, "survivor": survivor_id, "merged": merged}
-        self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self._journal.flush()
-        os.fsync(self._journal.fileno())
-        self._merge(kind, survivor_id, merged)
-        self._writes += 1
+        self._check_writable()
+        with self._write_lock:
+            if survivor_id not in self._records[kind]:
+                raise ValueError(f"no {_LABELS[kind]} {survivor_id!r} to merge into")
+            merged = [m for m in dict.fromkeys(merged_ids) if m != survivor_id]
+            if not merged:
+                return
+            entry = {"merge": kind.value, "survivor": survivor_id, "merged": merged}
+            self._append(entry, audit)
+            self._merge(kind, survivor_id, merged)
+            self._audited(audit)
 
     def fx_rates(self) -> list[FxRate]:
         rates = [r for r in self._records[Kind.FX_RATES].values() if isinstance(r, FxRate)]
@@ -744,6 +874,11 @@ class MemoryStore:
 def _check_retirable(kind: Kind) -> None:
     if kind not in RETIRABLE_KINDS:
         raise ValueError(f"{kind.value} records are never retired")
+
+
+def _check_node_kind(kind: Kind) -> None:
+    if kind not in _LABELS:
+        raise ValueError(f"{kind.value} records are relationships: create writes nodes only")
 
 
 def _check_merged_kind(kind: Kind) -> None:

@@ -7,9 +7,10 @@ properties: a person's company is its ``WORKS_AT`` relationship, and reads put t
 into the records.
 
 One module per concern: :mod:`.store` the :class:`Neo4jStore` itself, :mod:`.writes` the
-upserts, :mod:`.reads` the questions answered in one round trip, :mod:`.rollup` the portfolio
-rollup, :mod:`.merges` entity resolution, :mod:`.schema` constraints and backfills, and
-:mod:`.driver` the driver calls.
+upserts, :mod:`.reads` the questions answered in one round trip, :mod:`.single` one record by
+identity (its company, and creating it only if new), :mod:`.audit_log` the audit trail,
+:mod:`.rollup` the portfolio rollup, :mod:`.merges` entity resolution, :mod:`.retire` sources
+and retirement, :mod:`.schema` constraints and backfills, and :mod:`.driver` the driver calls.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConnectionAcquisitionTimeoutError,
+    ConstraintError,
     IncompleteCommit,
     ServiceUnavailable,
     SessionExpired,
@@ -163,6 +164,29 @@ class Connection:
             self.driver.session(database=self.database) as session,
         ):
             session.execute_write(versioned)
+
+    def write_new(self, work: Callable[[ManagedTransaction], bool]) -> bool:
+        """Run ``work`` in one managed transaction; whether it wrote.
+
+        ``work`` returns False when it found nothing to write (the data version then stays);
+        a uniqueness constraint violated by a concurrent transaction that created the same
+        node first also means nothing was written (the transaction is rolled back).
+        """
+
+        def versioned(tx: ManagedTransaction) -> bool:
+            if not work(tx):
+                return False
+            tx.run(BUMP_DATA_VERSION, token=uuid.uuid4().hex).consume()
+            return True
+
+        try:
+            with (
+                unavailable_as_store_error(self.uri),
+                self.driver.session(database=self.database) as session,
+            ):
+                return bool(session.execute_write(versioned))
+        except ConstraintError:
+            return False
 
     def run(self, *statements: LiteralString) -> None:
         """Run ``statements`` in order in one session, each its own auto-commit transaction

@@ -7,7 +7,9 @@ from typing import LiteralString
 
 from neo4j import ManagedTransaction
 
+from graph_service.audit import AuditRecord
 from graph_service.domain import Company, Kind, Person, Record, ResolutionRecords, record_id
+from graph_service.store.neo4j.audit_log import write_audit
 from graph_service.store.neo4j.driver import Connection
 from graph_service.store.neo4j.reads import record_from_props
 from graph_service.store.neo4j.writes import REFRESH_TOUCH_DAYS
@@ -259,8 +261,15 @@ def resolution_records(db: Connection, kind: Kind) -> ResolutionRecords:
     return ResolutionRecords(records=records, aliases=aliases)
 
 
-def merge_into(db: Connection, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
-    """Fold ``merged_ids`` into ``survivor_id`` in one transaction (see ``Store.merge_into``)."""
+def merge_into(
+    db: Connection,
+    kind: Kind,
+    survivor_id: str,
+    merged_ids: Sequence[str],
+    audit: AuditRecord | None = None,
+) -> None:
+    """Fold ``merged_ids`` into ``survivor_id`` in one transaction (see ``Store.merge_into``),
+    ``audit`` created in it when anything is merged."""
     if kind not in _MERGES:
         raise ValueError(f"only companies and people are merged, not {kind.value}")
     check, queries = _MERGES[kind]
@@ -275,5 +284,7 @@ def merge_into(db: Connection, kind: Kind, survivor_id: str, merged_ids: Sequenc
                 tx.run(query, survivor=survivor_id, merged=merged_id).consume()
         if kind is Kind.PEOPLE:  # the survivor now has the merged people's touches
             tx.run(REFRESH_TOUCH_DAYS, ids=[survivor_id]).consume()
+        if merged:
+            write_audit(tx, audit)
 
     db.write(work)

@@ -77,7 +77,7 @@ ORDER BY currency
 """
 
 NODE_COUNTS: LiteralString = """
-MATCH (n) WHERE NOT n:GraphVersion
+MATCH (n) WHERE NOT n:GraphVersion AND NOT n:AuditRecord
 UNWIND labels(n) AS label
 RETURN label, count(*) AS n
 """

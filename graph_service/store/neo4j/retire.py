@@ -14,7 +14,9 @@ from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction
 
+from graph_service.audit import AuditRecord, retirement
 from graph_service.domain import RETIRABLE_KINDS, Kind, Record, record_id, to_row
+from graph_service.store.neo4j.audit_log import write_audit
 from graph_service.store.neo4j.driver import Connection
 
 #: Set ``$source`` on the records of one kind, the nodes by ``$ids``, relationships by ``$rows``.
@@ -47,28 +49,28 @@ SET r.source = $source
 }
 
 #: Retire the records of one kind from ``$source`` whose identity is not in ``$keep`` and
-#: that are not retired already (``retired_at = $on``); how many. The identity of a
+#: that are not retired already (``retired_at = $on``); their identities. The identity of a
 #: relationship record is built as :func:`~graph_service.domain.record_id` builds it.
 RETIRE: dict[Kind, LiteralString] = {
     Kind.COMPANIES: """
 MATCH (n:Company) WHERE n.source = $source AND n.retired_at IS NULL AND NOT n.id IN $keep
 SET n.retired_at = $on
-RETURN count(n) AS n
+RETURN collect(n.id) AS ids
 """,
     Kind.BUSINESS_UNITS: """
 MATCH (n:BusinessUnit) WHERE n.source = $source AND n.retired_at IS NULL AND NOT n.id IN $keep
 SET n.retired_at = $on
-RETURN count(n) AS n
+RETURN collect(n.id) AS ids
 """,
     Kind.PEOPLE: """
 MATCH (n:Person) WHERE n.source = $source AND n.retired_at IS NULL AND NOT n.id IN $keep
 SET n.retired_at = $on
-RETURN count(n) AS n
+RETURN collect(n.id) AS ids
 """,
     Kind.DEALS: """
 MATCH (n:Deal) WHERE n.source = $source AND n.retired_at IS NULL AND NOT n.id IN $keep
 SET n.retired_at = $on
-RETURN count(n) AS n
+RETURN collect(n.id) AS ids
 """,
     Kind.BUYING_ROLES: """
 MATCH (p:Person)-[r:HAS_ROLE]->(scope)
@@ -76,20 +78,21 @@ WHERE r.source = $source AND r.retired_at IS NULL
   AND NOT (p.id + '|' + r.role + '|' + CASE WHEN scope:BusinessUnit THEN scope.id ELSE '' END)
       IN $keep
 SET r.retired_at = $on
-RETURN count(r) AS n
+RETURN collect(p.id + '|' + r.role + '|' + CASE WHEN scope:BusinessUnit THEN scope.id ELSE '' END)
+       AS ids
 """,
     Kind.RELATIONSHIPS: """
 MATCH (a:Person)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)
 WHERE r.source = $source AND r.retired_at IS NULL
   AND NOT (a.id + '|' + toLower(type(r)) + '|' + b.id) IN $keep
 SET r.retired_at = $on
-RETURN count(r) AS n
+RETURN collect(a.id + '|' + toLower(type(r)) + '|' + b.id) AS ids
 """,
     Kind.ACCOUNT_TEAM: """
 MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c:Company)
 WHERE r.source = $source AND r.retired_at IS NULL AND NOT (c.id + '|' + m.id) IN $keep
 SET r.retired_at = $on
-RETURN count(r) AS n
+RETURN collect(c.id + '|' + m.id) AS ids
 """,
 }
 
@@ -107,8 +110,16 @@ def set_source(tx: ManagedTransaction, kind: Kind, records: Sequence[Record], so
         tx.run(query, ids=[record_id(r) for r in records], source=source).consume()
 
 
-def retire(db: Connection, kind: Kind, source: str, keep_ids: Collection[str], on: date) -> int:
-    """Retire what ``source`` no longer has of ``kind`` (see the module docstring)."""
+def retire(
+    db: Connection,
+    kind: Kind,
+    source: str,
+    keep_ids: Collection[str],
+    on: date,
+    audit: AuditRecord | None = None,
+) -> int:
+    """Retire what ``source`` no longer has of ``kind`` (see the module docstring); ``audit``,
+    completed with what was retired, is created in the same transaction when anything was."""
     if kind not in RETIRABLE_KINDS:
         raise ValueError(f"{kind.value} records are never retired")
     query = RETIRE[kind]
@@ -117,7 +128,10 @@ def retire(db: Connection, kind: Kind, source: str, keep_ids: Collection[str], o
 
     def work(tx: ManagedTransaction) -> None:
         row = tx.run(query, source=source, keep=keep, on=on).single(strict=True)
-        counted[:] = [int(row["n"])]  # a retried transaction counts once
+        ids = sorted(row["ids"])
+        counted[:] = [len(ids)]  # a retried transaction counts once
+        if audit is not None and ids:
+            write_audit(tx, retirement(audit, ids, on))
 
     db.write(work)
     return counted[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 
+from graph_service.audit import AuditFilter, AuditPage, AuditRecord
 from graph_service.domain import (
     AccountFacts,
     AccountFilter,
@@ -19,7 +20,16 @@ from graph_service.domain import (
     Scope,
 )
 from graph_service.money import Rates
-from graph_service.store.neo4j import merges, reads, retire, rollup, schema, writes
+from graph_service.store.neo4j import (
+    audit_log,
+    merges,
+    reads,
+    retire,
+    rollup,
+    schema,
+    single,
+    writes,
+)
 from graph_service.store.neo4j.driver import DEFAULT_RETRY_TIME, Connection
 
 
@@ -47,12 +57,39 @@ class Neo4jStore:
         """Constraints and indexes, then (once) the person summaries an older writer left out."""
         schema.ensure_schema(self._db)
 
-    def upsert(self, kind: Kind, records: Sequence[Record], *, source: str | None = None) -> None:
+    def upsert(
+        self,
+        kind: Kind,
+        records: Sequence[Record],
+        *,
+        source: str | None = None,
+        audit: AuditRecord | None = None,
+    ) -> None:
         if records:
-            self._db.write(writes.upsert_work(kind, records, source))
+            self._db.write(audit_log.audited(writes.upsert_work(kind, records, source), audit))
 
-    def retire(self, kind: Kind, source: str, keep_ids: Collection[str], on: date) -> int:
-        return retire.retire(self._db, kind, source, keep_ids, on)
+    def retire(
+        self,
+        kind: Kind,
+        source: str,
+        keep_ids: Collection[str],
+        on: date,
+        *,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        return retire.retire(self._db, kind, source, keep_ids, on, audit)
+
+    def create(self, kind: Kind, record: Record, *, audit: AuditRecord) -> bool:
+        return single.create(self._db, kind, record, audit)
+
+    def record(self, kind: Kind, record_id: str) -> Record | None:
+        return single.record(self._db, kind, record_id)
+
+    def company_of(self, kind: Kind, record_id: str) -> str | None:
+        return single.company_of(self._db, kind, record_id)
+
+    def audit_log(self, where: AuditFilter, *, first: int, after: str | None) -> AuditPage:
+        return audit_log.audit_log(self._db, where, first=first, after=after)
 
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         return reads.existing_ids(self._db, kind, ids)
@@ -60,8 +97,15 @@ class Neo4jStore:
     def resolution_records(self, kind: Kind) -> ResolutionRecords:
         return merges.resolution_records(self._db, kind)
 
-    def merge_into(self, kind: Kind, survivor_id: str, merged_ids: Sequence[str]) -> None:
-        merges.merge_into(self._db, kind, survivor_id, merged_ids)
+    def merge_into(
+        self,
+        kind: Kind,
+        survivor_id: str,
+        merged_ids: Sequence[str],
+        *,
+        audit: AuditRecord | None = None,
+    ) -> None:
+        merges.merge_into(self._db, kind, survivor_id, merged_ids, audit)
 
     def fx_rates(self) -> list[FxRate]:
         return reads.fx_rates(self._db)
@@ -126,7 +170,8 @@ class Neo4jStore:
         reads.ping(self._db)
 
     def clear(self) -> None:
-        """Delete every node and relationship (for tests and ``--replace`` loads)."""
+        """Delete every node and relationship, audit records too (for tests and ``--replace``
+        loads)."""
         writes.clear(self._db)
 
     def close(self) -> None:
