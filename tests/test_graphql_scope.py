@@ -417,3 +417,9 @@ def test_a_contact_at_a_hidden_account_resolves_to_null(store: Store) -> None:
     load(store, {**BETA, Kind.DEAL_CONTACTS: [*BETA[Kind.DEAL_CONTACTS], extra]})
     deal = run(store, EVE, DEAL, id="d1")["deal"]
     assert deal["contacts"] == [{"person": {"id": "p2"}}, {"person": None}]
+
+
+def test_a_member_on_no_account_team_finds_themself(beta: Store) -> None:
+    max_manager = Principal(PrincipalKind.MEMBER, "m1", Role.MANAGER, AuthMethod.API_KEY)
+    assert run(beta, max_manager, MEMBER, id="m1")["member"]["fullName"] == "Max Manager"
+    assert run(beta, STRATEGIST, MEMBER, id="m1")["member"]["fullName"] == "Max Manager"

@@ -1,13 +1,6 @@
-"""Which account a person or a deal belongs to, and where a team member's record is, found
-through the store's existing reads.
-
-INTERIM: ``Store.company_of(kind, record_id)`` is being added to the store protocol; at merge,
-:func:`company_of` becomes ``store.company_of(kind, record_id)`` (then checked against
-``visible``). Until then the lookups here walk existing reads: a person through
-:meth:`~graph_service.store.base.Store.resolution_records`, a deal through the account views
-of the visible companies. Both answer None for a record at a company outside ``visible``, the
-same as for a record that does not exist.
-"""
+"""Which account a person or a deal belongs to, and a team member's record, within a
+caller's visible companies: a record at a company outside ``visible`` answers None, the same
+as one that does not exist."""
 
 from __future__ import annotations
 
@@ -23,22 +16,11 @@ def company_of(
     store: Store, kind: dm.Kind, record_id: str, visible: frozenset[str] | None
 ) -> str | None:
     """The id of the company the person or deal ``record_id`` belongs to, when it exists and
-    that company is among ``visible`` (None: every company); else None."""
+    that company is among ``visible`` (None: every company); else None. One store read."""
     if kind not in (dm.Kind.PEOPLE, dm.Kind.DEALS):
         raise ValueError(f"no company lookup for {kind.value}")
-    if not store.existing_ids(kind, [record_id]):
-        return None
-    if kind is dm.Kind.PEOPLE:
-        for record in store.resolution_records(dm.Kind.PEOPLE).records:
-            if isinstance(record, dm.Person) and record.id == record_id:
-                found = record.company_id
-                return found if visible is None or found in visible else None
-        return None
-    for company in companies(store, dm.AccountFilter(), visible):
-        view = store.account(company.id, visible=visible)
-        if view is not None and any(d.id == record_id for d in view.deals):
-            return company.id
-    return None
+    found = store.company_of(kind, record_id)
+    return found if found is not None and (visible is None or found in visible) else None
 
 
 def companies(
@@ -55,13 +37,7 @@ def companies(
 
 
 def member_record(store: Store, member_id: str) -> dm.TeamMember | None:
-    """The team member ``member_id``'s record, read from the view of an account whose team
-    they are on (any account: only the record is answered); None when they are on no
-    account team."""
-    for company in companies(store, dm.AccountFilter(owner_id=member_id), None):
-        view = store.account(company.id)
-        if view is not None:
-            for m in view.members:
-                if m.id == member_id:
-                    return m
-    return None
+    """The team member ``member_id``'s record, or None. One store read; who may see it is
+    the caller's business."""
+    record = store.record(dm.Kind.TEAM, member_id)
+    return record if isinstance(record, dm.TeamMember) else None

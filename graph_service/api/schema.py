@@ -88,7 +88,7 @@ class Query(AnalyticsQuery):
     @strawberry.field(
         description="One of our team members, with the accounts of theirs the caller sees: "
         "the caller themself, a member on the team of an account the caller sees, or (a "
-        "strategist or admin) anyone on an account team."
+        "strategist or admin) anyone."
     )
     def member(self, info: Info[Any, Any], id: strawberry.ID) -> TeamMemberResult:
         store = context.store(info)
