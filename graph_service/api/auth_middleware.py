@@ -46,6 +46,13 @@ def check_auth(mode: AuthMode, authenticator: Authenticator | None, *, productio
         )
 
 
+def runs_open(mode: AuthMode, authenticator: Authenticator | None) -> bool:
+    """Whether a service asks nobody for credentials right now (see the module docstring)."""
+    if mode is AuthMode.OPEN or authenticator is None:
+        return True
+    return mode is AuthMode.AUTO and not authenticator.configured()
+
+
 class AuthMiddleware:
     """Puts the caller on every request, or answers 401."""
 
@@ -63,7 +70,7 @@ class AuthMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        if scope.get("path") in OPEN_PATHS or self._runs_open():
+        if scope.get("path") in OPEN_PATHS or runs_open(self._mode, self._authenticator):
             set_caller(scope, OPEN)
             await self.app(scope, receive, send)
             return
@@ -83,8 +90,3 @@ class AuthMiddleware:
             return
         set_caller(scope, principal)
         await self.app(scope, receive, send)
-
-    def _runs_open(self) -> bool:
-        if self._authenticator is None:
-            return True
-        return self._mode is AuthMode.AUTO and not self._authenticator.configured()

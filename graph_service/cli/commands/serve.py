@@ -88,12 +88,10 @@ def demo(
 
 def runs_open(settings: Settings) -> bool:
     """Whether a service with ``settings`` asks nobody for credentials."""
+    from graph_service.api.auth_middleware import runs_open as service_runs_open
     from graph_service.auth import Authenticator
-    from graph_service.settings import AuthMode
 
-    if settings.auth is AuthMode.OPEN:
-        return True
-    return settings.auth is AuthMode.AUTO and not Authenticator.from_settings(settings).configured()
+    return service_runs_open(settings.auth, Authenticator.from_settings(settings))
 
 
 def serve_cmd(port: PortOption = None, host: HostOption = None) -> None:
