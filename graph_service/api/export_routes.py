@@ -11,11 +11,9 @@ a bad parameter, 403 for a role that may not export, 503 when the store is unrea
 from __future__ import annotations
 
 import dataclasses
-import logging
 import tempfile
 from pathlib import Path
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,13 +23,11 @@ from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.queries import PortfolioFilter
 from graph_service.api import http_params
 from graph_service.api.caller import caller
-from graph_service.api.errors import STORE_UNAVAILABLE_MESSAGE
+from graph_service.api.route_answers import answer_off_loop
 from graph_service.auth import Action, require
-from graph_service.errors import ForbiddenError, InvalidArgumentError, StoreUnavailableError
+from graph_service.errors import ForbiddenError, InvalidArgumentError
 from graph_service.export import ExportFormat, export_target_list
 from graph_service.store.base import Store
-
-log = logging.getLogger("graph_service.api")
 
 MEDIA_TYPES = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
@@ -93,13 +89,11 @@ def export_routes(
                 return out.read_bytes()
 
         try:
-            body = await run_in_threadpool(write)
+            body = await answer_off_loop(write, production=production)
         except InvalidArgumentError as exc:  # no rate converts the currency asked for
             return JSONResponse({"error": f"currency: {exc}"}, status_code=400)
-        except StoreUnavailableError as exc:
-            log.warning("store unavailable: %s", exc)
-            message = STORE_UNAVAILABLE_MESSAGE if production else str(exc)
-            return JSONResponse({"error": message}, status_code=503)
+        if isinstance(body, Response):
+            return body
         name = f"targets-{day.isoformat()}.{fmt.value}"
         headers = {
             "Content-Disposition": f'attachment; filename="{name}"',

@@ -12,11 +12,8 @@ exist, and the charts are drawn over the visible accounts only.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from typing import TypeVar
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -24,24 +21,12 @@ from starlette.routing import Route
 from graph_service.analytics.queries import visible_ids
 from graph_service.api import http_params
 from graph_service.api.caller import caller
-from graph_service.api.errors import STORE_UNAVAILABLE_MESSAGE
-from graph_service.errors import InvalidArgumentError, NotFoundError, StoreUnavailableError
+from graph_service.api.route_answers import answer_off_loop
+from graph_service.errors import InvalidArgumentError
 from graph_service.store.base import Store
 
-log = logging.getLogger("graph_service.api")
 _T = TypeVar("_T")
 _HEADERS = {"Cache-Control": "no-store"}
-
-
-async def _answer(work: Callable[[], _T], *, production: bool) -> _T | JSONResponse:
-    try:
-        return await run_in_threadpool(work)
-    except NotFoundError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=404)
-    except StoreUnavailableError as exc:
-        log.warning("store unavailable: %s", exc)
-        message = STORE_UNAVAILABLE_MESSAGE if production else str(exc)  # no address
-        return JSONResponse({"error": message}, status_code=503)
 
 
 def viz_routes(store: Store, *, production: bool = False) -> list[Route]:
@@ -71,7 +56,7 @@ def viz_routes(store: Store, *, production: bool = False) -> list[Route]:
                 include_subsidiaries=with_subsidiaries,
             )
 
-        page = await _answer(draw, production=production)
+        page = await answer_off_loop(draw, production=production)
         if isinstance(page, Response):
             return page
         return HTMLResponse(page, headers=_HEADERS)
@@ -98,7 +83,7 @@ def viz_routes(store: Store, *, production: bool = False) -> list[Route]:
             return sow_png(data) if fmt == "png" else sow_html(data)
 
         try:
-            body = await _answer(draw, production=production)
+            body = await answer_off_loop(draw, production=production)
         except InvalidArgumentError as exc:  # no rate converts the currency asked for
             return JSONResponse({"error": f"currency: {exc}"}, status_code=400)
         if isinstance(body, Response):
