@@ -14,59 +14,11 @@ from typing import Any
 
 import pytest
 
-from graph_service.api.context import Context
-from graph_service.api.schema import schema
 from graph_service.auth import OPEN, AuthMethod, Principal, PrincipalKind, Role
-from graph_service.domain import (
-    AccountTeamMember,
-    Deal,
-    DealContact,
-    Kind,
-    Person,
-    Record,
-    Stage,
-    TeamMember,
-)
+from graph_service.domain import DealContact, Kind
 from graph_service.store.base import Store
-from tests.fixtures import ACME, load
-
-BETA: dict[Kind, list[Record]] = {
-    **ACME,
-    Kind.PEOPLE: [*ACME[Kind.PEOPLE], Person(id="p5", company_id="c3", full_name="Pia Beta")],
-    Kind.TEAM: [
-        *ACME[Kind.TEAM],
-        TeamMember(id="m3", full_name="Zed Rep"),
-        TeamMember(id="m4", full_name="Kim Rep"),
-    ],
-    Kind.ACCOUNT_TEAM: [
-        *ACME[Kind.ACCOUNT_TEAM],
-        AccountTeamMember(company_id="c3", member_id="m3", role="owner"),
-        AccountTeamMember(company_id="c2", member_id="m4", role="owner"),
-    ],
-    Kind.DEALS: [
-        *ACME[Kind.DEALS],
-        Deal(id="d3", company_id="c3", stage=Stage.PROPOSAL, owner_id="m3", amount=900.0),
-    ],
-}
-
-
-def rep(member_id: str) -> Principal:
-    return Principal(PrincipalKind.MEMBER, member_id, Role.REP, AuthMethod.API_KEY)
-
-
-EVE, ZED, KIM = rep("m2"), rep("m3"), rep("m4")
-STRATEGIST = Principal(PrincipalKind.SERVICE, "planning", Role.STRATEGIST, AuthMethod.API_KEY)
-
-
-def run(store: Store, principal: Principal, document: str, **variables: Any) -> dict[str, Any]:
-    result = schema.execute_sync(
-        document,
-        variable_values=variables or None,
-        context_value=Context.for_store(store, principal=principal),
-    )
-    assert result.errors is None, result.errors
-    assert result.data is not None
-    return result.data
+from tests.fixtures import load
+from tests.scope_support import BETA, EVE, KIM, STRATEGIST, ZED, run
 
 
 @pytest.fixture

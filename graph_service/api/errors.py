@@ -9,6 +9,8 @@ Every error in an answer carries ``extensions.code``:
   work;
 * ``NOT_FOUND``: an entity asked for does not exist (most fields answer a typed ``NotFound``
   instead);
+* ``FORBIDDEN``: the caller's role may not run this kind of operation (the audit log for
+  anyone but an admin; mutations answer a typed ``Forbidden`` instead);
 * ``STORE_UNAVAILABLE``: the store cannot answer now; try again later (in production the
   message does not name the store's address);
 * ``INTERNAL_SERVER_ERROR``: anything else, a bug: masked as "Unexpected error." with
@@ -30,7 +32,12 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult
 
 from graph_service.api import request_id
-from graph_service.errors import AbmGraphError, NotFoundError, StoreUnavailableError
+from graph_service.errors import (
+    AbmGraphError,
+    ForbiddenError,
+    NotFoundError,
+    StoreUnavailableError,
+)
 
 log = logging.getLogger("graph_service.api")
 
@@ -45,13 +52,20 @@ class Code(StrEnum):
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     BAD_USER_INPUT = "BAD_USER_INPUT"
     NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
     STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 #: The codes of errors the client caused (logged without a traceback).
 CLIENT_CODES = frozenset(
-    {Code.GRAPHQL_PARSE_FAILED, Code.GRAPHQL_VALIDATION_FAILED, Code.BAD_USER_INPUT, Code.NOT_FOUND}
+    {
+        Code.GRAPHQL_PARSE_FAILED,
+        Code.GRAPHQL_VALIDATION_FAILED,
+        Code.BAD_USER_INPUT,
+        Code.NOT_FOUND,
+        Code.FORBIDDEN,
+    }
 )
 
 
@@ -70,6 +84,8 @@ def classify(error: GraphQLError) -> Code:
         return Code.STORE_UNAVAILABLE
     if isinstance(original, NotFoundError):
         return Code.NOT_FOUND
+    if isinstance(original, ForbiddenError):
+        return Code.FORBIDDEN
     if isinstance(original, GraphQLError):
         if error.path is not None and "cannot represent" in original.message:
             return Code.INTERNAL_SERVER_ERROR

@@ -1,4 +1,4 @@
-"""The GraphQL schema: queries over the account graph.
+"""The GraphQL schema: queries over the account graph, and the writes to it (mutations).
 
 Expected failures (an unknown account id) are typed results; a bad request (an invalid cursor,
 a currency no rate converts) is an error whose message reaches the client and is logged in one
@@ -19,10 +19,12 @@ from strawberry.types import ExecutionContext, Info
 from graph_service import domain as dm
 from graph_service.api import context, lookup
 from graph_service.api.analytics import AnalyticsQuery
+from graph_service.api.audit_log import AuditLogQuery
 from graph_service.api.connection import Connection, after_id, check_first
 from graph_service.api.errors import ErrorPolicy, log_errors
 from graph_service.api.limits import limit_extensions
 from graph_service.api.metrics import OperationName
+from graph_service.api.mutations import Mutation
 from graph_service.api.types import (
     Account,
     AccountFilter,
@@ -43,7 +45,7 @@ def _not_found(kind: str, id: strawberry.ID) -> NotFound:
 
 
 @strawberry.type
-class Query(AnalyticsQuery):
+class Query(AnalyticsQuery, AuditLogQuery):
     @strawberry.field(description="One account with its units, people, team, deals and touches.")
     def account(self, info: Info[Any, Any], id: strawberry.ID) -> AccountResult:
         store = context.store(info)
@@ -132,6 +134,7 @@ def build_schema(limits: Limits | None = None, *, production: bool = False) -> s
         extensions.append(DisableIntrospection)
     return _Schema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=production),
     )

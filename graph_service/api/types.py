@@ -268,6 +268,18 @@ class NextAction:
     def member(self) -> TeamMember | None:
         return self._index.member(self.member_id)
 
+    @classmethod
+    def of(cls, a: dm.NextAction, index: ViewIndex) -> NextAction:
+        return cls(
+            id=strawberry.ID(a.id),
+            due_date=a.due_date,
+            description=a.description,
+            status=a.status,
+            member_id=strawberry.ID(a.member_id),
+            person_id=_id(a.person_id),
+            _index=index,
+        )
+
 
 @strawberry.type(
     description="What the account (or a unit) spends per year in a category, from all vendors."
@@ -284,6 +296,18 @@ class WalletEstimate:
         description="Our rank among the vendors (1 = first)."
     )
     vendor_count: int | None = strawberry.field(description="How many vendors the account uses.")
+
+    @classmethod
+    def of(cls, info: Info[Any, Any], w: dm.WalletEstimate) -> WalletEstimate:
+        return cls(
+            category=w.category,
+            amount=Money(amount=w.amount, currency=w.currency or context.base_currency(info)),
+            as_of=w.as_of,
+            business_unit_id=_id(w.bu_id),
+            source=w.source,
+            vendor_rank=w.vendor_rank,
+            vendor_count=w.vendor_count,
+        )
 
 
 @strawberry.type(description="A company in the portfolio with its relationship graph.")
@@ -413,34 +437,12 @@ class Account:
     @strawberry.field(description="Planned next steps, soonest first.")
     def next_actions(self) -> list[NextAction]:
         actions = sorted(self.view().next_actions, key=lambda a: (a.due_date, a.id))
-        return [
-            NextAction(
-                id=strawberry.ID(a.id),
-                due_date=a.due_date,
-                description=a.description,
-                status=a.status,
-                member_id=strawberry.ID(a.member_id),
-                person_id=_id(a.person_id),
-                _index=self.index(),
-            )
-            for a in actions
-        ]
+        return [NextAction.of(a, self.index()) for a in actions]
 
     @strawberry.field(description="Wallet estimates, newest first.")
     def wallet_estimates(self, info: Info[Any, Any]) -> list[WalletEstimate]:
         rows = sorted(self.view().wallet, key=lambda w: (w.as_of, w.category), reverse=True)
-        return [
-            WalletEstimate(
-                category=w.category,
-                amount=Money(amount=w.amount, currency=w.currency or context.base_currency(info)),
-                as_of=w.as_of,
-                business_unit_id=_id(w.bu_id),
-                source=w.source,
-                vendor_rank=w.vendor_rank,
-                vendor_count=w.vendor_count,
-            )
-            for w in rows
-        ]
+        return [WalletEstimate.of(info, w) for w in rows]
 
 
 @strawberry.type(description="The requested entity does not exist.")
