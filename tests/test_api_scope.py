@@ -14,7 +14,7 @@ from graph_service.auth import OPEN, Principal
 from graph_service.store.memory import MemoryStore
 from tests.auth_support import Credentials
 from tests.fixtures import load
-from tests.test_graphql_scope import BETA, EVE, ZED
+from tests.scope_support import BETA, EVE, ZED
 
 Ask = Callable[..., httpx.Response]
 

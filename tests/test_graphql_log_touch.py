@@ -37,7 +37,8 @@ def touch(**changes: Any) -> dict[str, Any]:
 
 
 def log(store: Store, principal: Any = EVE, **changes: Any) -> dict[str, Any]:
-    return run(store, principal, LOG, input=touch(**changes))["logTouch"]
+    answer: dict[str, Any] = run(store, principal, LOG, input=touch(**changes))["logTouch"]
+    return answer
 
 
 def test_a_rep_logs_a_touch_at_their_account(beta: Store) -> None:

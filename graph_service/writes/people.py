@@ -47,10 +47,10 @@ def upsert_person(
     values = _cleaned(patch)
     if "company_id" in values and values["company_id"] is None:
         problems.add("accountId", "is required")
-    if "full_name" in values or before is None:
-        problems.text("fullName", values.get("full_name"), required=True)
+    if "full_name" in patch or before is None:
+        problems.text("fullName", patch.get("full_name"), required=True)
     problems.email("email", values.get("email"))
-    problems.text("title", values.get("title"))
+    problems.text("title", patch.get("title"))
     problems.not_after("leftAt", values.get("left_at"), writer.today())
     company_id = values.get("company_id") or (before.company_id if before else None)
     if company_id is None:

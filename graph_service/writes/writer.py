@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from graph_service.audit import AuditRecord, field_changes, new_audit
 from graph_service.auth import Action, Principal, PrincipalKind, allows
-from graph_service.domain import AccountFilter, Kind, Record, TeamMember
+from graph_service.domain import AccountFilter, Company, Kind, Record, TeamMember
 from graph_service.store.base import Store
 from graph_service.writes.outcome import Refused
 
@@ -77,7 +77,7 @@ class Writer:
         """The current record, when the caller sees the account it belongs to; else None
         (a record the caller may not see answers as one that does not exist)."""
         found = self.current(kind, record_id, record_type)
-        company = cast(str | None, getattr(found, "company_id", None))
+        company = found.id if isinstance(found, Company) else getattr(found, "company_id", None)
         return found if found is not None and self.sees(company) else None
 
     def member_known(self, member_id: str) -> bool:
