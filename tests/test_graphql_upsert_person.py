@@ -110,3 +110,14 @@ def test_the_audit_record_holds_each_changed_field(beta: Store) -> None:
     (record,) = audit_trail(beta, "upsertPerson")
     assert (record.actor, record.entity_ids, record.account_ids) == ("m2", ("p2",), ("c1",))
     assert record.change_map == {"p2": {"title": ["VP Sales", "SVP Sales"]}}
+
+
+def test_an_unknown_id_answers_like_a_hidden_one(beta: Store) -> None:
+    unknown = upsert(beta, id="p404", accountId="c1", fullName="Guess")
+    hidden = upsert(beta, id="p5", accountId="c1", fullName="Guess")
+    assert unknown == {
+        "__typename": "NotFound",
+        "id": "p404",
+        "message": "no person with id 'p404'",
+    }
+    assert hidden == {"__typename": "NotFound", "id": "p5", "message": "no person with id 'p5'"}

@@ -62,7 +62,8 @@ class LogTouchInput:
 )
 class PersonInput:
     id: strawberry.ID | None = strawberry.field(
-        default=None, description="The person to change; a new person when left out or unknown."
+        default=None,
+        description="The person to change (one the caller sees); left out: a new person.",
     )
     account_id: strawberry.ID | None = strawberry.UNSET
     full_name: str | None = strawberry.UNSET

@@ -1,9 +1,10 @@
 """Adding a person to an account, or changing one.
 
 The input is a patch: the fields given replace the person's (a field given as null clears
-it); fields not given keep their values. A new person (no ``id``, or an ``id`` not yet
-known) needs ``company_id`` and ``full_name``; the id, when not given, is a fresh
-``person-<uuid4>``. Moving a person to another company needs the caller to see both.
+it); fields not given keep their values. With an ``id`` it changes that person, who must
+exist at an account the caller sees (an unknown id and a hidden one answer alike: missing);
+without one it adds a person, who needs ``company_id`` and ``full_name`` and gets a fresh
+``person-<uuid4>`` id. Moving a person to another company needs the caller to see both.
 A business unit must be at the person's company, a manager (``reports_to``) must work there
 too and must not be the person.
 """
@@ -38,11 +39,9 @@ def upsert_person(
         raise ValueError(f"not person fields: {sorted(unknown)}")
     before: Person | None = None
     if person_id is not None:
-        before = writer.current(Kind.PEOPLE, person_id, Person)
-        if before is not None and not writer.sees(before.company_id):
+        before = writer.in_scope(Kind.PEOPLE, person_id, Person)
+        if before is None:
             return Missing("person", person_id)
-        if before is None and writer.store.record(Kind.PEOPLE, person_id) is not None:
-            return Missing("person", person_id)  # retired: answers as missing
     problems = Problems()
     values = _cleaned(patch)
     if "company_id" in values and values["company_id"] is None:
@@ -65,7 +64,7 @@ def upsert_person(
         dataclasses.replace(before, **values)
         if before is not None
         else Person(
-            id=person_id or f"person-{uuid.uuid4()}",
+            id=f"person-{uuid.uuid4()}",
             company_id=company_id,
             full_name=values["full_name"],
             **{k: v for k, v in values.items() if k not in ("company_id", "full_name")},
@@ -79,9 +78,8 @@ def upsert_person(
     accounts = {after.company_id} | ({before.company_id} if before else set())
     audit = writer.audit("upsertPerson", Kind.PEOPLE, {after.id: (before, after)}, accounts)
     if before is None:
-        if writer.store.create(Kind.PEOPLE, after, audit=audit):
-            return Written(after, company_id, created=True)
-        return Missing("person", after.id)  # created concurrently, or retired meanwhile
+        writer.store.create(Kind.PEOPLE, after, audit=audit)  # a fresh id: always new
+        return Written(after, company_id, created=True)
     writer.store.upsert(Kind.PEOPLE, [after], audit=audit)
     return Written(after, company_id)
 
