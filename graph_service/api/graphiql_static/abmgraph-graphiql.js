@@ -16,6 +16,7 @@
   var forget = document.getElementById("abm-forget");
   var container = document.getElementById("graphiql");
   var root = null;
+  var generation = 0; // which mount of GraphiQL is current
 
   function storedKey() {
     try {
@@ -55,6 +56,7 @@
   }
 
   function askForKey(message) {
+    generation += 1;
     unmount();
     container.replaceChildren(
       note("This service requires credentials: enter an API key (abmgraph keys create) to use GraphiQL.")
@@ -66,36 +68,43 @@
     input.focus();
   }
 
-  async function fetcher(params, options) {
-    var headers = {
-      "Content-Type": "application/json",
-      Accept: "application/graphql-response+json, application/json",
+  // Each mounted GraphiQL gets its own fetcher, bound to the key it was mounted with: a
+  // request still under way when the key is refused or forgotten cannot ask again.
+  function makeFetcher(key, mounted) {
+    return async function fetcher(params, options) {
+      var headers = {
+        "Content-Type": "application/json",
+        Accept: "application/graphql-response+json, application/json",
+      };
+      if (key) {
+        headers.Authorization = "Bearer " + key;
+      }
+      Object.assign(headers, (options && options.headers) || {});
+      var response = await window.fetch(endpoint, {
+        method: "POST",
+        headers: headers,
+        body: JSON.stringify(params),
+        credentials: "omit",
+      });
+      var text = await response.text();
+      var data;
+      try {
+        data = JSON.parse(text);
+      } catch (e) {
+        data = { errors: [{ message: response.status + " " + text }] };
+      }
+      if (response.status === 401 && mounted === generation) {
+        // Refused: the key is wrong or revoked, or the service started requiring one.
+        needsKey = true;
+        storeKey("");
+        var reason = (data && data.error) || response.statusText;
+        window.setTimeout(function () {
+          askForKey("The key was refused: " + reason + ".");
+        }, 0);
+        generation += 1;
+      }
+      return data;
     };
-    if (memoryKey) {
-      headers.Authorization = "Bearer " + memoryKey;
-    }
-    Object.assign(headers, (options && options.headers) || {});
-    var response = await window.fetch(endpoint, {
-      method: "POST",
-      headers: headers,
-      body: JSON.stringify(params),
-      credentials: "omit",
-    });
-    var text = await response.text();
-    var data;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      data = { errors: [{ message: response.status + " " + text }] };
-    }
-    if (response.status === 401 && needsKey) {
-      storeKey("");
-      var reason = (data && data.error) || response.statusText;
-      window.setTimeout(function () {
-        askForKey("The key was refused: " + reason + ".");
-      }, 0);
-    }
-    return data;
   }
 
   function mount() {
@@ -105,11 +114,12 @@
       ? "Sending the API key kept in this tab."
       : "This service runs open: no key needed.";
     unmount();
+    generation += 1;
     container.replaceChildren();
     root = window.ReactDOM.createRoot(container);
     root.render(
       window.React.createElement(window.GraphiQL, {
-        fetcher: fetcher,
+        fetcher: makeFetcher(memoryKey, generation),
         defaultQuery: DEFAULT_QUERY,
         defaultEditorToolsVisibility: true,
         isHeadersEditorEnabled: true,
