@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development), ``/healthz``
+"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development, served by the app
+itself: :mod:`graph_service.api.graphiql`), ``/healthz``
 (liveness), ``/readyz`` (the store answers), and the drawings under ``/viz``
 (:mod:`graph_service.api.viz_routes`). Production mode: :mod:`graph_service.api.production`."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,11 +24,13 @@ from strawberry.types import ExecutionResult
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
-from graph_service.api.auth_middleware import AuthMiddleware, check_auth
+from graph_service.api.auth_middleware import AuthMiddleware, check_auth, runs_open
 from graph_service.api.body_limit import BodyLimitMiddleware
 from graph_service.api.context import Context
 from graph_service.api.execution import StoreCalls, bounded, store_worker
 from graph_service.api.export_routes import export_routes
+from graph_service.api.graphiql import STATIC_DIR as GRAPHIQL_STATIC
+from graph_service.api.graphiql import GraphiQLPage, asset_routes, opens_without_key
 from graph_service.api.limits import configured_limits
 from graph_service.api.logs import ObserveMiddleware
 from graph_service.api.metrics import instrumented, metrics_endpoint
@@ -48,7 +52,7 @@ class _GraphQL(GraphQL[Context, None]):
         self,
         store: Store,
         *,
-        graphiql: bool,
+        graphiql: GraphiQLPage | None,
         path_cache: PathGraphCache,
         params: AnalyticsParams,
         limits: Limits,
@@ -56,13 +60,19 @@ class _GraphQL(GraphQL[Context, None]):
     ) -> None:
         super().__init__(
             build_schema(limits, production=production),
-            graphql_ide="graphiql" if graphiql and not production else None,
+            graphql_ide="graphiql" if graphiql is not None and not production else None,
         )
+        self._graphiql = graphiql
         self._store = store
         self._path_cache = path_cache
         self._params = params
         self._limits = limits
         self.worker = store_worker()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the service's own assets (strawberry's page loads them from a CDN)."""
+        assert self._graphiql is not None  # strawberry renders the IDE only when it is on
+        return self._graphiql.response()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
@@ -134,6 +144,7 @@ def create_app(
     production: bool = False,
     allowed_hosts: Sequence[str] | None = None,
     cors_origins: Sequence[str] = (),
+    graphiql_dir: Path = GRAPHIQL_STATIC,
 ) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown.
 
@@ -148,9 +159,11 @@ def create_app(
     open). ``production`` turns GraphiQL, introspection and field suggestions off and needs
     credentials configured (a :class:`ConfigError` without); ``allowed_hosts`` and
     ``cors_origins`` are the ``Host`` and CORS allow-lists
-    (:class:`~graph_service.api.production.HttpPolicy`).
+    (:class:`~graph_service.api.production.HttpPolicy`). GraphiQL's page loads its assets from
+    ``graphiql_dir`` (:mod:`graph_service.api.graphiql`).
     """
     check_auth(auth, authenticator, production=production)
+    ide_on = graphiql and not production
     policy = HttpPolicy(
         production=production, allowed_hosts=allowed_hosts, cors_origins=cors_origins
     )
@@ -159,9 +172,10 @@ def create_app(
     path_cache = PathGraphCache(path_cache_size)
     params = params or configured_params()
     limits = limits or configured_limits()
+    ide = GraphiQLPage(lambda: not runs_open(auth, authenticator), graphiql_dir) if ide_on else None
     graphql = _GraphQL(
         store,
-        graphiql=graphiql,
+        graphiql=ide,
         path_cache=path_cache,
         params=params,
         limits=limits,
@@ -201,7 +215,12 @@ def create_app(
             BodyLimitMiddleware, max_bytes=limits.max_body_bytes, timeout=limits.body_timeout
         ),
         *policy.middleware(),
-        Middleware(AuthMiddleware, authenticator=authenticator, mode=auth),
+        Middleware(
+            AuthMiddleware,
+            authenticator=authenticator,
+            mode=auth,
+            opens_without_key=opens_without_key if ide_on else None,
+        ),
     ]
     return Starlette(
         routes=[
@@ -210,6 +229,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
             Route("/graphql", graphql),
+            *(asset_routes(graphiql_dir) if ide_on else ()),
             *viz_routes(store, production=production),
             *export_routes(store, params, production=production),
         ],

@@ -11,11 +11,17 @@ iframe) and an API call share one access control. Three modes (``ABMGRAPH_AUTH``
 - ``required``: every request needs a valid key or token;
 - ``open``: nobody is asked (development only; production refuses it).
 
+A service may also let some requests through without credentials (``opens_without_key``): the
+GraphiQL page and its assets (:func:`graph_service.api.graphiql.opens_without_key`), which a
+browser opens before it has a key to send; such a request carries no caller.
+
 A refused request is ``401`` with ``WWW-Authenticate: Bearer`` and ``{"error": ...}`` naming
 what was wrong with the credentials sent (never whether a key id exists).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import anyio.to_thread
 from starlette.responses import JSONResponse
@@ -61,10 +67,12 @@ class AuthMiddleware:
         app: ASGIApp,
         authenticator: Authenticator | None,
         mode: AuthMode = AuthMode.AUTO,
+        opens_without_key: Callable[[Scope], bool] | None = None,
     ) -> None:
         self.app = app
         self._authenticator = authenticator if mode is not AuthMode.OPEN else None
         self._mode = mode
+        self._opens_without_key = opens_without_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -72,6 +80,9 @@ class AuthMiddleware:
             return
         if scope.get("path") in OPEN_PATHS or runs_open(self._mode, self._authenticator):
             set_caller(scope, OPEN)
+            await self.app(scope, receive, send)
+            return
+        if self._opens_without_key is not None and self._opens_without_key(scope):
             await self.app(scope, receive, send)
             return
         assert self._authenticator is not None
