@@ -92,7 +92,8 @@ def send(service: tuple[Any, Credentials, Any], example: Example) -> dict[str, A
     assert r.status_code == 200, r.text
     answer: dict[str, Any] = r.json()
     assert "errors" not in answer, answer
-    return answer["data"]
+    data: dict[str, Any] = answer["data"]
+    return data
 
 
 @pytest.mark.parametrize("example", examples(), ids=lambda e: e.name)
