@@ -619,6 +619,12 @@ class MemoryStore:
             for _, _, data in self._graph.in_edges(("Deal", d.id), data=True)
             if data["type"] == "CONTACT_ON"
         ]
+        if visible is not None:  # a contact at a hidden company is left out
+            contacts = [
+                c
+                for c in contacts
+                if isinstance(c, DealContact) and self._works_among(c.person_id, visible)
+            ]
         team = [
             self._records[Kind.ACCOUNT_TEAM][data["rid"]]
             for _, _, data in self._graph.in_edges(key, data=True)

@@ -4,7 +4,8 @@ The fixture: director ``m-dir`` manages ``m-mgr``, who manages rep ``m-rep-a``; 
 reports to no one. Rep A is on the team of ``co-parent`` (a subsidiary of the hidden
 ``co-holding``), whose subsidiary ``co-sub`` has a subsidiary ``co-subsub``; rep A's
 assignment to ``co-retired`` was retired by a snapshot load. Rep B has ``co-other``; the
-manager has ``co-mgr-own``.
+manager has ``co-mgr-own``. Rep A's deal at ``co-parent`` has two contacts: Sue at
+``co-sub`` and Oscar at the hidden ``co-other``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from graph_service.domain import (
     BuyingRole,
     Company,
     Deal,
+    DealContact,
     Direction,
     Kind,
     Person,
@@ -137,6 +139,10 @@ def _graph() -> dict[Kind, list[Record]]:
                 category="cloud",
             ),
         ],
+        Kind.DEAL_CONTACTS: [
+            DealContact("d-parent", "p-sub", "sponsor"),
+            DealContact("d-parent", "p-other", "advisor"),
+        ],
         Kind.TOUCHES: [
             Touch("t-a", "m-rep-a", "p-parent", TouchType.MEETING, at, Direction.OUTBOUND),
             Touch("t-b", "m-rep-b", "p-other", TouchType.MEETING, at, Direction.OUTBOUND),
@@ -211,6 +217,7 @@ def test_a_visible_account_shows_nothing_hidden(scoped: Store) -> None:
     assert view.parent is None and view.company.parent_company_id is None
     assert [c.id for c in view.subsidiaries] == ["co-sub"]
     assert sorted(r.id for r in view.relationships) == ["p-parent|knows|p-sub"]
+    assert [c.person_id for c in view.deal_contacts] == ["p-sub"]
     _no_trace(view)
     unscoped = scoped.account("co-parent")
     assert unscoped is not None and unscoped.parent is not None

@@ -195,6 +195,9 @@ RETURN
             OPTIONAL MATCH (d)-[:OWNED_BY]->(o)
             RETURN d {.*, company_id: c.id, bu_id: b.id, owner_id: o.id} } AS deals,
   COLLECT { MATCH (p:Person)-[r:CONTACT_ON]->(d:Deal)-[:FOR]->(c)
+            // In a scope, a contact at a hidden company is left out.
+            WHERE $visible IS NULL
+               OR EXISTS { (p)-[:WORKS_AT]->(x:Company) WHERE x.id IN $visible }
             RETURN {deal_id: d.id, person_id: p.id, role: r.role} } AS deal_contacts,
   COLLECT { MATCH (t:Touch)-[:WITH]->(p:Person)-[:WORKS_AT]->(c)
             OPTIONAL MATCH (t)-[:BY]->(m)
