@@ -1,7 +1,9 @@
 """Driver plumbing: one database on one Neo4j server, and every call the store makes to it.
 
-Reads run through ``execute_query`` and writes in managed transactions (``execute_write``), so
-the driver retries transient failures; every committed write also moves the data version on.
+Reads run through ``execute_query`` (routed to readers on a cluster) and writes in managed
+transactions (``execute_write``), so the driver retries transient failures; every committed
+write also moves the data version on. All of them share one bookmark manager, so a read sees
+the writes this process committed before it.
 Every call runs inside :func:`unavailable_as_store_error`: the one place where the driver's
 errors that mean "the store cannot answer now" become
 :class:`~graph_service.errors.StoreUnavailableError`, which clients are shown as it is.
@@ -143,11 +145,19 @@ class Connection:
         takes three (not retried)."""
         with (
             unavailable_as_store_error(self.uri, self.read_timeout),
-            self.driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
-            ) as session,
+            self._session(default_access_mode=neo4j.READ_ACCESS) as session,
         ):
             return session.run(self._timed(query)).single()
+
+    def _session(self, **config: Any) -> neo4j.Session:
+        """A session that shares the bookmarks of ``execute_query``: on a cluster, a read
+        after a write of this process sees that write (causal consistency), wherever the
+        driver routes it."""
+        return self.driver.session(
+            database=self.database,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
+            **config,
+        )
 
     def _timed(self, query: LiteralString) -> neo4j.Query:
         return neo4j.Query(query, timeout=self.read_timeout)
@@ -161,7 +171,7 @@ class Connection:
 
         with (
             unavailable_as_store_error(self.uri),
-            self.driver.session(database=self.database) as session,
+            self._session() as session,
         ):
             session.execute_write(versioned)
 
@@ -182,7 +192,7 @@ class Connection:
         try:
             with (
                 unavailable_as_store_error(self.uri),
-                self.driver.session(database=self.database) as session,
+                self._session() as session,
             ):
                 return bool(session.execute_write(versioned))
         except ConstraintError:
@@ -193,7 +203,7 @@ class Connection:
         (as ``CALL { ... } IN TRANSACTIONS`` needs; not retried, the data version unmoved)."""
         with (
             unavailable_as_store_error(self.uri),
-            self.driver.session(database=self.database) as session,
+            self._session() as session,
         ):
             for statement in statements:
                 session.run(statement).consume()
