@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graph_service.bulk import import_in_background
-from graph_service.domain import Kind, TeamMember
 from graph_service.export.columns import COLUMNS, NUMBER_COLUMNS, target_columns
 from graph_service.export.csv_file import write_csv
 from graph_service.export.formats import WRITER_MODULES, ExportFormat
@@ -30,6 +29,8 @@ if TYPE_CHECKING:
 def owner_names(store: Store, targets: list[Target]) -> dict[str, str]:
     """The name of each owner the rows list, from the store's team members (an owner the
     store does not hold as a team member is left out: the export names them by id)."""
+    from graph_service.domain import Kind, TeamMember
+
     names = {}
     for member_id in sorted({o for t in targets for o in t.owner_ids}):
         member = store.record(Kind.TEAM, member_id)
