@@ -15,6 +15,13 @@ RUN groupadd --system --gid 10001 abmgraph \
  && mkdir -p /var/lib/abmgraph \
  && chown abmgraph:abmgraph /var/lib/abmgraph
 
+# A Japanese font, so that the charts (viz/charts.py) render names such as 株式会社さくら製作所:
+# fonts-noto-cjk provides "Noto Sans CJK JP", the first of viz.charts.JAPANESE_FONTS and of the
+# org map's FONT_STACK (tests/test_dockerfile_fonts.py holds the three together).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /build
 # Only what the wheel needs (pyproject.toml lists the packages; schema/ is force-included).
 COPY pyproject.toml README.md ./
@@ -33,6 +40,11 @@ ENV ABMGRAPH_ENV=production \
 
 USER abmgraph
 WORKDIR /home/abmgraph
+
+# Build matplotlib's font cache for this user now, and fail the build if the charts would not
+# find the Japanese font.
+RUN python -c "from viz.charts import JAPANESE_FONTS, japanese_font; \
+assert japanese_font() == JAPANESE_FONTS[0], japanese_font()"
 
 EXPOSE 8000
 

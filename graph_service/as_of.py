@@ -4,6 +4,8 @@ Each answer is "as of" a date. These definitions decide which records count on t
 analytics use them, the embedded store rolls a portfolio up with them, and the Neo4j store's
 Cypher implements the same rules (the conformance suite holds the two equal).
 
+* An answer that names no day is as of **today** (:func:`today`): the machine's date, unless
+  the process fixed another (:func:`fix_today`; the demo answers as of its own date).
 * A touch's **day** is its local calendar date.
 * A day is **in the window** of ``days`` days up to ``as_of`` when
   ``as_of - days < day <= as_of`` (the as-of day included, the first day excluded).
@@ -64,6 +66,41 @@ from graph_service.errors import InvalidArgumentError
 #: end at year 9999. A date outside is the asker's mistake (:func:`supported_day`).
 EARLIEST = date(1900, 1, 1)
 LATEST = date.max
+
+
+class _Today:
+    """The day :func:`today` answers when the process fixed one (:func:`fix_today`)."""
+
+    fixed: date | None = None
+
+
+_TODAY = _Today()
+
+
+def machine_today() -> date:
+    """The machine's date: the one place the default as-of day reads the clock."""
+    return date.today()
+
+
+def today() -> date:
+    """The as-of day of an answer that names none: the day the process fixed
+    (:func:`fix_today`), else the machine's date.
+
+    >>> fix_today(date(2026, 11, 20))
+    >>> today()
+    datetime.date(2026, 11, 20)
+    >>> fix_today(None)
+    >>> today() == date.today()
+    True
+    """
+    return _TODAY.fixed if _TODAY.fixed is not None else machine_today()
+
+
+def fix_today(day: date | None) -> None:
+    """Make :func:`today` answer ``day`` for the rest of the process (None: the machine's date
+    again). The demo fixes its own date, so that its story holds whenever it is run."""
+    _TODAY.fixed = day
+
 
 #: A full touch record or its compact form; strength and engagement read only day, type and
 #: direction.

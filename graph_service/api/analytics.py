@@ -31,7 +31,7 @@ from graph_service.api.connection import Connection, check_first, paginate
 from graph_service.api.context import CURRENCY, params, store, visible
 from graph_service.api.money import Money, UnconvertedAmount, money, unconverted
 from graph_service.api.types import NotFound, Person, TeamMember, ViewIndex
-from graph_service.as_of import supported_day
+from graph_service.as_of import supported_day, today
 from graph_service.errors import NotFoundError
 from graph_service.store.family import family_views
 
@@ -55,7 +55,7 @@ AS_OF = "As-of date (default: today). Only data on or before it counts."
 
 
 def _as_of(value: date | None) -> date:
-    return supported_day(value) if value else date.today()
+    return supported_day(value) if value else today()
 
 
 @strawberry.type(description="One buying role in one scope, with the people holding it.")

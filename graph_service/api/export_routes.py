@@ -4,8 +4,10 @@ What ``abmgraph export targets`` writes, served to strategists and admins (the `
 action of :mod:`graph_service.auth.policy`; another role gets ``403``), over the accounts the
 caller's scope sees. Query parameters, all optional: ``asOf``, ``currency``, ``industry``,
 ``region``, ``owner`` (an account-team member's id), ``segment``, ``tier`` (``1:1``,
-``1:few``, ``1:many``) and ``minWhitespace``. Errors are JSON (``{"error": ...}``): 400 for
-a bad parameter, 403 for a role that may not export, 503 when the store is unreachable.
+``1:few``, ``1:many``), ``minWhitespace`` and, for CSV, ``bom`` (default true: a UTF-8
+byte-order mark, for Excel; ``bom=false`` for pipelines). Errors are JSON
+(``{"error": ...}``): 400 for a bad parameter, 403 for a role that may not export, 503 when
+the store is unreachable.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def export_routes(
             day = http_params.as_of(q.get("asOf"))
             currency = http_params.currency(q.get("currency"))
             where = _filter(request)
+            bom = q.get("bom") is None or http_params.flag("bom", q.get("bom"))
         except http_params.BadParameter as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         asked = dataclasses.replace(params, currency=currency) if currency else params
@@ -85,7 +88,9 @@ def export_routes(
         def write() -> bytes:
             with tempfile.TemporaryDirectory(prefix="abmgraph-export-") as folder:
                 out = Path(folder) / f"targets.{fmt.value}"
-                export_target_list(store, day, out, fmt, where, asked, scope=principal.scope)
+                export_target_list(
+                    store, day, out, fmt, where, asked, scope=principal.scope, bom=bom
+                )
                 return out.read_bytes()
 
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph_service.as_of import supported_day
+from graph_service.as_of import supported_day, today
 from graph_service.errors import InvalidArgumentError
 from graph_service.money import parse_currency
 
@@ -28,7 +28,7 @@ def as_of(text: str | None) -> date:
     graph_service.api.http_params.BadParameter: asOf: not a date: '20/11/2026' (use YYYY-MM-DD)
     """
     if not text:
-        return date.today()
+        return today()
     try:
         day = date.fromisoformat(text)
     except ValueError:

@@ -22,7 +22,7 @@ from graph_service import domain as dm
 from graph_service.analytics.engagement import Band, standing
 from graph_service.api import context, lookup
 from graph_service.api.money import Money, money
-from graph_service.as_of import supported_day, touch_day
+from graph_service.as_of import supported_day, today, touch_day
 from graph_service.store.base import Store
 
 _R = TypeVar("_R", bound=dm.Record)
@@ -121,7 +121,7 @@ class Person:
     _index: strawberry.Private[ViewIndex]
 
     def _touches(self, as_of: date | None) -> tuple[date, list[dm.Touch]]:
-        day = supported_day(as_of) if as_of else date.today()
+        day = supported_day(as_of) if as_of else today()
         mine = [t for t in self._index.touches if t.person_id == self.id and touch_day(t) <= day]
         return day, mine
 

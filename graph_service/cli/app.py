@@ -45,6 +45,14 @@ def configure(
         Path | None,
         typer.Option(help="Data directory of the embedded store. Env: ABMGRAPH_DATA_DIR."),
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Run the command on the demo's store (the demo folder of the data directory) "
+            "and as of the demo's date, as abmgraph demo serves it.",
+        ),
+    ] = False,
 ) -> None:
     """Read the settings (environment, then these options) before any command runs."""
     from pydantic import ValidationError
@@ -69,7 +77,13 @@ def configure(
         running = status_detached(neo4j_state_dir(settings))
         if running is not None:
             settings = settings.model_copy(update={"neo4j_uri": running.uri})
-    state.settings = settings
+    state.settings, state.demo = settings, demo
+    if demo:
+        from graph_service.demo import demo_data_dir, use_demo_day
+
+        update = {"store": StoreKind.MEMORY, "data_dir": demo_data_dir(settings.data_dir)}
+        state.settings = settings.model_copy(update=update)
+        use_demo_day()
 
 
 def main() -> None:

@@ -28,6 +28,8 @@ class _State:
     """The settings of this run, set once by the root callback."""
 
     settings: Settings
+    #: Whether the run is on the demo's store and date (``abmgraph --demo``, ``abmgraph demo``).
+    demo: bool = False
 
 
 state = _State()
@@ -56,7 +58,9 @@ def parse_day(text: str | None, option: str = "--as-of") -> date:
     graph_service.errors.AbmGraphError: --as-of: not a date: '20/11/2026' (use YYYY-MM-DD)
     """
     if not text:
-        return date.today()
+        from graph_service.as_of import today
+
+        return today()
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -37,14 +37,24 @@ def targets(
         float | None, typer.Option(help="Keep whitespace >= this (in the export's currency).")
     ] = None,
     currency: Annotated[str | None, typer.Option(help=CURRENCY_HELP)] = None,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom/--no-bom",
+            help="CSV: start with a UTF-8 byte-order mark, so that Excel (Japanese Excel too) "
+            "reads it as UTF-8; --no-bom for pipelines.",
+        ),
+    ] = True,
 ) -> None:
     """The scored, tiered ABM target list, one row per account.
 
     Amounts are in one currency (the currency column); an account's amounts that no exchange
     rate converts are left out of them, listed in its unconverted column, and warned about.
+    Text that a spreadsheet would take for a formula (=, +, -, @) is written as text. The
+    folder of --out must exist.
     """
     from graph_service.analytics.queries import PortfolioFilter
-    from graph_service.export import export_target_list, unconverted_warning
+    from graph_service.export import check_out_file, export_target_list, unconverted_warning
 
     day = parse_day(as_of)
     params = analytics_params(currency)
@@ -58,6 +68,7 @@ def targets(
         raise AbmGraphError(
             "--format is needed (csv, xlsx or parquet) when --out has no such suffix"
         )
+    check_out_file(out_file)
     where = PortfolioFilter(
         industry=industry,
         region=region,
@@ -69,7 +80,7 @@ def targets(
     store = open_store(read_only=True)
     try:
         with err.status("scoring accounts..."):
-            rows = export_target_list(store, day, out_file, chosen, where, params)
+            rows = export_target_list(store, day, out_file, chosen, where, params, bom=bom)
     finally:
         store.close()
     currencies = sorted({r.currency for r in rows if r.currency})

@@ -9,6 +9,7 @@ import typer
 from graph_service.cli.context import err, open_store, state
 from graph_service.cli.load_progress import print_report, run_bundle_load
 from graph_service.demo import DEMO_BUNDLE
+from graph_service.errors import AbmGraphError
 
 if TYPE_CHECKING:
     from graph_service.settings import Settings
@@ -60,12 +61,33 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve after loading.")
     ] = True,
 ) -> None:
-    """Load the demo bundle into the embedded store and serve it."""
+    """Load the demo bundle into the demo's own store and serve it, as of the demo's date.
+
+    The store is the demo folder of the data directory (never your own store); answers that
+    name no asOf are as of the day the demo's data ends. Other commands reach it with
+    abmgraph --demo (abmgraph --demo query '...').
+    """
+    from graph_service.demo import DEMO_AS_OF, demo_data_dir, use_demo_day
     from graph_service.settings import StoreKind
 
-    if state.settings.store is not StoreKind.MEMORY:
+    settings = state.settings
+    if settings.store is not StoreKind.MEMORY:
         err.print("[yellow]note[/] demo uses the embedded store")
-        state.settings = state.settings.model_copy(update={"store": StoreKind.MEMORY})
+    if not state.demo:
+        data_dir = demo_data_dir(settings.data_dir)
+        update = {"store": StoreKind.MEMORY, "data_dir": data_dir}
+        state.settings = settings = settings.model_copy(update=update)
+        state.demo = True
+    host, port = host or settings.host, port or settings.port
+    if serve_after:
+        refuse_taken_port(host, port)
+    use_demo_day()
+    err.print(
+        f"the demo's store is {settings.data_dir} (not your own); it answers as of "
+        f"{DEMO_AS_OF.isoformat()}, the day its data ends, unless a query names asOf",
+        highlight=False,
+        soft_wrap=True,
+    )
     store = open_store()
     try:
         report = run_bundle_load(store, DEMO_BUNDLE)
@@ -74,16 +96,58 @@ def demo(
         store.close()
         raise
     if serve_after:
-        if runs_open(state.settings):
+        if runs_open(settings):
             err.print(
                 "[yellow]note[/] the demo runs open: anyone who reaches "
-                f"{host or state.settings.host}:{port or state.settings.port} reads, sees and "
+                f"{host}:{port} reads, sees and "
                 "writes everything. Create API keys (abmgraph keys create) and set "
                 "ABMGRAPH_AUTH=required (docs/authentication.md) before serving real data."
             )
-        serve(store, host or state.settings.host, port or state.settings.port)
+        serve(store, host, port)
     else:
         store.close()
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on ``host``:``port`` (so a server cannot bind it).
+
+    Binds as uvicorn does (``SO_REUSEADDR``), so a port that only lingers after a closed
+    connection counts as free.
+
+    >>> import socket
+    >>> with socket.socket() as s:
+    ...     s.bind(("127.0.0.1", 0)); s.listen()
+    ...     port = s.getsockname()[1]
+    ...     port_taken("127.0.0.1", port)
+    True
+    """
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return False  # an unknown host: uvicorn says so itself
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            return True
+    return False
+
+
+def refuse_taken_port(host: str, port: int) -> None:
+    """A one-line error when ``port`` is taken, suggesting --port with a free one nearby."""
+    if not port_taken(host, port):
+        return
+    nearby = range(port + 1, min(port + 50, 65536))
+    free = next((p for p in nearby if not port_taken(host, p)), None)
+    suggestion = f"abmgraph demo --port {free}" if free else "abmgraph demo --port <another>"
+    raise AbmGraphError(
+        f"port {port} on {host} is taken (another program is listening there); "
+        f"choose another with --port, e.g. {suggestion}"
+    )
 
 
 def runs_open(settings: Settings) -> bool:

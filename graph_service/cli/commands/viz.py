@@ -16,6 +16,7 @@ import typer
 from graph_service.cli.context import err, open_store, parse_day
 from graph_service.cli.currency import CURRENCY_HELP, analytics_params
 from graph_service.errors import AbmGraphError
+from graph_service.export.out_file import check_out_file, write_failed
 
 app = typer.Typer(
     help="Org maps and portfolio charts (HTML that works offline, PNG).", no_args_is_help=True
@@ -41,6 +42,17 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun if count == 1 else plural}"
 
 
+def _write(out: Path, content: str | bytes) -> None:
+    """Write a drawing (text as UTF-8); a failure is one line naming the file."""
+    try:
+        if isinstance(content, bytes):
+            out.write_bytes(content)
+        else:
+            out.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise write_failed(out, exc) from None
+
+
 @app.command("org-map")
 def org_map(
     account_id: Annotated[str, typer.Argument(help="The account (company id).")],
@@ -57,13 +69,17 @@ def org_map(
         bool, typer.Option("--with-subsidiaries", help="Draw the subsidiaries' people too.")
     ] = False,
 ) -> None:
-    """Write the org map of an account: a self-contained HTML page that works offline."""
+    """Write the org map of an account: a self-contained HTML page that works offline.
+
+    The folder of --out must exist.
+    """
     from graph_service.store.family import family_views
     from viz.org_map import build_org_map, render_org_map
 
     day = parse_day(as_of)
     if out_file.suffix.lower() not in (".html", ".htm"):
         raise AbmGraphError(f"--out: the org map is an HTML page; use a .html file, not {out_file}")
+    check_out_file(out_file)
     store = open_store(read_only=True)
     try:
         views = family_views(store, account_id, day)
@@ -76,7 +92,7 @@ def org_map(
         business_unit=business_unit,
         include_subsidiaries=with_subsidiaries,
     )
-    out_file.write_text(render_org_map(org), encoding="utf-8")
+    _write(out_file, render_org_map(org))
     deals = sum(1 for n in org.nodes if n["kind"] == "deal")
     err.print(
         f"org map of {org.title} written to {out_file}: {_n(org.count('person'), 'person')}, "
@@ -98,7 +114,8 @@ def sow(
     """Write the portfolio share-of-wallet charts: a PNG, or an interactive offline page.
 
     Amounts are in one currency, named on every axis that shows money; amounts no exchange
-    rate converts are left out, noted under the charts and warned about.
+    rate converts are left out, noted under the charts and warned about. The folder of --out
+    must exist.
     """
     from viz.charts import sow_data, sow_html, sow_png
 
@@ -110,15 +127,13 @@ def sow(
     )
     if chosen is None:
         raise AbmGraphError("--format is needed (png or html) when --out has no such suffix")
+    check_out_file(out_file)
     store = open_store(read_only=True)
     try:
         data = sow_data(store, day, params)
     finally:
         store.close()
-    if chosen is ChartFormat.PNG:
-        out_file.write_bytes(sow_png(data))
-    else:
-        out_file.write_text(sow_html(data), encoding="utf-8")
+    _write(out_file, sow_png(data) if chosen is ChartFormat.PNG else sow_html(data))
     in_currency = f", amounts in {data.currency}" if data.currency else ""
     err.print(
         f"share-of-wallet charts ({len(data.ltv.points)} accounts on the LTV x share plane) "
