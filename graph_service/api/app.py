@@ -1,6 +1,7 @@
-"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development), ``/healthz``
-(liveness), ``/readyz`` (the store answers), and the drawings under ``/viz``
-(:mod:`graph_service.api.viz_routes`). Production mode: :mod:`graph_service.api.production`."""
+"""The ASGI application: the account workspace at ``/`` (:mod:`graph_service.api.workspace`),
+GraphQL at ``/graphql`` (GraphiQL in development), ``/healthz`` (liveness), ``/readyz`` (the
+store answers), and the drawings under ``/viz`` (:mod:`graph_service.api.viz_routes`).
+Production mode: :mod:`graph_service.api.production`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -22,7 +23,7 @@ from strawberry.types import ExecutionResult
 
 from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.path_cache import DEFAULT_SIZE, PathGraphCache
-from graph_service.api.auth_middleware import AuthMiddleware, check_auth
+from graph_service.api.auth_middleware import AuthMiddleware, check_auth, runs_open
 from graph_service.api.body_limit import BodyLimitMiddleware
 from graph_service.api.context import Context
 from graph_service.api.execution import StoreCalls, bounded, store_worker
@@ -35,6 +36,9 @@ from graph_service.api.request_id import RequestIdMiddleware
 from graph_service.api.schema import build_schema
 from graph_service.api.store_health import guarded
 from graph_service.api.viz_routes import viz_routes
+from graph_service.api.workspace.data import Executor
+from graph_service.api.workspace.routes import Workspace, workspace_routes
+from graph_service.api.workspace.session import SessionCookies, session_secret
 from graph_service.auth import Authenticator
 from graph_service.errors import ConfigError, StoreUnavailableError
 from graph_service.settings import AuthMode, Limits
@@ -121,6 +125,20 @@ def configured_params() -> AnalyticsParams:
     return AnalyticsParams(reporting_currency=settings.reporting_currency)
 
 
+def configured_session_secret() -> str | None:
+    """``ABMGRAPH_SESSION_SECRET``, if set (a bad setting is a :class:`ConfigError`)."""
+    from pydantic import ValidationError
+
+    from graph_service.settings import Settings
+
+    try:
+        secret = Settings().session_secret
+    except ValidationError as exc:
+        problems = "; ".join(str(e["msg"]) for e in exc.errors())
+        raise ConfigError(f"invalid settings: {problems}") from None
+    return secret.get_secret_value() if secret is not None else None
+
+
 def create_app(
     store: Store,
     *,
@@ -134,6 +152,7 @@ def create_app(
     production: bool = False,
     allowed_hosts: Sequence[str] | None = None,
     cors_origins: Sequence[str] = (),
+    session_secret_key: str | None = None,
 ) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown.
 
@@ -149,8 +168,15 @@ def create_app(
     credentials configured (a :class:`ConfigError` without); ``allowed_hosts`` and
     ``cors_origins`` are the ``Host`` and CORS allow-lists
     (:class:`~graph_service.api.production.HttpPolicy`).
+
+    The workspace's session cookies are signed with ``session_secret_key`` (default:
+    ``ABMGRAPH_SESSION_SECRET``; in development without one, a random key per process;
+    production refuses to start without one).
     """
     check_auth(auth, authenticator, production=production)
+    secret = session_secret(
+        session_secret_key or configured_session_secret(), production=production
+    )
     policy = HttpPolicy(
         production=production, allowed_hosts=allowed_hosts, cors_origins=cors_origins
     )
@@ -181,8 +207,18 @@ def create_app(
             return JSONResponse({"status": "unavailable", "store": store_name}, status_code=503)
         return JSONResponse({"status": "ready", "store": store_name})
 
-    async def index(_: Request) -> RedirectResponse:
-        return RedirectResponse("/graphql")
+    workspace = Workspace(
+        executor=Executor(
+            schema=graphql.schema,
+            store=store,
+            params=params,
+            path_cache=path_cache,
+            calls=lambda: StoreCalls(graphql.worker),
+        ),
+        authenticator=authenticator,
+        runs_open=lambda: runs_open(auth, authenticator),
+        production=production,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -201,17 +237,19 @@ def create_app(
             BodyLimitMiddleware, max_bytes=limits.max_body_bytes, timeout=limits.body_timeout
         ),
         *policy.middleware(),
+        # The workspace's signed session, read by the authentication that follows.
+        Middleware(SessionCookies, secret=secret),
         Middleware(AuthMiddleware, authenticator=authenticator, mode=auth),
     ]
     return Starlette(
         routes=[
-            Route("/", index),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
             Route("/graphql", graphql),
             *viz_routes(store, production=production),
             *export_routes(store, params, production=production),
+            *workspace_routes(workspace),
         ],
         middleware=middleware,
         lifespan=lifespan,
