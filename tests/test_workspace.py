@@ -73,11 +73,12 @@ def rep_key(credentials: Credentials, store: MemoryStore, member_id: str = REP) 
 
 
 def test_a_page_without_credentials_leads_to_the_sign_in_form(client: TestClient) -> None:
-    r = client.get(f"/accounts/{OWN_ACCOUNT}", follow_redirects=False)
+    r = client.get(f"/accounts/{OWN_ACCOUNT}", params={"asOf": DAY}, follow_redirects=False)
     assert r.status_code == 303
-    assert r.headers["location"] == f"/signin?next=/accounts/{OWN_ACCOUNT}"
-    form = client.get("/signin")
+    assert r.headers["location"] == f"/signin?next=/accounts/{OWN_ACCOUNT}%3FasOf%3D{DAY}"
+    form = client.get(r.headers["location"])
     assert form.status_code == 200 and 'name="credential"' in form.text
+    assert f'name="next" value="/accounts/{OWN_ACCOUNT}?asOf={DAY}"' in form.text
     # an API client still gets its 401
     assert client.post("/graphql", json={"query": "{ accounts { totalCount } }"}).status_code == 401
 

@@ -109,7 +109,8 @@ class AuthMiddleware:
                 await self.app(scope, receive, send)
                 return
             if paths.is_page(path) and method in ("GET", "HEAD"):
-                target = quote(path, safe="/")
+                query = bytes(scope.get("query_string") or b"").decode("latin-1")
+                target = quote(path + (f"?{query}" if query else ""), safe="/")
                 await RedirectResponse(f"{paths.SIGN_IN}?next={target}", 303)(scope, receive, send)
                 return
         try:

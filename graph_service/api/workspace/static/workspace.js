@@ -44,6 +44,8 @@
   var container = document.getElementById("ws-map");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, map.options);
   var clustered = {};
+  // For whoever inspects the page (a browser test finds a node's place on the screen).
+  window.abmWorkspace = { network: network, nodes: nodes, edges: edges };
 
   function unitOf(nodeId) {
     var node = nodes.get(nodeId);
@@ -69,28 +71,48 @@
       });
       clustered[id] = true;
     });
+    arrange();
     firstView();
     mark("clusters", Object.keys(clustered).length);
+  }
+
+  // Grouped, the units sit in a compact grid, our team in a row above, open deals below, so
+  // that the first view shows every group at a legible size.
+  var GRID_X = 300, GRID_Y = 150, COLUMNS = 3;
+  function isGrouped() { return Object.keys(clustered).length > 0; }
+  function side(kind) { return nodes.get({ filter: function (n) { return n.kind === kind; } }); }
+  function arrange() {
+    var groups = Object.keys(clustered).filter(function (id) { return network.isCluster(id); });
+    groups.forEach(function (id, i) { network.moveNode(id, (i % COLUMNS) * GRID_X, Math.floor(i / COLUMNS) * GRID_Y); });
+    var rows = Math.ceil(groups.length / COLUMNS);
+    var perRow = Math.max(COLUMNS, Math.floor(COLUMNS * GRID_X / 220));
+    side("member").forEach(function (n, i) { network.moveNode(n.id, (i % perRow) * 220, -GRID_Y - Math.floor(i / perRow) * 70); });
+    side("deal").forEach(function (n, i) { network.moveNode(n.id, (i % perRow) * 240, rows * GRID_Y + Math.floor(i / perRow) * 80); });
+  }
+  function unarrange() {
+    side("member").concat(side("deal")).forEach(function (n) { network.moveNode(n.id, n.x, n.y); });
   }
 
   function expand() {
     Object.keys(clustered).forEach(function (id) { if (network.isCluster(id)) { network.openCluster(id); } });
     clustered = {};
-    network.fit({ animation: false });
+    unarrange();
+    firstView();
     mark("clusters", 0);
   }
 
+  // The groups move as one: opening one (a click, a search, a path into it) opens them all
+  // at their places on the map, and "group by unit" folds them again.
   function openClusterOf(nodeId) {
-    Object.keys(clustered).forEach(function (id) {
-      if (network.isCluster(id) && network.getNodesInCluster(id).indexOf(nodeId) >= 0) {
-        network.openCluster(id);
-        delete clustered[id];
-      }
+    var inside = Object.keys(clustered).some(function (id) {
+      return network.isCluster(id) && network.getNodesInCluster(id).indexOf(nodeId) >= 0;
     });
-    mark("clusters", Object.keys(clustered).length);
+    if (inside) { expand(); }
   }
+  function node0(clusterId) { return network.getNodesInCluster(clusterId)[0]; }
 
   network.on("beforeDrawing", function (ctx) {
+    if (Object.keys(clustered).length) { return; }  // grouped: the lanes are the groups
     (map.lanes || []).forEach(function (lane) {
       ctx.fillStyle = lane.color;
       ctx.fillRect(lane.x0, lane.y0, lane.x1 - lane.x0, lane.y1 - lane.y0);
@@ -103,7 +125,7 @@
   network.on("click", function (event) {
     if (!event.nodes.length) { return; }
     var id = event.nodes[0];
-    if (network.isCluster(id)) { network.openCluster(id); delete clustered[id]; mark("clusters", Object.keys(clustered).length); return; }
+    if (network.isCluster(id)) { var first = node0(id); expand(); network.focus(first, { scale: 0.9, animation: false }); return; }
     var node = nodes.get(id);
     if (node && node.kind === "person") { pick(node.personId); }
   });
@@ -157,7 +179,6 @@
     " paths { memberId strength member { fullName } hops { fromId fromKind toPersonId strength reason person { fullName } } }" +
     " introducers { memberId firstPersonId strength paths } } } }";
 
-  var PATH_ZOOM = 0.6;  // the paths' people fill the map, at a zoom their names stay readable
   function personName(pid) { return (page.people[pid] || {}).name || pid; }
   function memberName(mid) { return page.members[mid] || mid; }
 
@@ -217,7 +238,9 @@
       if (shown.length) {
         network.selectNodes(["p:" + pid].filter(function (id) { return nodes.get(id); }));
         network.fit({ nodes: shown, animation: false });
-        if (network.getScale() < PATH_ZOOM) { network.moveTo({ scale: PATH_ZOOM, animation: false }); }
+        if (network.getScale() < LEGIBLE && nodes.get("p:" + pid)) {
+          network.focus("p:" + pid, { scale: LEGIBLE, animation: false });
+        }
       }
       mark("paths", answer.paths.length);
       mark("path-edges", drawn.length);
@@ -313,10 +336,13 @@
   var LEGIBLE = 0.8;
   function firstView() {
     network.fit({ animation: false });
-    if (network.getScale() >= LEGIBLE) { return; }
+    if (network.getScale() < LEGIBLE) { legibleZoom(); }
+    mark("scale", network.getScale().toFixed(3));
+  }
+  function legibleZoom() {
     var ids = network.body.nodeIndices.filter(function (id) {
       var n = nodes.get(id);
-      return network.isCluster(id) || (n && n.kind === "person");
+      return network.isCluster(id) || (n && (n.kind === "person" || (isGrouped() && n.kind === "member")));
     });
     var at = network.getPositions(ids);
     var xs = ids.map(function (id) { return at[id].x; });
@@ -331,7 +357,6 @@
   network.once("afterDrawing", function () {
     mark("ready", 1);
     mark("errors", errors);
-    mark("scale", network.getScale().toFixed(3));
   });
   if (page.big) { collapse(); } else { firstView(); }
   mark("nodes", nodes.length);
