@@ -319,3 +319,48 @@ def test_every_string_the_templates_ask_for_is_in_the_catalogues() -> None:
     assert asked and asked <= i18n.catalogue("en").strings.keys()
     script = (folder.parent / "static" / "workspace.js").read_text(encoding="utf-8")
     assert set(re.findall(r"""\btr\("([a-z_]+)""", script)) <= i18n.catalogue("en").js().keys()
+
+
+# -- JWTs and roles ------------------------------------------------------------------------------
+
+
+def test_a_jwt_session_ends_with_the_token(
+    store: MemoryStore, credentials: Credentials, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import jwt
+
+    from graph_service.auth import Authenticator, JwtVerifier
+
+    secret = "j" * 32
+    authenticator = Authenticator(credentials.keys, JwtVerifier(secret=secret))
+    app = create_app(
+        store, store_name="memory", authenticator=authenticator, session_secret_key=SECRET
+    )
+    exp = int(time.time()) + 600
+    token = jwt.encode({"sub": REP, "role": "rep", "exp": exp}, secret, algorithm="HS256")
+    with TestClient(app) as c:
+        assert sign_in(c, token).status_code == 303
+        assert sorted(rows(c.get("/", params={"asOf": DAY}).text)) == [
+            "c-01",
+            "c-02",
+            "c-03",
+            "c-04",
+        ]
+        later = exp + 1.0
+        monkeypatch.setattr(time, "time", lambda: later)  # past the token's exp
+        assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_log_forms_are_for_roles_that_write(
+    client: TestClient, credentials: Credentials, store: MemoryStore
+) -> None:
+    sign_in(client, rep_key(credentials, store))
+    rep_page = client.get(f"/accounts/{OWN_ACCOUNT}", params={"asOf": DAY})
+    assert 'id="ws-log-touch"' in rep_page.text and 'id="ws-set-role"' in rep_page.text
+    assert '"canWrite": true' in rep_page.text and f'"memberId": "{REP}"' in rep_page.text
+    sign_in(client, credentials.keys.create(Role.STRATEGIST, service="reader").key)
+    reader = client.get(f"/accounts/{OWN_ACCOUNT}", params={"asOf": DAY})
+    assert reader.status_code == 200
+    assert 'id="ws-log-touch"' not in reader.text and "ws-complete" not in reader.text

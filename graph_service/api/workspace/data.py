@@ -8,6 +8,7 @@ The documents are constants; values travel as variables only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,17 +137,17 @@ class Executor:
     store: Store
     params: AnalyticsParams
     path_cache: PathGraphCache | None
-    calls: Any  # a factory of StoreCalls (the app's store worker)
+    #: A request's way to the app's store worker (a fresh one per page).
+    calls: Callable[[], StoreCalls]
 
     def context(self, request: Request) -> Context:
         """The request's context: its caller is the one the middleware put on it."""
-        store_calls: StoreCalls = self.calls()
         return Context.for_request(
             request,
             store=self.store,
             params=self.params,
             path_cache=self.path_cache,
-            store_calls=store_calls,
+            store_calls=self.calls(),
         )
 
     async def run(
