@@ -309,7 +309,8 @@
       graphql(LOG_TOUCH, {
         key: uuid(), personId: f.personId.value, type: f.type.value,
         occurredAt: isNaN(at) ? f.occurredAt.value : at.toISOString(),
-        direction: f.direction.value || null, notes: f.notes.value || null, memberId: page.memberId || null
+        direction: f.direction.value || null, notes: f.notes.value || null,
+        memberId: (f.memberId && f.memberId.value) || page.memberId || null
       }).then(submitted("logTouch", "TouchLogged")).catch(failed);
     });
   }
