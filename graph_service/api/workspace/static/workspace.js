@@ -179,6 +179,7 @@
     " paths { memberId strength member { fullName } hops { fromId fromKind toPersonId strength reason person { fullName } } }" +
     " introducers { memberId firstPersonId strength paths } } } }";
 
+  var PINK = "#ff1493";  // viz.org_map's PATH_COLOR
   function personName(pid) { return (page.people[pid] || {}).name || pid; }
   function memberName(mid) { return page.members[mid] || mid; }
 
@@ -215,8 +216,8 @@
           openClusterOf(from); openClusterOf(to);
           if (nodes.get(from) && nodes.get(to)) {
             drawn.push({ id: "picked-" + rank + "-" + from + "-" + to, from: from, to: to, kind: "picked",
-              color: { color: "#ff1493", opacity: rank === 1 ? 1 : 0.7 }, width: rank === 1 ? 7 : 4,
-              arrows: { to: { enabled: true } }, label: "#" + rank, font: { color: "#ff1493", size: 14, strokeWidth: 3 },
+              color: { color: PINK, highlight: PINK, hover: PINK, opacity: rank === 1 ? 1 : 0.7 }, width: rank === 1 ? 7 : 4,
+              arrows: { to: { enabled: true } }, label: "#" + rank, font: { color: PINK, size: 14, strokeWidth: 3 },
               smooth: { enabled: true, type: "curvedCCW", roundness: 0.15 + 0.05 * rank } });
           }
           var step = document.createElement("li");
