@@ -364,3 +364,28 @@ def test_the_log_forms_are_for_roles_that_write(
     reader = client.get(f"/accounts/{OWN_ACCOUNT}", params={"asOf": DAY})
     assert reader.status_code == 200
     assert 'id="ws-log-touch"' not in reader.text and "ws-complete" not in reader.text
+
+
+def test_every_enum_value_the_pages_show_has_a_word_in_both_languages() -> None:
+    from graph_service.analytics.labels import Segment, Tier
+    from graph_service.api.workspace.routes import _legend
+
+    shown = {
+        "role": ["DECIDER", "BUYER", "INFLUENCER", "USER", "GATEKEEPER", "INITIATOR", "CHAMPION"],
+        "engagement": ["ENGAGED", "COOLING", "COLD", "LEFT", "MISSING"],
+        "gap": ["ROLE", "DEAL_ROLE", "CHAMPION", "SECOND_THREAD"],
+        "touch": ["MEETING", "CALL", "EMAIL", "EVENT", "WEBINAR", "CHAT", "VISIT"],
+        "tier": [t.name for t in Tier],
+        "segment": [s.name for s in Segment],
+        "heat": [band for band, _ in _legend()["heat"]],
+        "accessrole": [r.value for r in Role],
+    }
+    for language in i18n.LANGUAGES:
+        words = i18n.catalogue(language)
+        missing = [
+            f"{kind}.{v}"
+            for kind, values in shown.items()
+            for v in values
+            if f"{kind}.{v}" not in words.strings
+        ]
+        assert missing == [], (language, missing)

@@ -328,6 +328,7 @@ class _Pages:
             page_data=page_data,
             big=len(people) > BIG_ACCOUNT,
             today=date.today().isoformat(),
+            legend=_legend(),
         )
 
     async def vendor(self, request: Request) -> Response:
@@ -335,6 +336,17 @@ class _Pages:
         if name not in ("vis-network.min.js", "vis-network.css"):
             return Response("not found", status_code=404)
         return FileResponse(vis_dir() / name, headers={"Cache-Control": "max-age=86400"})
+
+
+def _legend() -> dict[str, list[tuple[str, str]]]:
+    """The org map's colours (viz.org_map's): buying roles and engagement heat."""
+    from viz.org_map import HEAT_BANDS, NEVER_TOUCHED, NO_ROLE_COLOR, ROLE_COLORS
+
+    heat = [(str(b.max_days) if b.max_days else "older", b.color) for b in HEAT_BANDS]
+    return {
+        "roles": [(r.name, c) for r, c in ROLE_COLORS.items()] + [("NONE", NO_ROLE_COLOR)],
+        "heat": [*heat, ("never", NEVER_TOUCHED.color)],
+    }
 
 
 def _choice(name: str, value: str | None, choices: list[str]) -> str | None:
