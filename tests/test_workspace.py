@@ -10,6 +10,7 @@ import re
 import string
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -17,7 +18,7 @@ from starlette.testclient import TestClient
 from graph_service.api.app import create_app
 from graph_service.api.workspace import i18n
 from graph_service.auth import Role
-from graph_service.errors import ConfigError
+from graph_service.errors import ConfigError, StoreUnavailableError
 from graph_service.store.memory import MemoryStore
 from tests.auth_support import Credentials
 from tests.viz_support import AS_OF, demo_store
@@ -389,3 +390,32 @@ def test_every_enum_value_the_pages_show_has_a_word_in_both_languages() -> None:
             if f"{kind}.{v}" not in words.strings
         ]
         assert missing == [], (language, missing)
+
+
+class _Away(MemoryStore):
+    """A store that has gone away (as a Neo4j server does)."""
+
+    away = False
+
+    def account(self, *args: Any, **kwargs: Any) -> Any:
+        if self.away:
+            raise StoreUnavailableError("the store went away")
+        return super().account(*args, **kwargs)
+
+    def accounts(self, *args: Any, **kwargs: Any) -> Any:
+        if self.away:
+            raise StoreUnavailableError("the store went away")
+        return super().accounts(*args, **kwargs)
+
+
+def test_a_store_outage_is_a_503_page_not_a_traceback(tmp_path: Path) -> None:
+    from tests.viz_support import load_demo
+
+    store = _Away(tmp_path / "data")
+    load_demo(store)
+    with TestClient(create_app(store, store_name="memory", session_secret_key=SECRET)) as c:
+        assert c.get(f"/accounts/{OWN_ACCOUNT}", params={"asOf": DAY}).status_code == 200
+        store.away = True
+        page = c.get(f"/accounts/{OWN_ACCOUNT}", params={"asOf": DAY})
+        assert page.status_code == 503
+        assert 'data-status="503"' in page.text and "Traceback" not in page.text
