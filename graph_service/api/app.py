@@ -217,7 +217,6 @@ def create_app(
         ),
         authenticator=authenticator,
         runs_open=lambda: runs_open(auth, authenticator),
-        production=production,
     )
 
     @contextlib.asynccontextmanager

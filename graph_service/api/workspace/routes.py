@@ -82,7 +82,6 @@ class Workspace:
     authenticator: Authenticator | None
     #: Whether the service asks nobody for credentials right now.
     runs_open: Callable[[], bool]
-    production: bool = False
 
 
 def _environment() -> Environment:
