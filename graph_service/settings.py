@@ -35,6 +35,10 @@ class AuthMode(StrEnum):
     OPEN = "open"
 
 
+#: The shortest ``ABMGRAPH_SESSION_SECRET`` accepted.
+MIN_SESSION_SECRET = 32
+
+
 def _comma_list(value: object) -> object:
     """``"a, b"`` as ``["a", "b"]`` (lists pass as they are)."""
     if isinstance(value, str):
@@ -137,6 +141,10 @@ class Settings(BaseSettings):
     allowed_hosts: Annotated[list[str] | None, NoDecode] = None
     #: Origins browsers may call the API from (comma-separated; CORS); none by default.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: The key that signs the account workspace's session cookies (docs/workspace.md), at
+    #: least 32 characters; required in production. Unset in development: a random key per
+    #: process, so that sessions end when the service restarts.
+    session_secret: SecretStr | None = None
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod
@@ -147,6 +155,16 @@ class Settings(BaseSettings):
     @classmethod
     def _origins(cls, value: object) -> object:
         return _comma_list(value)
+
+    @field_validator("session_secret")
+    @classmethod
+    def _long_session_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SESSION_SECRET:
+            raise ValueError(
+                f"ABMGRAPH_SESSION_SECRET must be at least {MIN_SESSION_SECRET} characters "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return value
 
     @field_validator("api_token")
     @classmethod

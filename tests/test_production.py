@@ -33,6 +33,7 @@ def production_app(
         store_name=options.pop("store_name", "memory"),
         production=True,
         authenticator=credentials.authenticator,
+        session_secret_key="x" * 32,
         **options,
     )
     return app, admin

@@ -73,6 +73,7 @@ def app(
         production=True,
         authenticator=credentials.authenticator,
         allowed_hosts=["localhost", "testserver"],
+        session_secret_key="x" * 32,
     )
     store.close()
 

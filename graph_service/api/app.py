@@ -1,7 +1,8 @@
-"""The ASGI application: GraphQL at ``/graphql`` (GraphiQL in development, served by the app
-itself: :mod:`graph_service.api.graphiql`), ``/healthz``
-(liveness), ``/readyz`` (the store answers), and the drawings under ``/viz``
-(:mod:`graph_service.api.viz_routes`). Production mode: :mod:`graph_service.api.production`."""
+"""The ASGI application: the account workspace at ``/`` (:mod:`graph_service.api.workspace`),
+GraphQL at ``/graphql`` (GraphiQL in development, served by the app itself:
+:mod:`graph_service.api.graphiql`), ``/healthz`` (liveness), ``/readyz`` (the store answers),
+and the drawings under ``/viz`` (:mod:`graph_service.api.viz_routes`). Production mode:
+:mod:`graph_service.api.production`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -39,6 +40,9 @@ from graph_service.api.request_id import RequestIdMiddleware
 from graph_service.api.schema import build_schema
 from graph_service.api.store_health import guarded
 from graph_service.api.viz_routes import viz_routes
+from graph_service.api.workspace.data import Executor
+from graph_service.api.workspace.routes import Workspace, workspace_routes
+from graph_service.api.workspace.session import SessionCookies, session_secret
 from graph_service.auth import Authenticator
 from graph_service.errors import ConfigError, StoreUnavailableError
 from graph_service.settings import AuthMode, Limits
@@ -131,6 +135,20 @@ def configured_params() -> AnalyticsParams:
     return AnalyticsParams(reporting_currency=settings.reporting_currency)
 
 
+def configured_session_secret() -> str | None:
+    """``ABMGRAPH_SESSION_SECRET``, if set (a bad setting is a :class:`ConfigError`)."""
+    from pydantic import ValidationError
+
+    from graph_service.settings import Settings
+
+    try:
+        secret = Settings().session_secret
+    except ValidationError as exc:
+        problems = "; ".join(str(e["msg"]) for e in exc.errors())
+        raise ConfigError(f"invalid settings: {problems}") from None
+    return secret.get_secret_value() if secret is not None else None
+
+
 def create_app(
     store: Store,
     *,
@@ -145,6 +163,7 @@ def create_app(
     allowed_hosts: Sequence[str] | None = None,
     cors_origins: Sequence[str] = (),
     graphiql_dir: Path = GRAPHIQL_STATIC,
+    session_secret_key: str | None = None,
 ) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown.
 
@@ -161,9 +180,16 @@ def create_app(
     ``cors_origins`` are the ``Host`` and CORS allow-lists
     (:class:`~graph_service.api.production.HttpPolicy`). GraphiQL's page loads its assets from
     ``graphiql_dir`` (:mod:`graph_service.api.graphiql`).
+
+    The workspace's session cookies are signed with ``session_secret_key`` (default:
+    ``ABMGRAPH_SESSION_SECRET``; in development without one, a random key per process;
+    production refuses to start without one).
     """
     check_auth(auth, authenticator, production=production)
     ide_on = graphiql and not production
+    secret = session_secret(
+        session_secret_key or configured_session_secret(), production=production
+    )
     policy = HttpPolicy(
         production=production, allowed_hosts=allowed_hosts, cors_origins=cors_origins
     )
@@ -195,8 +221,17 @@ def create_app(
             return JSONResponse({"status": "unavailable", "store": store_name}, status_code=503)
         return JSONResponse({"status": "ready", "store": store_name})
 
-    async def index(_: Request) -> RedirectResponse:
-        return RedirectResponse("/graphql")
+    workspace = Workspace(
+        executor=Executor(
+            schema=graphql.schema,
+            store=store,
+            params=params,
+            path_cache=path_cache,
+            calls=lambda: StoreCalls(graphql.worker),
+        ),
+        authenticator=authenticator,
+        runs_open=lambda: runs_open(auth, authenticator),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -215,6 +250,8 @@ def create_app(
             BodyLimitMiddleware, max_bytes=limits.max_body_bytes, timeout=limits.body_timeout
         ),
         *policy.middleware(),
+        # The workspace's signed session, read by the authentication that follows.
+        Middleware(SessionCookies, secret=secret),
         Middleware(
             AuthMiddleware,
             authenticator=authenticator,
@@ -224,7 +261,6 @@ def create_app(
     ]
     return Starlette(
         routes=[
-            Route("/", index),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
@@ -232,6 +268,7 @@ def create_app(
             *(asset_routes(graphiql_dir) if ide_on else ()),
             *viz_routes(store, production=production),
             *export_routes(store, params, production=production),
+            *workspace_routes(workspace),
         ],
         middleware=middleware,
         lifespan=lifespan,

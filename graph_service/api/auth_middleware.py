@@ -17,17 +17,26 @@ browser opens before it has a key to send; such a request carries no caller.
 
 A refused request is ``401`` with ``WWW-Authenticate: Bearer`` and ``{"error": ...}`` naming
 what was wrong with the credentials sent (never whether a key id exists).
+
+A request without an ``Authorization`` header may instead come with the account workspace's
+signed session cookie (:mod:`graph_service.api.workspace.session`), where
+:func:`~graph_service.api.workspace.paths.session_may` allows it: the workspace's pages and
+export downloads, and ``POST /graphql`` with the session's CSRF token in ``X-CSRF-Token``
+(403 without it). A workspace page asked for with no credentials redirects to the sign-in
+form; the sign-in form, the language switch and the workspace's assets need no caller.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import anyio.to_thread
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph_service.api.caller import set_caller
+from graph_service.api.workspace import csrf, paths, session
 from graph_service.auth import OPEN, Authenticator
 from graph_service.errors import AuthError, ConfigError
 from graph_service.settings import AuthMode
@@ -86,8 +95,34 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         assert self._authenticator is not None
-        header = dict(scope.get("headers") or []).get(b"authorization")
+        path = str(scope.get("path") or "")
+        if paths.is_public(path):
+            await self.app(scope, receive, send)  # no caller: these read no account data
+            return
+        headers = dict(scope.get("headers") or [])
+        header = headers.get(b"authorization")
         value = header.decode("latin-1") if header is not None else None
+        if value is None and "session" in scope:
+            signed_in = await anyio.to_thread.run_sync(
+                session.principal_of, scope["session"], self._authenticator
+            )
+            method = str(scope.get("method") or "GET")
+            if signed_in is not None and paths.session_may(method, path):
+                if method == "POST":
+                    sent = headers.get(csrf.HEADER.encode())
+                    token = sent.decode("latin-1") if sent is not None else None
+                    if not csrf.matches(scope["session"], token):
+                        forbidden = JSONResponse({"error": csrf.REFUSED}, status_code=403)
+                        await forbidden(scope, receive, send)
+                        return
+                set_caller(scope, signed_in)
+                await self.app(scope, receive, send)
+                return
+            if paths.is_page(path) and method in ("GET", "HEAD"):
+                query = bytes(scope.get("query_string") or b"").decode("latin-1")
+                target = quote(path + (f"?{query}" if query else ""), safe="/")
+                await RedirectResponse(f"{paths.SIGN_IN}?next={target}", 303)(scope, receive, send)
+                return
         try:
             # Off the event loop: a key's first check is a deliberately slow hash.
             principal = await anyio.to_thread.run_sync(self._authenticator.authenticate, value)
