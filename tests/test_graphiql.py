@@ -272,7 +272,9 @@ def test_graphiql_turned_off_opens_nothing_without_a_key(tmp_path: Path) -> None
 
 
 def test_production_serves_no_graphiql_and_opens_nothing_without_a_key(tmp_path: Path) -> None:
-    client, admin = app_client(tmp_path, production=True, allowed_hosts=["testserver"])
+    client, admin = app_client(
+        tmp_path, production=True, allowed_hosts=["testserver"], session_secret_key="s" * 32
+    )
     with client:
         assert client.get("/graphql", headers=HTML).status_code == 401
         assert client.get(f"{ASSETS_PATH}/vendor/graphiql.min.js").status_code == 401

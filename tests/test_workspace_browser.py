@@ -258,7 +258,6 @@ def test_a_large_account_opens_grouped_by_unit_and_legible(browser: Any, large: 
     watch.clean()
 
 
-@pytest.mark.xfail(reason="mutations not merged", strict=False)
 def test_logging_a_touch_shows_it_at_once(
     browser: Any, live: LiveServer, keys: Credentials, demo: MemoryStore
 ) -> None:
