@@ -173,3 +173,51 @@ def test_a_snapshot_without_audit_lines_opens_with_an_empty_trail(tmp_path: Path
     assert store.existing_ids(Kind.COMPANIES, ["c1"]) == {"c1"}
     assert trail(store) == []
     store.close()
+
+
+def test_reads_beside_writes_never_see_a_write_half_applied(tmp_path: Path) -> None:
+    """The service reads from several threads while a mutation writes: every read answers
+    (no "dictionary changed size" from a write in flight) with whole batches only."""
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from graph_service.domain import Touch, TouchType
+    from tests.fixtures import ACME, load
+
+    store = MemoryStore(tmp_path / "data")
+    load(store, ACME)
+    base = len(store.account("c1").touches)  # type: ignore[union-attr]
+    batch = 20
+    errors: list[BaseException] = []
+    seen: list[int] = []
+    done = threading.Event()
+
+    def write() -> None:
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        for n in range(30):
+            touches = [
+                Touch(f"t-w{n}-{i}", "m2", "p2", TouchType.CALL, start + timedelta(minutes=i))
+                for i in range(batch)
+            ]
+            store.upsert(Kind.TOUCHES, touches)
+        done.set()
+
+    def read() -> None:
+        try:
+            while not done.is_set():
+                view = store.account("c1")
+                assert view is not None
+                seen.append(len(view.touches))
+                store.stats()
+        except BaseException as exc:
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for r in readers:
+        r.start()
+    write()
+    for r in readers:
+        r.join()
+    store.close()
+    assert errors == []
+    assert all((n - base) % batch == 0 for n in seen)

@@ -26,16 +26,17 @@ Only one process may open a data directory for writing (a second gets
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import filelock
 import networkx as nx
@@ -157,6 +158,22 @@ _EDGE_REFS: dict[Kind, tuple[tuple[str, Kind], ...]] = {
     Kind.ACCOUNT_TEAM: (("company_id", Kind.COMPANIES),),
     Kind.DEAL_CONTACTS: (("person_id", Kind.PEOPLE),),
 }
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _one_at_a_time(method: _F) -> _F:
+    """A read under the store's lock: the service reads from several threads (GraphQL's
+    worker, the drawings' and exports' thread pool) while a mutation may be writing, and a
+    read must never see a write half applied (or iterate a dict as it changes)."""
+
+    @functools.wraps(method)
+    def locked(self: MemoryStore, *args: Any, **kwargs: Any) -> Any:
+        with self._write_lock:
+            return method(self, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
 
 
 class MemoryStore:
@@ -370,6 +387,7 @@ class MemoryStore:
             self.upsert(kind, [record], audit=audit)
             return True
 
+    @_one_at_a_time
     def record(self, kind: Kind, record_id: str) -> Record | None:
         record = self._records[kind].get(record_id)
         if record is None or kind in _LABELS or self._edge_held(record):
@@ -392,6 +410,7 @@ class MemoryStore:
             return False
         return any(r == rid for _, _, r in self._graph.out_edges(source, data="rid"))
 
+    @_one_at_a_time
     def company_of(self, kind: Kind, record_id: str) -> str | None:
         record = self.record(kind, record_id)
         if record is None:
@@ -412,6 +431,7 @@ class MemoryStore:
             return None
         return company_id if ("Company", company_id) in self._graph else None
 
+    @_one_at_a_time
     def audit_log(self, where: AuditFilter, *, first: int, after: str | None) -> AuditPage:
         matched = sorted(
             (a for a in self._audit.values() if where.matches(a)), key=newest_first, reverse=True
@@ -447,10 +467,12 @@ class MemoryStore:
         for record in records:
             origins[record_id(record)] = source
 
+    @_one_at_a_time
     def existing_ids(self, kind: Kind, ids: Collection[str]) -> set[str]:
         have = self._records[kind]
         return {i for i in ids if i in have}
 
+    @_one_at_a_time
     def resolution_records(self, kind: Kind) -> ResolutionRecords:
         _check_merged_kind(kind)
         have = self._records[kind]
@@ -478,10 +500,12 @@ class MemoryStore:
             self._merge(kind, survivor_id, merged)
             self._audited(audit)
 
+    @_one_at_a_time
     def fx_rates(self) -> list[FxRate]:
         rates = [r for r in self._records[Kind.FX_RATES].values() if isinstance(r, FxRate)]
         return sorted(rates, key=_rate_order)
 
+    @_one_at_a_time
     def stats(self) -> GraphStats:
         nodes = Counter(label for _, label in self._graph.nodes(data="label"))
         rels = Counter(t for _, _, t in self._graph.edges(data="type"))
@@ -500,6 +524,7 @@ class MemoryStore:
             self._lock.release()
             self._lock = None
 
+    @_one_at_a_time
     def visible_company_ids(self, scope: Scope) -> frozenset[str] | None:
         if scope.sees_everything or scope.member_id is None:
             return None
@@ -533,6 +558,7 @@ class MemoryStore:
         have = self._records[Kind.COMPANIES]
         return frozenset(key[1] for key in reached if key[1] in have)
 
+    @_one_at_a_time
     def accounts(
         self,
         *,
@@ -575,6 +601,7 @@ class MemoryStore:
             return ("TeamMember", where.owner_id) in team
         return True
 
+    @_one_at_a_time
     def account(
         self, company_id: str, *, visible: frozenset[str] | None = None
     ) -> AccountView | None:
@@ -658,6 +685,7 @@ class MemoryStore:
         person = self._records[Kind.PEOPLE].get(person_id)
         return isinstance(person, Person) and person.company_id in visible
 
+    @_one_at_a_time
     def path_subgraph(
         self, company_id: str, *, visible: frozenset[str] | None = None
     ) -> PathSubgraph | None:
@@ -670,6 +698,7 @@ class MemoryStore:
     def data_version(self) -> str:
         return f"{self._instance}:{self._writes}"
 
+    @_one_at_a_time
     def amount_currencies(self) -> dict[str, int]:
         found: Counter[str] = Counter()
         for kind in (Kind.DEALS, Kind.WALLET):
@@ -680,6 +709,7 @@ class MemoryStore:
             )
         return dict(sorted(found.items()))
 
+    @_one_at_a_time
     def portfolio_facts(
         self,
         as_of: date,
