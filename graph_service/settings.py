@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     #: The shared token of earlier versions, no longer accepted: set, it is an error, so that
     #: a service someone believes protected never runs open.
     api_token: SecretStr | None = None
+    #: Threads the API's resolvers read the store on: None, 1 for the embedded store (its
+    #: reads go one at a time anyway) and 8 for Neo4j, where requests then overlap.
+    store_threads: int | None = Field(default=None, ge=1, le=64)
+
     #: Accounts whose influence-path graphs the service keeps (reused while the data is
     #: unchanged); 0 turns the cache off.
     path_cache_size: int = Field(default=32, ge=0)
@@ -187,6 +191,13 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    def api_store_threads(self) -> int:
+        """The store threads the API uses: ``store_threads``, else 1 for the embedded store
+        and 8 for Neo4j."""
+        if self.store_threads is not None:
+            return self.store_threads
+        return 8 if self.store is StoreKind.NEO4J else 1
 
     @field_validator("reporting_currency", mode="before")
     @classmethod

@@ -61,6 +61,7 @@ class _GraphQL(GraphQL[Context, None]):
         params: AnalyticsParams,
         limits: Limits,
         production: bool = False,
+        store_threads: int = 1,
     ) -> None:
         super().__init__(
             build_schema(limits, production=production),
@@ -71,7 +72,7 @@ class _GraphQL(GraphQL[Context, None]):
         self._path_cache = path_cache
         self._params = params
         self._limits = limits
-        self.worker = store_worker()
+        self.worker = store_worker(store_threads)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from the service's own assets (strawberry's page loads them from a CDN)."""
@@ -164,6 +165,7 @@ def create_app(
     cors_origins: Sequence[str] = (),
     graphiql_dir: Path = GRAPHIQL_STATIC,
     session_secret_key: str | None = None,
+    store_threads: int = 1,
 ) -> Starlette:
     """The service over an open ``store``; the app closes it on shutdown.
 
@@ -179,7 +181,8 @@ def create_app(
     credentials configured (a :class:`ConfigError` without); ``allowed_hosts`` and
     ``cors_origins`` are the ``Host`` and CORS allow-lists
     (:class:`~graph_service.api.production.HttpPolicy`). GraphiQL's page loads its assets from
-    ``graphiql_dir`` (:mod:`graph_service.api.graphiql`).
+    ``graphiql_dir`` (:mod:`graph_service.api.graphiql`). Resolvers read the store on
+    ``store_threads`` threads (:mod:`graph_service.api.execution`).
 
     The workspace's session cookies are signed with ``session_secret_key`` (default:
     ``ABMGRAPH_SESSION_SECRET``; in development without one, a random key per process;
@@ -206,6 +209,7 @@ def create_app(
         params=params,
         limits=limits,
         production=production,
+        store_threads=store_threads,
     )
 
     async def healthz(_: Request) -> JSONResponse:

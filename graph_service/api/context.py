@@ -16,6 +16,7 @@ Resolvers (and any module that adds fields) read it through the accessor functio
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,8 @@ class Context:
     _base_currency: str | None = field(default=None, init=False, repr=False)
     _visible: frozenset[str] | None = field(default=None, init=False, repr=False)
     _visible_known: bool = field(default=False, init=False, repr=False)
+    #: Resolvers of one request may run on several store threads: lookups happen once.
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
     def for_store(
@@ -107,14 +110,18 @@ class Context:
         """The ids of the companies the caller sees (None: every company), resolved with the
         store once per request."""
         if not self._visible_known:
-            self._visible = visible_ids(self.store, self.scope)
-            self._visible_known = True
+            with self._lock:
+                if not self._visible_known:
+                    self._visible = visible_ids(self.store, self.scope)
+                    self._visible_known = True
         return self._visible
 
     def base_currency(self) -> str:
         """The data's base currency, looked up once per request."""
         if self._base_currency is None:
-            self._base_currency = data_base_currency(self.store, self.params)
+            with self._lock:
+                if self._base_currency is None:
+                    self._base_currency = data_base_currency(self.store, self.params)
         return self._base_currency
 
 

@@ -2,10 +2,11 @@
 its client goes away (docs/limits.md).
 
 The resolvers read the store synchronously. :class:`StoreOffLoop` runs every resolver of our
-own (the fields with a Python resolver; plain attributes stay inline) on the app's one worker
-thread, so the event loop stays free to answer other requests, ``/healthz``, refusals, and to
-notice a deadline or a disconnect while a query works. One worker keeps store reads one at a
-time, as they were. :func:`bounded` runs an execution until it ends, its deadline passes
+own (the fields with a Python resolver; plain attributes stay inline) on the app's store
+threads (``ABMGRAPH_STORE_THREADS``: one for the embedded store, eight for Neo4j, so that
+requests overlap while Neo4j works), so the event loop stays free to answer other requests,
+``/healthz``, refusals, and to notice a deadline or a disconnect while a query works.
+:func:`bounded` runs an execution until it ends, its deadline passes
 (``ABMGRAPH_REQUEST_TIMEOUT``) or its client disconnects; then the execution is cancelled,
 and its store calls not yet started are never run. A store call already running finishes
 (the Neo4j store bounds it with ``ABMGRAPH_STORE_TIMEOUT``).
@@ -55,9 +56,9 @@ class StoreCalls:
         return await loop.run_in_executor(self.worker, contextvars.copy_context().run, fn)
 
 
-def store_worker() -> ThreadPoolExecutor:
-    """The one thread resolvers run on."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="abmgraph-store")
+def store_worker(threads: int = 1) -> ThreadPoolExecutor:
+    """The threads resolvers run on."""
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="abmgraph-store")
 
 
 class StoreOffLoop(SchemaExtension):

@@ -12,6 +12,8 @@ at a company the caller does not see) resolves to null.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -327,6 +329,8 @@ class Account:
     _view: strawberry.Private[dm.AccountView | None] = None
     _visible: strawberry.Private[frozenset[str] | None] = None
     _index: strawberry.Private[ViewIndex | None] = None
+    #: Its fields may resolve on several store threads at once: the view is read once.
+    _guard: strawberry.Private[contextlib.AbstractContextManager[Any] | None] = None
 
     @classmethod
     def of(
@@ -350,6 +354,7 @@ class Account:
             _company=c,
             _view=view,
             _visible=visible,
+            _guard=threading.Lock(),
         )
 
     @strawberry.field(
@@ -364,14 +369,19 @@ class Account:
 
     def view(self) -> dm.AccountView:
         if self._view is None:
-            self._view = self._store.account(self.id, visible=self._visible) or dm.AccountView(
-                company=dm.Company(id=self.id, name=self.name)
-            )
+            with self._guard or contextlib.nullcontext():
+                if self._view is None:
+                    self._view = self._store.account(
+                        self.id, visible=self._visible
+                    ) or dm.AccountView(company=dm.Company(id=self.id, name=self.name))
         return self._view
 
     def index(self) -> ViewIndex:
         if self._index is None:
-            self._index = ViewIndex([self.view()])
+            view = self.view()
+            with self._guard or contextlib.nullcontext():
+                if self._index is None:
+                    self._index = ViewIndex([view])
         return self._index
 
     @strawberry.field(description="The parent company, if any (and the caller sees it).")

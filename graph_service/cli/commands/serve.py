@@ -40,6 +40,7 @@ def serve(store: Store, host: str, port: int) -> None:
         production=settings.production,
         allowed_hosts=settings.allowed_hosts,
         cors_origins=settings.cors_origins,
+        store_threads=settings.api_store_threads(),
     )
     err.print(f"abmgraph serving the {settings.store.value} store on http://{host}:{port}/graphql")
     configure_logging()  # JSON lines on stderr, one per request (docs/security.md)
