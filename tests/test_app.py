@@ -182,3 +182,19 @@ def test_a_reporting_currency_that_is_no_iso_code_is_a_config_error(
     monkeypatch.setenv("ABMGRAPH_REPORTING_CURRENCY", "YEN")
     with pytest.raises(ConfigError, match=r"reporting_currency: .*not an ISO 4217 currency code"):
         configured_params()
+
+
+def test_an_answer_quoting_an_integer_beyond_64_bits_is_still_json(tmp_path: Path) -> None:
+    """Found by schemathesis: a cost refusal quoting 2**64 once broke the fast encoder."""
+    store = MemoryStore(tmp_path / "data")
+    load(store)
+    query = (
+        '{ account(id: "c1") { ... on Account { '
+        "recentTouches(limit: 18446744073709551605) { id } } } }"
+    )
+    with TestClient(create_app(store, store_name="memory")) as client:
+        r = client.post("/graphql", json={"query": query})
+    assert r.status_code == 200
+    (error,) = r.json()["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert error["extensions"]["cost"] >= 2**64
