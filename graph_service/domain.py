@@ -633,12 +633,64 @@ class AccountPage:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountSections:
+    """Which parts of an account's view a read fetches: everything by default.
+
+    A reader that shows a few parts asks for those only, and the store reads no more (the
+    company, its parent and its subsidiaries always come). ``touch_limit`` keeps the latest
+    touches only, newest first by ``occurred_at`` and then id, and ``touch_count`` asks for
+    how many there are in all; ``members`` are always those the returned parts refer to.
+
+    >>> AccountSections.only(people=True, touch_limit=20).touches
+    True
+    >>> AccountSections.only(people=True).deals
+    False
+    """
+
+    business_units: bool = True
+    people: bool = True
+    buying_roles: bool = True
+    relationships: bool = True
+    account_team: bool = True
+    deals: bool = True
+    deal_contacts: bool = True
+    touches: bool = True
+    touch_limit: int | None = None
+    touch_count: bool = True
+    next_actions: bool = True
+    wallet: bool = True
+
+    @classmethod
+    def only(cls, *, touch_limit: int | None = None, **wanted: bool) -> AccountSections:
+        """The parts named (``touches`` too when ``touch_limit`` is given), no others."""
+        flags = {f.name: False for f in dataclasses.fields(cls) if f.name != "touch_limit"}
+        unknown = set(wanted) - set(flags)
+        if unknown:
+            raise ValueError(f"no such parts of an account view: {sorted(unknown)}")
+        flags.update(wanted)
+        if touch_limit is not None:
+            flags["touches"] = True
+        return cls(touch_limit=touch_limit, **flags)
+
+    def params(self) -> dict[str, Any]:
+        """The sections as a Cypher parameter map."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+#: Every part of an account's view.
+ALL_SECTIONS = AccountSections()
+
+
+@dataclass(frozen=True, slots=True)
 class AccountView:
     """An account's subgraph: the company and everything attached to it, in one piece.
 
     ``members`` are the team members the other parts refer to (account team, deal owners,
     touches, next actions). ``relationships`` are the ties with at least one end among the
     account's people (a tie to a person at another company shows on both accounts).
+    A view read with :class:`AccountSections` holds only the parts asked for (the others
+    empty); ``touch_count`` is how many touches the account has, when asked for (``None``
+    otherwise: then ``len(touches)`` is the count of a complete view).
     """
 
     company: Company
@@ -655,6 +707,7 @@ class AccountView:
     touches: list[Touch] = field(default_factory=list)
     next_actions: list[NextAction] = field(default_factory=list)
     wallet: list[WalletEstimate] = field(default_factory=list)
+    touch_count: int | None = None
 
     def normalized(self) -> AccountView:
         """The same view with every list in a canonical order (for comparing stores)."""

@@ -172,7 +172,7 @@ def test_readyz_says_ready_when_the_store_answers(tmp_path: Path) -> None:
 
 def test_the_store_address_is_not_in_a_graphql_error(tmp_path: Path) -> None:
     class Gone(MemoryStore):
-        def account(self, company_id: str, *, visible: frozenset[str] | None = None) -> None:
+        def account(self, company_id: str, **_: object) -> None:
             raise StoreUnavailableError("Neo4j at bolt://db.internal:7687 cannot be reached")
 
     store = Gone(tmp_path)

@@ -17,7 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
 from graph_service import domain as dm
-from graph_service.api import context, lookup
+from graph_service.api import account_sections, context, lookup
 from graph_service.api.analytics import AnalyticsQuery
 from graph_service.api.audit_log import AuditLogQuery
 from graph_service.api.connection import Connection, after_id, check_first
@@ -50,10 +50,11 @@ class Query(AnalyticsQuery, AuditLogQuery):
     def account(self, info: Info[Any, Any], id: strawberry.ID) -> AccountResult:
         store = context.store(info)
         visible = context.visible(info)
-        view = store.account(str(id), visible=visible)
+        sections = account_sections.of_field(info.selected_fields[0])
+        view = store.account(str(id), visible=visible, sections=sections)
         if view is None:
             return _not_found("account", id)
-        return Account.of(view.company, store, view, visible=visible)
+        return Account.of(view.company, store, view, visible=visible, sections=sections)
 
     @strawberry.field(description="Accounts in id order, Relay-style (first at most 500).")
     def accounts(
@@ -69,8 +70,12 @@ class Query(AnalyticsQuery, AuditLogQuery):
         visible = context.visible(info)
         where = filter.to_domain() if filter else AccountFilter().to_domain()
         page = store.accounts(first=first, after=last, where=where, visible=visible)
+        sections = account_sections.of_connection(info.selected_fields[0])
         return Connection.of(
-            [(c.id, Account.of(c, store, visible=visible)) for c in page.companies],
+            [
+                (c.id, Account.of(c, store, visible=visible, sections=sections))
+                for c in page.companies
+            ],
             has_next=page.has_next,
             total=page.total,
         )

@@ -331,6 +331,8 @@ class Account:
     _index: strawberry.Private[ViewIndex | None] = None
     #: Its fields may resolve on several store threads at once: the view is read once.
     _guard: strawberry.Private[contextlib.AbstractContextManager[Any] | None] = None
+    #: The parts of the view the query's selection needs (all, unless told).
+    _sections: strawberry.Private[dm.AccountSections] = dm.ALL_SECTIONS
 
     @classmethod
     def of(
@@ -340,6 +342,7 @@ class Account:
         view: dm.AccountView | None = None,
         *,
         visible: frozenset[str] | None,
+        sections: dm.AccountSections = dm.ALL_SECTIONS,
     ) -> Account:
         return cls(
             id=strawberry.ID(c.id),
@@ -355,6 +358,7 @@ class Account:
             _view=view,
             _visible=visible,
             _guard=threading.Lock(),
+            _sections=sections,
         )
 
     @strawberry.field(
@@ -372,7 +376,7 @@ class Account:
             with self._guard or contextlib.nullcontext():
                 if self._view is None:
                     self._view = self._store.account(
-                        self.id, visible=self._visible
+                        self.id, visible=self._visible, sections=self._sections
                     ) or dm.AccountView(company=dm.Company(id=self.id, name=self.name))
         return self._view
 
@@ -442,7 +446,8 @@ class Account:
 
     @strawberry.field
     def touch_count(self) -> int:
-        return len(self.view().touches)
+        view = self.view()
+        return view.touch_count if view.touch_count is not None else len(view.touches)
 
     @strawberry.field(description="Planned next steps, soonest first.")
     def next_actions(self) -> list[NextAction]:

@@ -53,9 +53,11 @@ from typing import Protocol, runtime_checkable
 
 from graph_service.audit import AuditFilter, AuditPage, AuditRecord
 from graph_service.domain import (
+    ALL_SECTIONS,
     AccountFacts,
     AccountFilter,
     AccountPage,
+    AccountSections,
     AccountView,
     FxRate,
     GraphStats,
@@ -193,10 +195,16 @@ class Store(Protocol):
         ...
 
     def account(
-        self, company_id: str, *, visible: frozenset[str] | None = None
+        self,
+        company_id: str,
+        *,
+        visible: frozenset[str] | None = None,
+        sections: AccountSections = ALL_SECTIONS,
     ) -> AccountView | None:
         """The account's subgraph in one round trip, or ``None`` if there is no such company
-        (or it is not among ``visible``; then only visible subsidiaries and parent show)."""
+        (or it is not among ``visible``; then only visible subsidiaries and parent show);
+        only the parts ``sections`` asks for (see :func:`graph_service.store.sections.within`,
+        which both stores answer as)."""
         ...
 
     def path_subgraph(

@@ -7,9 +7,11 @@ from datetime import date
 
 from graph_service.audit import AuditFilter, AuditPage, AuditRecord
 from graph_service.domain import (
+    ALL_SECTIONS,
     AccountFacts,
     AccountFilter,
     AccountPage,
+    AccountSections,
     AccountView,
     FxRate,
     GraphStats,
@@ -97,9 +99,13 @@ class DryRunStore:
         return self.inner.visible_company_ids(scope)
 
     def account(
-        self, company_id: str, *, visible: frozenset[str] | None = None
+        self,
+        company_id: str,
+        *,
+        visible: frozenset[str] | None = None,
+        sections: AccountSections = ALL_SECTIONS,
     ) -> AccountView | None:
-        return self.inner.account(company_id, visible=visible)
+        return self.inner.account(company_id, visible=visible, sections=sections)
 
     def path_subgraph(
         self, company_id: str, *, visible: frozenset[str] | None = None

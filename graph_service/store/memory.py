@@ -52,11 +52,13 @@ from graph_service.audit import (
     retirement,
 )
 from graph_service.domain import (
+    ALL_SECTIONS,
     RETIRABLE_KINDS,
     AccessRole,
     AccountFacts,
     AccountFilter,
     AccountPage,
+    AccountSections,
     AccountTeamMember,
     AccountView,
     BusinessUnit,
@@ -84,6 +86,7 @@ from graph_service.domain import (
 from graph_service.errors import StoreLockedError, StoreUnavailableError
 from graph_service.money import Rates
 from graph_service.store.family import family_views
+from graph_service.store.sections import within
 from graph_service.store.view_facts import facts_from_view
 
 FORMAT = 1
@@ -603,8 +606,16 @@ class MemoryStore:
 
     @_one_at_a_time
     def account(
-        self, company_id: str, *, visible: frozenset[str] | None = None
+        self,
+        company_id: str,
+        *,
+        visible: frozenset[str] | None = None,
+        sections: AccountSections = ALL_SECTIONS,
     ) -> AccountView | None:
+        view = self._whole_account(company_id, visible)
+        return None if view is None else within(view, sections)
+
+    def _whole_account(self, company_id: str, visible: frozenset[str] | None) -> AccountView | None:
         company = self._records[Kind.COMPANIES].get(company_id)
         if not isinstance(company, Company) or (visible is not None and company_id not in visible):
             return None

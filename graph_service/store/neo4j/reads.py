@@ -9,9 +9,11 @@ from typing import Any, LiteralString
 import neo4j
 
 from graph_service.domain import (
+    ALL_SECTIONS,
     AccessRole,
     AccountFilter,
     AccountPage,
+    AccountSections,
     AccountTeamMember,
     AccountView,
     BusinessUnit,
@@ -134,11 +136,51 @@ RETURN total,
        ] AS companies
 """
 
+#: An account's view, the parts ``$s`` (:class:`~graph_service.domain.AccountSections`) asks
+#: for: a part not asked for is an empty list, never read (a ``CASE`` on a parameter is decided
+#: before its subquery runs). Members are those the returned parts name; with a touch limit,
+#: the latest ``$touch_limit`` touches only, the newest first.
 ACCOUNT_VIEW: LiteralString = """
 MATCH (c:Company {id: $company_id})
 WHERE c.name IS NOT NULL AND ($visible IS NULL OR c.id IN $visible)
 OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
 WHERE $visible IS NULL OR parent.id IN $visible
+WITH c, parent,
+  CASE WHEN $s.account_team THEN COLLECT {
+    MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c)
+    RETURN {company_id: c.id, member_id: m.id, role: r.role, retired_at: r.retired_at}
+  } ELSE [] END AS account_team,
+  CASE WHEN $s.deals THEN COLLECT {
+    MATCH (d:Deal)-[:FOR]->(c)
+    OPTIONAL MATCH (d)-[:IN_UNIT]->(b)
+    OPTIONAL MATCH (d)-[:OWNED_BY]->(o)
+    RETURN d {.*, company_id: c.id, bu_id: b.id, owner_id: o.id}
+  } ELSE [] END AS deals,
+  CASE
+    WHEN NOT $s.touches THEN []
+    WHEN $s.touch_limit IS NULL THEN COLLECT {
+      MATCH (t:Touch)-[:WITH]->(p:Person)-[:WORKS_AT]->(c)
+      OPTIONAL MATCH (t)-[:BY]->(m)
+      OPTIONAL MATCH (t)-[:ABOUT]->(d)
+      RETURN t {.*, person_id: p.id, member_id: m.id, deal_id: d.id}
+    }
+    ELSE COLLECT {
+      MATCH (t:Touch)-[:WITH]->(p:Person)-[:WORKS_AT]->(c)
+      WITH t, p ORDER BY t.occurred_at DESC, t.id DESC LIMIT $touch_limit
+      OPTIONAL MATCH (t)-[:BY]->(m)
+      OPTIONAL MATCH (t)-[:ABOUT]->(d)
+      RETURN t {.*, person_id: p.id, member_id: m.id, deal_id: d.id}
+    }
+  END AS touches,
+  CASE WHEN $s.next_actions THEN COLLECT {
+    MATCH (a:NextAction)-[:FOR]->(c)
+    OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
+    OPTIONAL MATCH (a)-[:WITH]->(p)
+    RETURN a {.*, company_id: c.id, member_id: m.id, person_id: p.id}
+  } ELSE [] END AS next_actions
+WITH c, parent, account_team, deals, touches, next_actions,
+     [x IN account_team | x.member_id] + [x IN deals | x.owner_id]
+     + [x IN touches | x.member_id] + [x IN next_actions | x.member_id] AS member_ids
 RETURN
   c {.*, parent_company_id: parent.id} AS company,
   CASE WHEN parent.name IS NULL THEN null ELSE parent {
@@ -148,68 +190,64 @@ RETURN
   } END AS parent,
   COLLECT { MATCH (s:Company)-[:SUBSIDIARY_OF]->(c) WHERE $visible IS NULL OR s.id IN $visible
             RETURN s {.*, parent_company_id: c.id} } AS subsidiaries,
-  COLLECT { MATCH (b:BusinessUnit)-[:PART_OF]->(c)
-            OPTIONAL MATCH (b)-[:CHILD_OF]->(pb)
-            RETURN b {.*, company_id: c.id, parent_bu_id: pb.id} } AS business_units,
-  COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
-            OPTIONAL MATCH (p)-[:IN_UNIT]->(b)
-            OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
-            RETURN p {.*, touch_days: null, engaged_days: null,
-                      company_id: c.id, bu_id: b.id, reports_to: m.id} } AS people,
-  COLLECT { MATCH (p:Person)-[:WORKS_AT]->(c)
-            MATCH (p)-[r:HAS_ROLE]->(scope)
-            RETURN {person_id: p.id, role: r.role, since: r.since, until: r.until,
-                    retired_at: r.retired_at,
-                    bu_id: CASE WHEN scope:BusinessUnit THEN scope.id END} } AS buying_roles,
-  COLLECT { CALL (c) {
-              MATCH (a:Person)-[:WORKS_AT]->(c)
-              MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)
-              RETURN a, r, b
-              UNION
-              MATCH (b:Person)-[:WORKS_AT]->(c)
-              MATCH (a:Person)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b)
-              RETURN a, r, b
-            }
-            // In a scope, a tie to a person at a hidden company is left out.
-            WITH a, r, b
-            WHERE $visible IS NULL
-               OR (EXISTS { (a)-[:WORKS_AT]->(x:Company) WHERE x.id IN $visible }
-                   AND EXISTS { (b)-[:WORKS_AT]->(y:Company) WHERE y.id IN $visible })
-            RETURN {from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
-                    strength: r.strength, retired_at: r.retired_at} } AS relationships,
-  COLLECT { MATCH (m:TeamMember)-[r:ON_ACCOUNT_TEAM]->(c)
-            RETURN {company_id: c.id, member_id: m.id, role: r.role,
-                    retired_at: r.retired_at} } AS account_team,
-  COLLECT { CALL (c) {
-              MATCH (m:TeamMember)-[:ON_ACCOUNT_TEAM]->(c) RETURN m
-              UNION MATCH (m:TeamMember)<-[:OWNED_BY]-(:Deal)-[:FOR]->(c) RETURN m
-              UNION MATCH (m:TeamMember)<-[:BY]-(:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c)
-                    RETURN m
-              UNION MATCH (m:TeamMember)<-[:ASSIGNED_TO]-(:NextAction)-[:FOR]->(c) RETURN m
-            }
-            WITH DISTINCT m WHERE m.full_name IS NOT NULL
+  CASE WHEN $s.business_units THEN COLLECT {
+    MATCH (b:BusinessUnit)-[:PART_OF]->(c)
+    OPTIONAL MATCH (b)-[:CHILD_OF]->(pb)
+    RETURN b {.*, company_id: c.id, parent_bu_id: pb.id}
+  } ELSE [] END AS business_units,
+  CASE WHEN $s.people THEN COLLECT {
+    MATCH (p:Person)-[:WORKS_AT]->(c)
+    OPTIONAL MATCH (p)-[:IN_UNIT]->(b)
+    OPTIONAL MATCH (p)-[:REPORTS_TO]->(m)
+    RETURN p {.*, touch_days: null, engaged_days: null,
+              company_id: c.id, bu_id: b.id, reports_to: m.id}
+  } ELSE [] END AS people,
+  CASE WHEN $s.buying_roles THEN COLLECT {
+    MATCH (p:Person)-[:WORKS_AT]->(c)
+    MATCH (p)-[r:HAS_ROLE]->(scope)
+    RETURN {person_id: p.id, role: r.role, since: r.since, until: r.until,
+            retired_at: r.retired_at,
+            bu_id: CASE WHEN scope:BusinessUnit THEN scope.id END}
+  } ELSE [] END AS buying_roles,
+  CASE WHEN $s.relationships THEN COLLECT {
+    CALL (c) {
+      MATCH (a:Person)-[:WORKS_AT]->(c)
+      MATCH (a)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b:Person)
+      RETURN a, r, b
+      UNION
+      MATCH (b:Person)-[:WORKS_AT]->(c)
+      MATCH (a:Person)-[r:INFLUENCES|WORKED_WITH|KNOWS]->(b)
+      RETURN a, r, b
+    }
+    // In a scope, a tie to a person at a hidden company is left out.
+    WITH a, r, b
+    WHERE $visible IS NULL
+       OR (EXISTS { (a)-[:WORKS_AT]->(x:Company) WHERE x.id IN $visible }
+           AND EXISTS { (b)-[:WORKS_AT]->(y:Company) WHERE y.id IN $visible })
+    RETURN {from_person_id: a.id, to_person_id: b.id, type: toLower(type(r)),
+            strength: r.strength, retired_at: r.retired_at}
+  } ELSE [] END AS relationships,
+  account_team,
+  COLLECT { MATCH (m:TeamMember) WHERE m.id IN member_ids AND m.full_name IS NOT NULL
             OPTIONAL MATCH (m)-[:REPORTS_TO]->(mg)
             RETURN m {.*, manager_id: mg.id} } AS members,
-  COLLECT { MATCH (d:Deal)-[:FOR]->(c)
-            OPTIONAL MATCH (d)-[:IN_UNIT]->(b)
-            OPTIONAL MATCH (d)-[:OWNED_BY]->(o)
-            RETURN d {.*, company_id: c.id, bu_id: b.id, owner_id: o.id} } AS deals,
-  COLLECT { MATCH (p:Person)-[r:CONTACT_ON]->(d:Deal)-[:FOR]->(c)
-            // In a scope, a contact at a hidden company is left out.
-            WHERE $visible IS NULL
-               OR EXISTS { (p)-[:WORKS_AT]->(x:Company) WHERE x.id IN $visible }
-            RETURN {deal_id: d.id, person_id: p.id, role: r.role} } AS deal_contacts,
-  COLLECT { MATCH (t:Touch)-[:WITH]->(p:Person)-[:WORKS_AT]->(c)
-            OPTIONAL MATCH (t)-[:BY]->(m)
-            OPTIONAL MATCH (t)-[:ABOUT]->(d)
-            RETURN t {.*, person_id: p.id, member_id: m.id, deal_id: d.id} } AS touches,
-  COLLECT { MATCH (a:NextAction)-[:FOR]->(c)
-            OPTIONAL MATCH (a)-[:ASSIGNED_TO]->(m)
-            OPTIONAL MATCH (a)-[:WITH]->(p)
-            RETURN a {.*, company_id: c.id, member_id: m.id, person_id: p.id} } AS next_actions,
-  COLLECT { MATCH (w:WalletEstimate)-[:OF]->(c)
-            OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
-            RETURN w {.*, company_id: c.id, bu_id: b.id} } AS wallet
+  deals,
+  CASE WHEN $s.deal_contacts THEN COLLECT {
+    MATCH (p:Person)-[r:CONTACT_ON]->(d:Deal)-[:FOR]->(c)
+    // In a scope, a contact at a hidden company is left out.
+    WHERE $visible IS NULL
+       OR EXISTS { (p)-[:WORKS_AT]->(x:Company) WHERE x.id IN $visible }
+    RETURN {deal_id: d.id, person_id: p.id, role: r.role}
+  } ELSE [] END AS deal_contacts,
+  touches,
+  CASE WHEN $s.touch_count
+       THEN COUNT { (:Touch)-[:WITH]->(:Person)-[:WORKS_AT]->(c) } END AS touch_count,
+  next_actions,
+  CASE WHEN $s.wallet THEN COLLECT {
+    MATCH (w:WalletEstimate)-[:OF]->(c)
+    OPTIONAL MATCH (w)-[:IN_UNIT]->(b)
+    RETURN w {.*, company_id: c.id, bu_id: b.id}
+  } ELSE [] END AS wallet
 """
 
 PATH_SUBGRAPH: LiteralString = """
@@ -308,12 +346,28 @@ def accounts(
     )
 
 
+def account_params(
+    company_id: str, visible: frozenset[str] | None, sections: AccountSections
+) -> dict[str, Any]:
+    """The parameters of :data:`ACCOUNT_VIEW`."""
+    return {
+        "company_id": company_id,
+        "visible": _ids(visible),
+        "s": sections.params(),
+        "touch_limit": max(0, sections.touch_limit or 0),
+    }
+
+
 def account(
-    db: Connection, company_id: str, *, visible: frozenset[str] | None = None
+    db: Connection,
+    company_id: str,
+    *,
+    visible: frozenset[str] | None = None,
+    sections: AccountSections = ALL_SECTIONS,
 ) -> AccountView | None:
     if visible is not None and company_id not in visible:
         return None  # the query would find nothing either: spare the round trip
-    rows = db.read(ACCOUNT_VIEW, company_id=company_id, visible=_ids(visible))
+    rows = db.read(ACCOUNT_VIEW, **account_params(company_id, visible, sections))
     if not rows:
         return None
     row = rows[0]
@@ -336,6 +390,7 @@ def account(
         touches=many("touches", Touch),
         next_actions=many("next_actions", NextAction),
         wallet=many("wallet", WalletEstimate),
+        touch_count=row["touch_count"],
     )
 
 

@@ -7,9 +7,11 @@ from datetime import date
 
 from graph_service.audit import AuditFilter, AuditPage, AuditRecord
 from graph_service.domain import (
+    ALL_SECTIONS,
     AccountFacts,
     AccountFilter,
     AccountPage,
+    AccountSections,
     AccountView,
     FxRate,
     GraphStats,
@@ -127,9 +129,13 @@ class Neo4jStore:
         return reads.accounts(self._db, first=first, after=after, where=where, visible=visible)
 
     def account(
-        self, company_id: str, *, visible: frozenset[str] | None = None
+        self,
+        company_id: str,
+        *,
+        visible: frozenset[str] | None = None,
+        sections: AccountSections = ALL_SECTIONS,
     ) -> AccountView | None:
-        return reads.account(self._db, company_id, visible=visible)
+        return reads.account(self._db, company_id, visible=visible, sections=sections)
 
     def path_subgraph(
         self, company_id: str, *, visible: frozenset[str] | None = None
