@@ -375,6 +375,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"| our touch rows/s >= {TARGET_RATIO}x the importer's | {result['ratio']:.2f}x "
         f"({result['ratio_to_import_done']:.2f}x its IMPORT DONE time) | "
         f"{'yes' if result['target']['met'] else 'NO'} |",
+        "",
+        "The importer's fixed costs (JVM start, its phases' set-up) weigh more the smaller the "
+        "bundle: judge the ratio at `--accounts 10000`.",
     ]
     return "\n".join(lines) + "\n"
 
