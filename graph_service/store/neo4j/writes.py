@@ -410,7 +410,18 @@ def _write_touches(tx: ManagedTransaction, rows: list[dict[str, Any]], create_ne
 
 def node_row(record: Record, links: tuple[str, ...], text: tuple[str, ...] = ()) -> dict[str, Any]:
     """The query row of a node record: its id, the fields ``links`` (written as relationships),
-    the fields ``text`` as ISO 8601 text, and ``props``, every other field (None if absent)."""
+    the fields ``text`` as ISO 8601 text, and ``props``, every other field (None if absent).
+
+    >>> from datetime import UTC, datetime
+    >>> from graph_service.domain import Touch, TouchType
+    >>> t = Touch(id="t1", member_id="m1", person_id="p1", type=TouchType.CALL,
+    ...           occurred_at=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    >>> row = node_row(t, ("member_id", "person_id", "deal_id"), ("occurred_at",))
+    >>> row["occurred_at"], row["deal_id"]
+    ('2026-03-01T09:00:00+00:00', None)
+    >>> sorted(row["props"].items())
+    [('direction', None), ('id', 't1'), ('notes', None), ('type', 'call')]
+    """
     values = to_row(record)
     row = {name: values.pop(name) for name in links}
     for name in text:  # sent as ISO 8601 text, converted by the query (see _DATETIME_FIELDS)
