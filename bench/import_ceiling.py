@@ -171,7 +171,9 @@ def run_import(files: Path, home: Path, heap: str) -> tuple[float, str]:
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"the importer failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    tail = "\n".join(line for line in proc.stdout.splitlines() if "COMPLETED" in line)
+    tail = "\n".join(
+        line for line in proc.stdout.splitlines() if "COMPLETED" in line or "IMPORT DONE" in line
+    )
     return seconds, tail
 
 

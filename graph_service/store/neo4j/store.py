@@ -68,7 +68,7 @@ class Neo4jStore:
         audit: AuditRecord | None = None,
     ) -> None:
         if records:
-            self._db.write(audit_log.audited(writes.upsert_work(kind, records, source), audit))
+            writes.upsert(self._db, kind, records, source, audit)
 
     def retire(
         self,

@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction
+from neo4j.exceptions import ConstraintError
 
+from graph_service.audit import AuditRecord
 from graph_service.domain import (
     BuyingRole,
     Kind,
@@ -21,6 +23,7 @@ from graph_service.domain import (
     record_id,
     to_row,
 )
+from graph_service.store.neo4j.audit_log import audited
 from graph_service.store.neo4j.driver import Connection
 
 UPSERT_COMPANIES: LiteralString = """
@@ -88,17 +91,33 @@ FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | MERGE (n)-[:IN_UNIT]->(
 FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (n)-[:OWNED_BY]->(o))
 """
 
-#: The highest-volume write: after the old links are deleted the new ones are created, not
-#: merged (a batch has one row per id, see :func:`upsert_work`), in subqueries that skip a
-#: missing reference (~25% less server time than OPTIONAL MATCH + FOREACH MERGE).
+#: The highest-volume write, for touches that may exist already: after the old links are
+#: deleted the new ones are created, not merged (a batch has one row per id, see
+#: :func:`upsert_work`), in subqueries that skip a missing reference (~25% less server time than
+#: OPTIONAL MATCH + FOREACH MERGE). ``day`` is the local calendar day of ``occurred_at``, kept
+#: beside the timestamp for the rollups' window counts.
 UPSERT_TOUCHES: LiteralString = """
 UNWIND $rows AS row
+WITH row, datetime(row.occurred_at) AS at
 MERGE (n:Touch {id: row.id})
-SET n += row.props, n.occurred_at = datetime(row.occurred_at)
-// The local calendar day, kept beside the timestamp for the rollups' window counts.
-SET n.day = date(n.occurred_at)
+SET n += row.props, n.occurred_at = at, n.day = date(at)
 WITH n, row
 CALL (n) { OPTIONAL MATCH (n)-[old:BY|WITH|ABOUT]->() DELETE old }
+WITH n, row
+CALL (n, row) { MATCH (m:TeamMember {id: row.member_id}) CREATE (n)-[:BY]->(m) }
+CALL (n, row) { MATCH (p:Person {id: row.person_id}) CREATE (n)-[:WITH]->(p) }
+CALL (n, row) { MATCH (d:Deal {id: row.deal_id}) CREATE (n)-[:ABOUT]->(d) }
+"""
+
+#: The same write for touches known to be new (:data:`EXISTING_TOUCHES` found none of their
+#: ids in the transaction): created, with no index lookup of their id, no lock taken on it
+#: before the write and no old links to delete. ``row.props`` holds every field of the record
+#: (None for an absent one), so the node is the one :data:`UPSERT_TOUCHES` would write.
+CREATE_TOUCHES: LiteralString = """
+UNWIND $rows AS row
+WITH row, datetime(row.occurred_at) AS at
+CREATE (n:Touch)
+SET n = row.props, n.occurred_at = at, n.day = date(at)
 WITH n, row
 CALL (n, row) { MATCH (m:TeamMember {id: row.member_id}) CREATE (n)-[:BY]->(m) }
 CALL (n, row) { MATCH (p:Person {id: row.person_id}) CREATE (n)-[:WITH]->(p) }
@@ -121,11 +140,12 @@ ENGAGED_DAYS_OF_P: LiteralString = """COLLECT {
   RETURN day
 }"""
 
-#: People the touches ``$ids`` are with now (before an upsert may move them to someone else).
-TOUCHED_PEOPLE: LiteralString = """
+#: Which of the touches ``$ids`` exist, each with the people it is with now (before an upsert
+#: may move it to someone else): one index seek a touch, in the write's own transaction.
+EXISTING_TOUCHES: LiteralString = """
 UNWIND $ids AS id
-MATCH (:Touch {id: id})-[:WITH]->(p:Person)
-RETURN DISTINCT p.id AS id
+MATCH (t:Touch {id: id})
+RETURN t.id AS id, [(t)-[:WITH]->(p:Person) | p.id] AS people
 """
 
 #: The per-person touch summary the portfolio rollup reads instead of every touch, set on
@@ -276,21 +296,51 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 """
 
 
+def upsert(
+    db: Connection,
+    kind: Kind,
+    records: Sequence[Record],
+    source: str | None = None,
+    audit: AuditRecord | None = None,
+) -> None:
+    """Write the batch ``records`` of ``kind`` and ``audit`` in one transaction.
+
+    Touches found new are created (:data:`CREATE_TOUCHES`); should another transaction create
+    one of them between the look-up and the commit, the uniqueness constraint fails this one,
+    and the batch is written again with every touch merged (:data:`UPSERT_TOUCHES`).
+    """
+    try:
+        db.write(audited(upsert_work(kind, records, source), audit))
+    except ConstraintError:
+        if kind is not Kind.TOUCHES:
+            raise
+        db.write(audited(upsert_work(kind, records, source, create_new=False), audit))
+
+
 def upsert_work(
-    kind: Kind, records: Sequence[Record], source: str | None = None
+    kind: Kind,
+    records: Sequence[Record],
+    source: str | None = None,
+    *,
+    create_new: bool = True,
 ) -> Callable[[ManagedTransaction], None]:
     """The transaction work that writes the batch ``records`` of ``kind``; ``source``, when
-    given, is set on each record's node or relationship (the ``source`` property)."""
+    given, is set on each record's node or relationship (the ``source`` property).
+
+    ``create_new``: touches that do not exist yet are created rather than merged (see
+    :func:`upsert`)."""
     if source is not None:
-        return _with_source(upsert_work(kind, records), kind, records, source)
+        return _with_source(
+            upsert_work(kind, records, create_new=create_new), kind, records, source
+        )
     if kind in _NODE_WRITES:
         query, links = _NODE_WRITES[kind]
         text = _DATETIME_FIELDS.get(kind, ())
         # One row per id, the later one winning (a batch may repeat an id).
-        by_id = {row["id"]: row for row in (_node_row(r, links, text) for r in records)}
+        by_id = {row["id"]: row for row in (node_row(r, links, text) for r in records)}
         rows = list(by_id.values())
         if kind is Kind.TOUCHES:
-            return lambda tx: _write_touches(tx, rows)
+            return lambda tx: _write_touches(tx, rows, create_new)
         return lambda tx: _run(tx, query, rows)
     if kind is Kind.BUYING_ROLES:
         roles = [r for r in records if isinstance(r, BuyingRole)]
@@ -343,15 +393,35 @@ def _run(tx: ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]
         tx.run(query, rows=rows).consume()
 
 
-def _write_touches(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
-    """Upsert touches, then refresh the touch days of everyone they were or now are with."""
-    before = tx.run(TOUCHED_PEOPLE, ids=[row["id"] for row in rows]).value("id")
-    _run(tx, UPSERT_TOUCHES, rows)
-    people = set(before) | {row["person_id"] for row in rows if row["person_id"] is not None}
+def _write_touches(tx: ManagedTransaction, rows: list[dict[str, Any]], create_new: bool) -> None:
+    """Upsert touches (creating the new ones when ``create_new``), then refresh the touch
+    summaries of everyone they were or now are with, each person once."""
+    existing = tx.run(EXISTING_TOUCHES, ids=[row["id"] for row in rows]).values("id", "people")
+    people = {person for _, before in existing for person in before}
+    people |= {row["person_id"] for row in rows if row["person_id"] is not None}
+    if create_new:
+        found = {touch_id for touch_id, _ in existing}
+        _run(tx, UPSERT_TOUCHES, [row for row in rows if row["id"] in found])
+        _run(tx, CREATE_TOUCHES, [row for row in rows if row["id"] not in found])
+    else:
+        _run(tx, UPSERT_TOUCHES, rows)
     tx.run(REFRESH_TOUCH_DAYS, ids=sorted(people)).consume()
 
 
-def _node_row(record: Record, links: tuple[str, ...], text: tuple[str, ...] = ()) -> dict[str, Any]:
+def node_row(record: Record, links: tuple[str, ...], text: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The query row of a node record: its id, the fields ``links`` (written as relationships),
+    the fields ``text`` as ISO 8601 text, and ``props``, every other field (None if absent).
+
+    >>> from datetime import UTC, datetime
+    >>> from graph_service.domain import Touch, TouchType
+    >>> t = Touch(id="t1", member_id="m1", person_id="p1", type=TouchType.CALL,
+    ...           occurred_at=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    >>> row = node_row(t, ("member_id", "person_id", "deal_id"), ("occurred_at",))
+    >>> row["occurred_at"], row["deal_id"]
+    ('2026-03-01T09:00:00+00:00', None)
+    >>> sorted(row["props"].items())
+    [('direction', None), ('id', 't1'), ('notes', None), ('type', 'call')]
+    """
     values = to_row(record)
     row = {name: values.pop(name) for name in links}
     for name in text:  # sent as ISO 8601 text, converted by the query (see _DATETIME_FIELDS)
