@@ -90,6 +90,9 @@ def test_other_errors_pass_unchanged(error: type[Exception]) -> None:
 class _BrokenDriver:
     """A driver whose every call fails as if the server had gone away mid-session."""
 
+    #: The real driver's bookmark manager, which sessions share (none needed here).
+    execute_query_bookmark_manager = None
+
     def __init__(self, error: Exception) -> None:
         self.error = error
 
