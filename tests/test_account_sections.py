@@ -110,3 +110,19 @@ def test_every_part_answers_as_from_the_whole_view(spy: Spy, tmp_path: Path, fie
     whole = schema.execute_sync(document, context_value=Context.for_store(whole_store))
     assert whole.errors is None
     assert part == whole.data
+
+
+def test_a_page_of_accounts_with_their_people_is_one_read_of_views(
+    spy: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batches: list[list[str]] = []
+    many = spy.account_views
+
+    def counted(ids: Any, **kwargs: Any) -> Any:
+        batches.append(list(ids))
+        return many(ids, **kwargs)
+
+    monkeypatch.setattr(spy, "account_views", counted)
+    data, _ = ask(spy, "id people { id }", listing=True)
+    assert batches == [["c1", "c2", "c3"]]
+    assert [len(e["node"]["people"]) for e in data["accounts"]["edges"]] == [3, 1, 0]

@@ -71,9 +71,14 @@ class Query(AnalyticsQuery, AuditLogQuery):
         where = filter.to_domain() if filter else AccountFilter().to_domain()
         page = store.accounts(first=first, after=last, where=where, visible=visible)
         sections = account_sections.of_connection(info.selected_fields[0])
+        views: dict[str, dm.AccountView] = {}
+        if sections != dm.AccountSections.only():  # the nodes show more than the company
+            ids = [c.id for c in page.companies]
+            found = store.account_views(ids, visible=visible, sections=sections)
+            views = {v.company.id: v for v in found}
         return Connection.of(
             [
-                (c.id, Account.of(c, store, visible=visible, sections=sections))
+                (c.id, Account.of(c, store, views.get(c.id), visible=visible, sections=sections))
                 for c in page.companies
             ],
             has_next=page.has_next,

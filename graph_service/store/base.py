@@ -207,6 +207,18 @@ class Store(Protocol):
         which both stores answer as)."""
         ...
 
+    def account_views(
+        self,
+        company_ids: Sequence[str],
+        *,
+        visible: frozenset[str] | None = None,
+        sections: AccountSections = ALL_SECTIONS,
+    ) -> list[AccountView]:
+        """The views of those of ``company_ids`` that exist (and are among ``visible``), each
+        as :meth:`account` answers it, in the order given (repeats once), in one round trip:
+        a page of accounts shown with their people is two reads, not one per account."""
+        ...
+
     def path_subgraph(
         self, company_id: str, *, visible: frozenset[str] | None = None
     ) -> PathSubgraph | None:

@@ -107,6 +107,15 @@ class DryRunStore:
     ) -> AccountView | None:
         return self.inner.account(company_id, visible=visible, sections=sections)
 
+    def account_views(
+        self,
+        company_ids: Sequence[str],
+        *,
+        visible: frozenset[str] | None = None,
+        sections: AccountSections = ALL_SECTIONS,
+    ) -> list[AccountView]:
+        return self.inner.account_views(company_ids, visible=visible, sections=sections)
+
     def path_subgraph(
         self, company_id: str, *, visible: frozenset[str] | None = None
     ) -> PathSubgraph | None:

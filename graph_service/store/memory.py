@@ -697,6 +697,19 @@ class MemoryStore:
         return isinstance(person, Person) and person.company_id in visible
 
     @_one_at_a_time
+    def account_views(
+        self,
+        company_ids: Sequence[str],
+        *,
+        visible: frozenset[str] | None = None,
+        sections: AccountSections = ALL_SECTIONS,
+    ) -> list[AccountView]:
+        found = (
+            self.account(i, visible=visible, sections=sections) for i in dict.fromkeys(company_ids)
+        )
+        return [v for v in found if v is not None]
+
+    @_one_at_a_time
     def path_subgraph(
         self, company_id: str, *, visible: frozenset[str] | None = None
     ) -> PathSubgraph | None:

@@ -68,3 +68,15 @@ def test_the_latest_touches_are_the_newest_and_the_count_is_all(acme: Store) -> 
     assert part.touch_count == len(whole.touches) == 2 + 5  # ACME's two at Acme, and five
     assert sorted(m.id for m in part.members) == ["m1", "m2"]  # t-s4 is Max's, t-s3 Eve's
     assert part.people == [] and part.deals == []
+
+
+def test_views_of_many_accounts_are_each_accounts_view(acme: Store) -> None:
+    sections = AccountSections.only(people=True, touch_count=True, touch_limit=1)
+    views = acme.account_views(["c2", "zz", "c1", "c2"], sections=sections)
+    assert [v.company.id for v in views] == ["c2", "c1"]
+    for view in views:
+        one = acme.account(view.company.id, sections=sections)
+        assert one is not None and view.normalized() == one.normalized()
+    assert acme.account_views(["c1", "c2"], visible=frozenset({"c2"})) == [
+        acme.account("c2", visible=frozenset({"c2"}))
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any, LiteralString
 
@@ -136,12 +136,14 @@ RETURN total,
        ] AS companies
 """
 
-#: An account's view, the parts ``$s`` (:class:`~graph_service.domain.AccountSections`) asks
+#: The views of the accounts ``$company_ids`` (one row each, for those that exist), the parts
+#: ``$s`` (:class:`~graph_service.domain.AccountSections`) asks
 #: for: a part not asked for is an empty list, never read (a ``CASE`` on a parameter is decided
 #: before its subquery runs). Members are those the returned parts name; with a touch limit,
 #: the latest ``$touch_limit`` touches only, the newest first.
 ACCOUNT_VIEW: LiteralString = """
-MATCH (c:Company {id: $company_id})
+UNWIND $company_ids AS company_id
+MATCH (c:Company {id: company_id})
 WHERE c.name IS NOT NULL AND ($visible IS NULL OR c.id IN $visible)
 OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
 WHERE $visible IS NULL OR parent.id IN $visible
@@ -347,11 +349,11 @@ def accounts(
 
 
 def account_params(
-    company_id: str, visible: frozenset[str] | None, sections: AccountSections
+    company_ids: Sequence[str], visible: frozenset[str] | None, sections: AccountSections
 ) -> dict[str, Any]:
     """The parameters of :data:`ACCOUNT_VIEW`."""
     return {
-        "company_id": company_id,
+        "company_ids": list(company_ids),
         "visible": _ids(visible),
         "s": sections.params(),
         "touch_limit": max(0, sections.touch_limit or 0),
@@ -365,13 +367,28 @@ def account(
     visible: frozenset[str] | None = None,
     sections: AccountSections = ALL_SECTIONS,
 ) -> AccountView | None:
-    if visible is not None and company_id not in visible:
-        return None  # the query would find nothing either: spare the round trip
-    rows = db.read(ACCOUNT_VIEW, **account_params(company_id, visible, sections))
-    if not rows:
-        return None
-    row = rows[0]
+    found = account_views(db, [company_id], visible=visible, sections=sections)
+    return found[0] if found else None
 
+
+def account_views(
+    db: Connection,
+    company_ids: Sequence[str],
+    *,
+    visible: frozenset[str] | None = None,
+    sections: AccountSections = ALL_SECTIONS,
+) -> list[AccountView]:
+    """The views of those of ``company_ids`` that exist (and are among ``visible``), in the
+    order given, in one round trip."""
+    wanted = [i for i in dict.fromkeys(company_ids) if visible is None or i in visible]
+    if not wanted:
+        return []  # the query would find nothing either: spare the round trip
+    rows = db.read(ACCOUNT_VIEW, **account_params(wanted, visible, sections))
+    views = {v.company.id: v for v in map(_view, rows)}
+    return [views[i] for i in wanted if i in views]
+
+
+def _view(row: Any) -> AccountView:
     def many(key: str, cls: type[Any]) -> list[Any]:
         return [record_from_props(cls, item) for item in row[key]]
 

@@ -137,6 +137,15 @@ class Neo4jStore:
     ) -> AccountView | None:
         return reads.account(self._db, company_id, visible=visible, sections=sections)
 
+    def account_views(
+        self,
+        company_ids: Sequence[str],
+        *,
+        visible: frozenset[str] | None = None,
+        sections: AccountSections = ALL_SECTIONS,
+    ) -> list[AccountView]:
+        return reads.account_views(self._db, company_ids, visible=visible, sections=sections)
+
     def path_subgraph(
         self, company_id: str, *, visible: frozenset[str] | None = None
     ) -> PathSubgraph | None:
