@@ -729,6 +729,8 @@ async def measure(t: Targets, plan: Plan, pids: dict[str, int]) -> dict[str, Any
         with RssSampler(pids) as sampler:
             for r in range(plan.rounds):
                 for size, (account, _) in t.accounts.items():
+                    if account == mid and 1 in plan.clients:
+                        continue  # measured at 1 client in the sweep below
                     key = f"account view, {size} people"
                     stats: dict[str, Stats] = {}
                     for target in round_order(targets, r):
@@ -774,6 +776,8 @@ def ratios(cells: dict[str, list[dict[str, Stats]]], plan: Plan) -> dict[str, An
     ten = f"account view, {MID_SIZE} people, 10 clients"
     for size in plan.sizes:
         key = f"account view, {size} people"
+        if key not in cells:  # the sweep's account: its 1-client cell
+            key = one
         put(
             f"p50 us/floor, {size} people, 1 client",
             ratio_by_round(cells[key], "us", "floor", "p50_ms"),

@@ -178,7 +178,6 @@ def test_the_ratios_of_the_issue_are_derived_from_the_cells() -> None:
     view = [{"us": _stats(10.0, 100), "floor": _stats(5.0, 400)}]
     cells = {
         "account view, 50 people": view,
-        "account view, 300 people": view,
         "account view, 300 people, 1 client": view,
         "account view, 300 people, 10 clients": view,
         "coverageGaps, 10 clients": [{"us": _stats(15.0, 60)}],
