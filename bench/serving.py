@@ -165,16 +165,26 @@ class Stats:
     p99_ms: float
     rps: float
     errors: int = 0
+    error: str = ""
 
 
-def summarize(latencies_s: Sequence[float], wall_s: float, errors: int = 0) -> Stats:
+def summarize(
+    latencies_s: Sequence[float], wall_s: float, errors: int = 0, error: str = ""
+) -> Stats:
     """:class:`Stats` of latencies (seconds) measured over ``wall_s`` seconds.
 
+    Only answered requests count; ``errors`` failed (``error``: the first one's message). When
+    every request failed the latencies are 0 and ``n`` is 0: no ratio is taken from it.
+
     >>> summarize([0.010, 0.020, 0.030, 0.040], wall_s=0.05)
-    Stats(n=4, p50_ms=25.0, p95_ms=38.5, p99_ms=39.7, rps=80.0, errors=0)
+    Stats(n=4, p50_ms=25.0, p95_ms=38.5, p99_ms=39.7, rps=80.0, errors=0, error='')
+    >>> summarize([], wall_s=1.0, errors=3, error="timeout").n
+    0
     """
     if wall_s <= 0:
         raise ValueError("wall time must be positive")
+    if not latencies_s:
+        return Stats(n=0, p50_ms=0.0, p95_ms=0.0, p99_ms=0.0, rps=0.0, errors=errors, error=error)
     ms = [x * 1000 for x in latencies_s]
     return Stats(
         n=len(ms),
@@ -183,6 +193,7 @@ def summarize(latencies_s: Sequence[float], wall_s: float, errors: int = 0) -> S
         p99_ms=round(percentile(ms, 99), 3),
         rps=round(len(ms) / wall_s, 2),
         errors=errors,
+        error=error,
     )
 
 
@@ -220,8 +231,8 @@ def ratio_by_round(
 ) -> Ratio | None:
     """``metric`` of ``numerator`` over ``denominator``'s, round by round (same round only).
 
-    Rounds missing either target, or with a zero denominator, are left out; ``None`` if none is
-    left.
+    Rounds missing either target, where either answered nothing (``n`` 0), or with a zero
+    denominator, are left out; ``None`` if none is left.
 
     >>> a = {"us": Stats(10, 8.0, 9, 9, 100), "floor": Stats(10, 4.0, 5, 5, 200)}
     >>> b = {"us": Stats(10, 6.0, 9, 9, 100), "floor": Stats(10, 2.0, 5, 5, 250)}
@@ -233,7 +244,7 @@ def ratio_by_round(
     values: list[float] = []
     for stats in rounds:
         num, den = stats.get(numerator), stats.get(denominator)
-        if num is None or den is None:
+        if num is None or den is None or num.n == 0 or den.n == 0:
             continue
         bottom = float(getattr(den, metric))
         if bottom == 0:
@@ -376,27 +387,25 @@ Call = Callable[[], Awaitable[None]]
 async def run_load(call: Call, clients: int, requests: int) -> Stats:
     """``requests`` calls from ``clients`` concurrent workers; each call timed on its own."""
     latencies: list[float] = []
-    errors = 0
+    failures: list[str] = []
     remaining = requests
 
     async def worker() -> None:
-        nonlocal remaining, errors
+        nonlocal remaining
         while remaining > 0:
             remaining -= 1
             began = time.perf_counter()
             try:
                 await call()
-            except Exception:  # counted, reported; a failing target must not stop the round
-                errors += 1
+            except Exception as exc:  # counted, reported; a failing target must not stop the run
+                failures.append(f"{type(exc).__name__}: {exc}"[:300])
                 continue
             latencies.append(time.perf_counter() - began)
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
     wall = time.perf_counter() - began
-    if not latencies:
-        raise RuntimeError(f"all {requests} requests failed")
-    return summarize(latencies, wall, errors)
+    return summarize(latencies, wall, len(failures), failures[0] if failures else "")
 
 
 class GraphQLError(RuntimeError):
@@ -832,7 +841,6 @@ def versions(uri: str) -> dict[str, str]:
 
     import httpx
     import neo4j
-    import strawberry  # noqa: F401
     import uvicorn
 
     with neo4j.GraphDatabase.driver(uri) as driver:
@@ -898,11 +906,16 @@ def markdown(result: dict[str, Any]) -> str:
     for key, rows in result["cells"].items():
         for target in rows[0]:
             got = [row[target] for row in rows if target in row]
+            errors = sum(x["errors"] for x in got)
+            got = [x for x in got if x["n"] > 0]
+            if not got:
+                first = next(x["error"] for x in (row[target] for row in rows) if x["error"])
+                lines.append(f"| {key} | {target} | | | | | {errors}: {first[:120]} |")
+                continue
             med = {
                 k: statistics.median(x[k] for x in got)
                 for k in ("p50_ms", "p95_ms", "p99_ms", "rps")
             }
-            errors = sum(x["errors"] for x in got)
             lines.append(
                 f"| {key} | {target} | {med['p50_ms']:,.1f} | {med['p95_ms']:,.1f} | "
                 f"{med['p99_ms']:,.1f} | {med['rps']:,.1f} | {errors} |"
@@ -1039,9 +1052,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             "picked": {str(k): v for k, v in picked.items()},
             "load_seconds": round(load_s, 1),
         }
-    finally:
+    except BaseException:
         server.stop()
-        shutil.rmtree(work, ignore_errors=True)  # the database, logs, a bundle not asked kept
+        print(f"kept for a look: {work} (logs/, neo4j/)", file=sys.stderr)
+        raise
+    server.stop()
+    shutil.rmtree(work, ignore_errors=True)  # the database, logs, a bundle not asked kept
     result = {"meta": meta, **measured, "targets": targets_met(measured)}
     path = save_results("serving", result, markdown(result))
     print(f"written: {path} and .md", file=sys.stderr)

@@ -171,6 +171,19 @@ def test_the_load_generator_sends_exactly_the_requests_and_counts_failures() -> 
     assert sent == 12
     assert stats.errors == 3
     assert stats.n == 9
+    assert stats.error == "RuntimeError: boom"
+
+
+def test_a_cell_where_every_request_failed_is_reported_not_raised() -> None:
+    async def call() -> None:
+        raise TimeoutError("REQUEST_TIMEOUT")
+
+    stats = asyncio.run(run_load(call, clients=2, requests=4))
+    assert (stats.n, stats.errors, stats.rps) == (0, 4, 0.0)
+    assert stats.error == "TimeoutError: REQUEST_TIMEOUT"
+    # and no ratio is taken from it
+    rounds = [{"us": stats, "floor": _stats(5.0, 100)}]
+    assert ratio_by_round(rounds, "us", "floor", "p50_ms") is None
 
 
 def test_the_ratios_of_the_issue_are_derived_from_the_cells() -> None:
