@@ -10,6 +10,11 @@ Two ways to run it:
   ``tie_to_parent=True`` the server exits when this process dies, so no orphan is left.
 * :func:`start_detached` / :func:`status_detached` / :func:`stop_detached` -- a server that
   outlives the Python process (the CLI); its pid and URI are kept in ``state_dir/neo4j.json``.
+
+Both take the JVM heap (``heap``, ``-Xmx`` syntax, 1 GiB by default), Neo4j's page cache
+(``pagecache_mb``, 96 MiB by default) and ``apoc``: with it, the APOC core plugin (a dependency
+of the launcher's build) is put in ``data_dir/plugins`` and its ``apoc.*`` procedures are
+allowlisted; without it, the plugin is neither on the classpath nor in the plugins directory.
 """
 
 from __future__ import annotations
@@ -39,8 +44,12 @@ __all__ = [
     "EmbeddedNeo4jError",
     "ServerState",
     "build_classpath",
+    "check_memory",
     "default_cache_dir",
     "free_port",
+    "launch_command",
+    "size_mb",
+    "split_apoc",
     "start_detached",
     "status_detached",
     "stop_detached",
@@ -59,6 +68,8 @@ HOST = "127.0.0.1"
 DEFAULT_HEAP = "1g"
 DEFAULT_PAGECACHE_MB = 96
 LARGE_HEAP_BYTES = 2 * 1024**3
+MIN_HEAP_BYTES = 256 * 1024**2
+MIN_PAGECACHE_MB = 8
 SMALL_HEAP_GC = "-XX:+UseSerialGC"
 JVM_OPTIONS = (
     f"-Xmx{DEFAULT_HEAP}",
@@ -67,6 +78,10 @@ JVM_OPTIONS = (
     "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
 )
+#: The plugin loaded with ``apoc=True`` (its jars' names start so) and what it allowlists.
+APOC_JAR_PREFIXES = ("apoc-core-", "apoc-common-")
+APOC_PROCEDURES = "apoc.*"
+PLUGINS_DIR = "plugins"
 LOG_NAME = "launcher.log"
 STATE_NAME = "neo4j.json"
 _READY = "READY "
@@ -224,25 +239,82 @@ def _heap_bytes(heap: str) -> int:
         raise EmbeddedNeo4jError(f"not a JVM heap size: {heap!r} (e.g. 4g, 512m)") from None
 
 
-def _launch(
+def check_memory(heap: str, pagecache_mb: int) -> None:
+    """Refuse a heap or page cache the server cannot start with, saying which and why.
+
+    >>> check_memory("4g", 4096)
+    >>> check_memory("4x", 96)
+    Traceback (most recent call last):
+    ...
+    graph_service.errors.EmbeddedNeo4jError: not a JVM heap size: '4x' (e.g. 4g, 512m)
+    >>> check_memory("1m", 96)
+    Traceback (most recent call last):
+    ...
+    graph_service.errors.EmbeddedNeo4jError: heap '1m' is too small: Neo4j needs at least 256m
+    >>> check_memory("1g", 0)
+    Traceback (most recent call last):
+    ...
+    graph_service.errors.EmbeddedNeo4jError: page cache 0 MiB: give at least 8 MiB
+    """
+    if _heap_bytes(heap) < MIN_HEAP_BYTES:
+        raise EmbeddedNeo4jError(f"heap {heap!r} is too small: Neo4j needs at least 256m")
+    if pagecache_mb < MIN_PAGECACHE_MB:
+        raise EmbeddedNeo4jError(
+            f"page cache {pagecache_mb} MiB: give at least {MIN_PAGECACHE_MB} MiB"
+        )
+
+
+def size_mb(text: str) -> int:
+    """A size in JVM syntax (``4g``, ``512m``, bytes without a unit) in whole MiB.
+
+    >>> size_mb("4g"), size_mb("512m"), size_mb("1048576")
+    (4096, 512, 1)
+    """
+    return _heap_bytes(text) // 1024**2
+
+
+def split_apoc(classpath: str) -> tuple[str, list[Path]]:
+    """The classpath without APOC's jars (core and common), and those jars.
+
+    >>> cp = os.pathsep.join(["/b/classes", "/m2/apoc-core-5.26.19.jar", "/m2/neo4j-5.26.30.jar"])
+    >>> rest, jars = split_apoc(cp)
+    >>> rest.split(os.pathsep), [jar.name for jar in jars]
+    (['/b/classes', '/m2/neo4j-5.26.30.jar'], ['apoc-core-5.26.19.jar'])
+    """
+    rest: list[str] = []
+    jars: list[Path] = []
+    for entry in classpath.split(os.pathsep):
+        if Path(entry).name.startswith(APOC_JAR_PREFIXES) and entry.endswith(".jar"):
+            jars.append(Path(entry))
+        else:
+            rest.append(entry)
+    return os.pathsep.join(rest), jars
+
+
+def launch_command(
+    java: str,
+    classpath: str,
     data_dir: Path,
     port: int,
-    cache_dir: Path,
     *,
-    tie_to_parent: bool,
-    detach: bool,
     heap: str = DEFAULT_HEAP,
     pagecache_mb: int = DEFAULT_PAGECACHE_MB,
-) -> tuple[subprocess.Popen[bytes], Path]:
-    """Start the launcher JVM with stdout and stderr going to ``data_dir/launcher.log``."""
-    classpath = build_classpath(cache_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = data_dir / LOG_NAME
+    apoc: bool = False,
+    tie_to_parent: bool = False,
+) -> list[str]:
+    """The launcher's command line: JVM options, classpath (APOC's jar only with ``apoc``), args.
+
+    >>> cmd = launch_command("java", "/b/classes:/m2/apoc-core-5.26.19.jar", Path("/d"), 7687,
+    ...                      heap="4g", pagecache_mb=4096, apoc=True)
+    >>> cmd[1:4], cmd[-2:]
+    (['-Xmx4g', '-Xms4g', '-XX:+UseG1GC'], ['--procedures', 'apoc.*'])
+    """
+    rest, jars = split_apoc(classpath)
     cmd = [
-        _which("java"),
+        java,
         *_jvm_options(heap, pagecache_mb),
         "-cp",
-        classpath,
+        classpath if apoc else rest,
         MAIN_CLASS,
         "--port",
         str(port),
@@ -253,6 +325,51 @@ def _launch(
     ]
     if tie_to_parent:
         cmd.append("--exit-on-stdin-eof")
+    if apoc:
+        if not any(jar.name.startswith(APOC_JAR_PREFIXES[0]) for jar in jars):
+            raise EmbeddedNeo4jError("the launcher's classpath has no APOC core jar (see its pom)")
+        cmd += ["--procedures", APOC_PROCEDURES]
+    return cmd
+
+
+def _place_plugins(data_dir: Path, classpath: str, *, apoc: bool) -> None:
+    """Put APOC's jars in ``data_dir/plugins`` when asked; take it out otherwise."""
+    plugins = data_dir / PLUGINS_DIR
+    plugins.mkdir(parents=True, exist_ok=True)
+    for old in plugins.glob("apoc-*.jar"):
+        old.unlink()
+    if apoc:
+        for jar in split_apoc(classpath)[1]:
+            shutil.copyfile(jar, plugins / jar.name)
+
+
+def _launch(
+    data_dir: Path,
+    port: int,
+    cache_dir: Path,
+    *,
+    tie_to_parent: bool,
+    detach: bool,
+    heap: str = DEFAULT_HEAP,
+    pagecache_mb: int = DEFAULT_PAGECACHE_MB,
+    apoc: bool = False,
+) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start the launcher JVM with stdout and stderr going to ``data_dir/launcher.log``."""
+    check_memory(heap, pagecache_mb)
+    classpath = build_classpath(cache_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / LOG_NAME
+    cmd = launch_command(
+        _which("java"),
+        classpath,
+        data_dir,
+        port,
+        heap=heap,
+        pagecache_mb=pagecache_mb,
+        apoc=apoc,
+        tie_to_parent=tie_to_parent,
+    )
+    _place_plugins(data_dir, classpath, apoc=apoc)
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             cmd,
@@ -309,6 +426,7 @@ class EmbeddedNeo4j:
         tie_to_parent: keep a pipe to the server's stdin so it exits when this process dies.
         heap: the JVM's maximum heap (``-Xmx``), e.g. ``"4g"``.
         pagecache_mb: Neo4j's page cache in MiB.
+        apoc: load the APOC core plugin (``apoc.*`` procedures allowlisted).
     """
 
     def __init__(
@@ -320,6 +438,7 @@ class EmbeddedNeo4j:
         tie_to_parent: bool = True,
         heap: str = DEFAULT_HEAP,
         pagecache_mb: int = DEFAULT_PAGECACHE_MB,
+        apoc: bool = False,
     ) -> None:
         self.data_dir = data_dir
         self.port = port
@@ -327,6 +446,7 @@ class EmbeddedNeo4j:
         self.tie_to_parent = tie_to_parent
         self.heap = heap
         self.pagecache_mb = pagecache_mb
+        self.apoc = apoc
         self._proc: subprocess.Popen[bytes] | None = None
         self._uri: str | None = None
 
@@ -347,6 +467,7 @@ class EmbeddedNeo4j:
             detach=False,
             heap=self.heap,
             pagecache_mb=self.pagecache_mb,
+            apoc=self.apoc,
         )
         self._proc = proc
         try:
@@ -400,6 +521,9 @@ class ServerState:
     port: int
     data_dir: Path
     log_path: Path
+    heap: str = DEFAULT_HEAP
+    pagecache_mb: int = DEFAULT_PAGECACHE_MB
+    apoc: bool = False
 
     def to_json(self) -> str:
         """Serialize for the state file."""
@@ -410,6 +534,9 @@ class ServerState:
                 "port": self.port,
                 "data_dir": str(self.data_dir),
                 "log_path": str(self.log_path),
+                "heap": self.heap,
+                "pagecache_mb": self.pagecache_mb,
+                "apoc": self.apoc,
             },
             indent=2,
         )
@@ -424,6 +551,9 @@ class ServerState:
             port=int(raw["port"]),
             data_dir=Path(raw["data_dir"]),
             log_path=Path(raw["log_path"]),
+            heap=str(raw.get("heap", DEFAULT_HEAP)),
+            pagecache_mb=int(raw.get("pagecache_mb", DEFAULT_PAGECACHE_MB)),
+            apoc=bool(raw.get("apoc", False)),
         )
 
 
@@ -465,11 +595,15 @@ def start_detached(
     port: int | None = None,
     *,
     timeout: float = 180,
+    heap: str = DEFAULT_HEAP,
+    pagecache_mb: int = DEFAULT_PAGECACHE_MB,
+    apoc: bool = False,
 ) -> ServerState:
     """Start a server that outlives this process; return once it is ready.
 
     Data lives in ``state_dir/data``. If a server recorded in ``state_dir`` is already
-    running, its state is returned and nothing is started.
+    running, its state is returned and nothing is started (whatever ``heap``,
+    ``pagecache_mb`` and ``apoc`` say: the state says what it runs with).
     """
     running = status_detached(state_dir)
     if running is not None:
@@ -482,9 +616,21 @@ def start_detached(
         cache_dir if cache_dir is not None else default_cache_dir(),
         tie_to_parent=False,
         detach=True,
+        heap=heap,
+        pagecache_mb=pagecache_mb,
+        apoc=apoc,
     )
     uri = _wait_ready(proc, log_path, timeout)
-    state = ServerState(pid=proc.pid, uri=uri, port=port, data_dir=data_dir, log_path=log_path)
+    state = ServerState(
+        pid=proc.pid,
+        uri=uri,
+        port=port,
+        data_dir=data_dir,
+        log_path=log_path,
+        heap=heap,
+        pagecache_mb=pagecache_mb,
+        apoc=apoc,
+    )
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / STATE_NAME).write_text(state.to_json())
     return state

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +23,10 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
 /**
  * Runs a Neo4j Community DBMS in-process with only the Bolt connector, for tests and local dev.
  *
- * <p>Usage: {@code EmbeddedNeo4j --port N --data-dir DIR [--host 127.0.0.1] [--exit-on-stdin-eof]}.
+ * <p>Usage: {@code EmbeddedNeo4j --port N --data-dir DIR [--host 127.0.0.1] [--exit-on-stdin-eof]
+ * [--procedures PATTERN]}. Plugin jars are read from {@code DIR/plugins}; with {@code --procedures}
+ * (e.g. {@code apoc.*}) only the procedures and functions matching the pattern are loaded, and
+ * unrestricted. The Python side puts the APOC jar there only when asked for it.
  * Prints exactly one line {@code READY bolt://HOST:PORT} to stdout once Bolt accepts connections,
  * shuts down cleanly on SIGTERM, and (with {@code --exit-on-stdin-eof}) when stdin is closed.
  * Neo4j's debug log goes to {@code DIR/logs/debug.log}; the user log goes to stderr.
@@ -35,20 +39,23 @@ public final class EmbeddedNeo4j {
         Integer port = null;
         Path dataDir = null;
         boolean exitOnStdinEof = false;
+        String procedures = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = value(args, ++i);
                 case "--port" -> port = Integer.parseInt(value(args, ++i));
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--exit-on-stdin-eof" -> exitOnStdinEof = true;
+                case "--procedures" -> procedures = value(args, ++i);
                 default -> fail("unknown argument: " + args[i]);
             }
         }
         if (port == null || dataDir == null) {
-            fail("usage: EmbeddedNeo4j --port N --data-dir DIR [--host 127.0.0.1] [--exit-on-stdin-eof]");
+            fail("usage: EmbeddedNeo4j --port N --data-dir DIR [--host 127.0.0.1] [--exit-on-stdin-eof]"
+                    + " [--procedures PATTERN]");
         }
         try {
-            run(host, port, dataDir, exitOnStdinEof);
+            run(host, port, dataDir, exitOnStdinEof, procedures);
         } catch (Throwable t) {
             System.err.println("EmbeddedNeo4j failed to start:");
             t.printStackTrace();
@@ -56,10 +63,12 @@ public final class EmbeddedNeo4j {
         }
     }
 
-    private static void run(String host, int port, Path dataDir, boolean exitOnStdinEof)
+    private static void run(String host, int port, Path dataDir, boolean exitOnStdinEof, String procedures)
             throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(dataDir)
+        Path plugins = dataDir.resolve("plugins");
+        Files.createDirectories(plugins);
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(dataDir)
                 .setUserLogProvider(new Log4jLogProvider(System.err, Level.INFO))
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
@@ -82,7 +91,13 @@ public final class EmbeddedNeo4j {
                         GraphDatabaseSettings.tx_state_memory_allocation,
                         GraphDatabaseSettings.TransactionStateMemoryAllocation.ON_HEAP)
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                .build();
+                .setConfig(GraphDatabaseSettings.plugin_dir, plugins);
+        if (procedures != null) {
+            // the plugin jars' procedures (APOC, put in DIR/plugins by the Python side) only when asked
+            builder.setConfig(GraphDatabaseSettings.procedure_allowlist, List.of(procedures))
+                    .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of(procedures));
+        }
+        DatabaseManagementService dbms = builder.build();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
