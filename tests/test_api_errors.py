@@ -102,7 +102,7 @@ def test_an_unexpected_error_is_masked_and_logged_once(
     store = MemoryStore(tmp_path)
     load(store)
 
-    def broken(company_id: str, *, visible: frozenset[str] | None = None) -> None:
+    def broken(company_id: str, **_: object) -> None:
         raise RuntimeError("secret connection string in here")
 
     monkeypatch.setattr(store, "account", broken)

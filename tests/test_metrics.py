@@ -129,7 +129,7 @@ def test_an_unexpected_error_is_one_json_line_with_its_traceback(
 ) -> None:
     store = MemoryStore(tmp_path)
 
-    def broken(company_id: str, *, visible: frozenset[str] | None = None) -> None:
+    def broken(company_id: str, **_: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(store, "account", broken)
