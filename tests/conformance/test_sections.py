@@ -80,3 +80,16 @@ def test_views_of_many_accounts_are_each_accounts_view(acme: Store) -> None:
     assert acme.account_views(["c1", "c2"], visible=frozenset({"c2"})) == [
         acme.account("c2", visible=frozenset({"c2"}))
     ]
+
+
+def test_a_touchs_moment_comes_back_to_the_microsecond_at_its_offset(store: Store) -> None:
+    from datetime import timezone
+
+    tokyo = timezone(timedelta(hours=9))
+    at = datetime(2026, 11, 20, 10, 0, 0, 123456, tzinfo=tokyo)
+    load(store, {**ACME, Kind.TOUCHES: [Touch("t-us", "m2", "p2", TouchType.CALL, at)]})
+    view = store.account("c1", sections=AccountSections.only(touch_limit=1))
+    assert view is not None
+    (touch,) = view.touches
+    assert touch.occurred_at == at
+    assert touch.occurred_at.isoformat() == "2026-11-20T10:00:00.123456+09:00"

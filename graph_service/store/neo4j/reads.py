@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, LiteralString
 
 import neo4j
@@ -140,7 +140,9 @@ RETURN total,
 #: ``$s`` (:class:`~graph_service.domain.AccountSections`) asks
 #: for: a part not asked for is an empty list, never read (a ``CASE`` on a parameter is decided
 #: before its subquery runs). Members are those the returned parts name; with a touch limit,
-#: the latest ``$touch_limit`` touches only, the newest first.
+#: the latest ``$touch_limit`` touches only, the newest first. A touch's moment comes as
+#: [epoch seconds, nanosecond, offset seconds] (:func:`moment`): decoding the driver's temporal
+#: values was a fifth of the service's busy time on touch-heavy accounts.
 ACCOUNT_VIEW: LiteralString = """
 UNWIND $company_ids AS company_id
 MATCH (c:Company {id: company_id})
@@ -164,14 +166,20 @@ WITH c, parent,
       MATCH (t:Touch)-[:WITH]->(p:Person)-[:WORKS_AT]->(c)
       OPTIONAL MATCH (t)-[:BY]->(m)
       OPTIONAL MATCH (t)-[:ABOUT]->(d)
-      RETURN t {.*, person_id: p.id, member_id: m.id, deal_id: d.id}
+      WITH t, p, m, d, t.occurred_at AS at
+      RETURN t {.*, occurred_at: CASE WHEN at.offsetSeconds IS NULL THEN at
+                                 ELSE [at.epochSeconds, at.nanosecond, at.offsetSeconds] END,
+                person_id: p.id, member_id: m.id, deal_id: d.id}
     }
     ELSE COLLECT {
       MATCH (t:Touch)-[:WITH]->(p:Person)-[:WORKS_AT]->(c)
       WITH t, p ORDER BY t.occurred_at DESC, t.id DESC LIMIT $touch_limit
       OPTIONAL MATCH (t)-[:BY]->(m)
       OPTIONAL MATCH (t)-[:ABOUT]->(d)
-      RETURN t {.*, person_id: p.id, member_id: m.id, deal_id: d.id}
+      WITH t, p, m, d, t.occurred_at AS at
+      RETURN t {.*, occurred_at: CASE WHEN at.offsetSeconds IS NULL THEN at
+                                 ELSE [at.epochSeconds, at.nanosecond, at.offsetSeconds] END,
+                person_id: p.id, member_id: m.id, deal_id: d.id}
     }
   END AS touches,
   CASE WHEN $s.next_actions THEN COLLECT {
@@ -388,9 +396,29 @@ def account_views(
     return [views[i] for i in wanted if i in views]
 
 
+def moment(value: Any) -> Any:
+    """A moment sent as [epoch seconds, nanosecond, offset seconds], as a Python datetime at
+    that offset (to the microsecond); anything else as it is.
+
+    >>> moment([1763600400, 123456789, 32400]).isoformat()
+    '2025-11-20T10:00:00.123456+09:00'
+    """
+    if not isinstance(value, list):
+        return value
+    seconds, nanosecond, offset = value
+    at = datetime.fromtimestamp(seconds, timezone(timedelta(seconds=offset)))
+    return at.replace(microsecond=nanosecond // 1000)
+
+
 def _view(row: Any) -> AccountView:
     def many(key: str, cls: type[Any]) -> list[Any]:
         return [record_from_props(cls, item) for item in row[key]]
+
+    def touches() -> list[Any]:
+        return [
+            record_from_props(Touch, {**t, "occurred_at": moment(t["occurred_at"])})
+            for t in row["touches"]
+        ]
 
     return AccountView(
         company=record_from_props(Company, row["company"]),  # type: ignore[arg-type]
@@ -404,7 +432,7 @@ def _view(row: Any) -> AccountView:
         members=many("members", TeamMember),
         deals=many("deals", Deal),
         deal_contacts=many("deal_contacts", DealContact),
-        touches=many("touches", Touch),
+        touches=touches(),
         next_actions=many("next_actions", NextAction),
         wallet=many("wallet", WalletEstimate),
         touch_count=row["touch_count"],
