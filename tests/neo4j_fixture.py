@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import neo4j
 import pytest
@@ -124,3 +125,19 @@ def neo4j_driver(neo4j_uri: str) -> Iterator[neo4j.Driver]:
         yield driver
     finally:
         driver.close()
+
+
+@pytest.fixture
+def own_neo4j(tmp_path: Path) -> Iterator[EmbeddedNeo4j]:
+    """A small embedded Neo4j of the test's own (its data under ``tmp_path``), for a test that
+    stops and starts the server without disturbing the session's; skipped with the
+    ``NEO4J UNAVAILABLE:`` reason when none can start."""
+    server = EmbeddedNeo4j(tmp_path / "neo4j", tie_to_parent=True, heap="512m", pagecache_mb=32)
+    try:
+        server.start()
+    except EmbeddedNeo4jError as exc:
+        pytest.skip(f"{UNAVAILABLE}{exc}")
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ import httpx
 import pytest
 
 from graph_service.auth import Role
-from graph_service.neo4j_embedded import EmbeddedNeo4j, EmbeddedNeo4jError, free_port
+from graph_service.neo4j_embedded import EmbeddedNeo4j, free_port
 from graph_service.store.base import Store
 from graph_service.store.memory import MemoryStore
 from graph_service.store.neo4j import Neo4jStore
@@ -127,19 +126,6 @@ def test_a_logged_touch_survives_a_kill_on_the_embedded_store(tmp_path: Path) ->
     store.close()
     env = {**os.environ, "ABMGRAPH_DATA_DIR": str(tmp_path), "ABMGRAPH_STORE": "memory"}
     check(*write_then_restart(env, header))
-
-
-@pytest.fixture
-def own_neo4j(tmp_path: Path) -> Iterator[EmbeddedNeo4j]:
-    server = EmbeddedNeo4j(tmp_path / "neo4j", tie_to_parent=True, heap="512m", pagecache_mb=32)
-    try:
-        server.start()
-    except EmbeddedNeo4jError as exc:
-        pytest.skip(f"NEO4J UNAVAILABLE: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.neo4j

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 
 from graph_service.api.app import create_app
-from graph_service.neo4j_embedded import EmbeddedNeo4j, EmbeddedNeo4jError, free_port
+from graph_service.neo4j_embedded import EmbeddedNeo4j, free_port
 from graph_service.store.neo4j import Neo4jStore
 from tests.fixtures import load
 
@@ -60,21 +59,8 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float) -> None:
     pytest.fail(f"not within {timeout} s: {what}")
 
 
-@pytest.fixture
-def neo4j_server(tmp_path: Path) -> Iterator[EmbeddedNeo4j]:
-    server = EmbeddedNeo4j(tmp_path / "neo4j", tie_to_parent=True, heap="512m", pagecache_mb=32)
-    try:
-        server.start()
-    except EmbeddedNeo4jError as exc:
-        pytest.skip(f"NEO4J UNAVAILABLE: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def test_neo4j_goes_away_and_comes_back(neo4j_server: EmbeddedNeo4j) -> None:
-    store = Neo4jStore(neo4j_server.uri)
+def test_neo4j_goes_away_and_comes_back(own_neo4j: EmbeddedNeo4j) -> None:
+    store = Neo4jStore(own_neo4j.uri)
     store.ensure_schema()
     load(store)
     port = free_port()
@@ -94,7 +80,7 @@ def test_neo4j_goes_away_and_comes_back(neo4j_server: EmbeddedNeo4j) -> None:
             asking.start()
             wait_for("answers under traffic", lambda: "ok" in traffic.seen, 30)
 
-            neo4j_server.stop()
+            own_neo4j.stop()
             wait_for("STORE_UNAVAILABLE", lambda: answer(c) == "STORE_UNAVAILABLE", 120)
             assert c.get("/readyz").status_code == 503
             assert c.get("/healthz").status_code == 200
@@ -102,7 +88,7 @@ def test_neo4j_goes_away_and_comes_back(neo4j_server: EmbeddedNeo4j) -> None:
             assert answer(c) == "STORE_UNAVAILABLE"
             assert time.monotonic() - started < 1, "fails fast while Neo4j is away"
 
-            neo4j_server.start()
+            own_neo4j.start()
             wait_for("ready again", lambda: c.get("/readyz").status_code == 200, 120)
             wait_for("answers again", lambda: answer(c) == "ok", 30)
     finally:
