@@ -47,7 +47,7 @@ from graph_service.api.workspace.routes import Workspace, workspace_routes
 from graph_service.api.workspace.session import SessionCookies, session_secret
 from graph_service.auth import Authenticator
 from graph_service.errors import ConfigError, StoreUnavailableError
-from graph_service.settings import AuthMode, Limits
+from graph_service.settings import AuthMode, Limits, Settings
 from graph_service.store.base import Store
 
 log = logging.getLogger("graph_service.api")
@@ -133,34 +133,29 @@ class _GraphQL(GraphQL[Context, None]):
         )
 
 
-def configured_params() -> AnalyticsParams:
-    """The analytics definitions the settings make: the documented ones, with the reporting
-    currency of ``ABMGRAPH_REPORTING_CURRENCY``. A bad setting is a :class:`ConfigError`."""
+def _configured_settings() -> Settings:
+    """The settings the environment makes; a bad setting is a :class:`ConfigError` naming
+    each problem."""
     from pydantic import ValidationError
 
-    from graph_service.settings import Settings
-
     try:
-        settings = Settings()
+        return Settings()
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
-    return AnalyticsParams(reporting_currency=settings.reporting_currency)
+
+
+def configured_params() -> AnalyticsParams:
+    """The analytics definitions the settings make: the documented ones, with the reporting
+    currency of ``ABMGRAPH_REPORTING_CURRENCY``. A bad setting is a :class:`ConfigError`."""
+    return AnalyticsParams(reporting_currency=_configured_settings().reporting_currency)
 
 
 def configured_session_secret() -> str | None:
     """``ABMGRAPH_SESSION_SECRET``, if set (a bad setting is a :class:`ConfigError`)."""
-    from pydantic import ValidationError
-
-    from graph_service.settings import Settings
-
-    try:
-        secret = Settings().session_secret
-    except ValidationError as exc:
-        problems = "; ".join(str(e["msg"]) for e in exc.errors())
-        raise ConfigError(f"invalid settings: {problems}") from None
+    secret = _configured_settings().session_secret
     return secret.get_secret_value() if secret is not None else None
 
 
