@@ -7,7 +7,6 @@ and the drawings under ``/viz`` (:mod:`graph_service.api.viz_routes`). Productio
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -248,10 +247,6 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        # What start-up built (modules, the schema, caches) lives as long as the process:
-        # moved out of the collector's sight, full collections only walk what requests make.
-        gc.collect()
-        gc.freeze()
         try:
             yield
         finally:

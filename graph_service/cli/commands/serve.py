@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -44,6 +45,10 @@ def serve(store: Store, host: str, port: int) -> None:
     )
     err.print(f"abmgraph serving the {settings.store.value} store on http://{host}:{port}/graphql")
     configure_logging()  # JSON lines on stderr, one per request (docs/security.md)
+    # What start-up built (modules, the schema, caches) lives as long as the process: moved
+    # out of the collector's sight, full collections only walk what requests make.
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
         api,
         host=host,
