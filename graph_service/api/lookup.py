@@ -1,4 +1,4 @@
-"""Which account a person or a deal belongs to, and a team member's record, within a
+"""Which account a person or a deal belongs to, and the companies of a listing, within a
 caller's visible companies: a record at a company outside ``visible`` answers None, the same
 as one that does not exist."""
 
@@ -34,10 +34,3 @@ def companies(
         if not page.has_next or not page.companies:
             return
         after = page.companies[-1].id
-
-
-def member_record(store: Store, member_id: str) -> dm.TeamMember | None:
-    """The team member ``member_id``'s record, or None. One store read; who may see it is
-    the caller's business."""
-    record = store.record(dm.Kind.TEAM, member_id)
-    return record if isinstance(record, dm.TeamMember) else None

@@ -37,6 +37,7 @@ from graph_service.api.types import (
     ViewIndex,
 )
 from graph_service.settings import Limits
+from graph_service.store.members import seen_member
 
 
 def _not_found(kind: str, id: strawberry.ID) -> NotFound:
@@ -103,16 +104,12 @@ class Query(AnalyticsQuery, AuditLogQuery):
         "strategist or admin) anyone."
     )
     def member(self, info: Info[Any, Any], id: strawberry.ID) -> TeamMemberResult:
-        store = context.store(info)
-        visible = context.visible(info)
-        member_id = str(id)
-        allowed = (
-            visible is None
-            or context.principal(info).member_id == member_id
-            or next(lookup.companies(store, dm.AccountFilter(owner_id=member_id), visible), None)
-            is not None
+        record = seen_member(
+            context.store(info),
+            str(id),
+            caller_id=context.principal(info).member_id,
+            visible=context.visible(info),
         )
-        record = lookup.member_record(store, member_id) if allowed else None
         return TeamMember.of(record) if record else _not_found("team member", id)
 
 

@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 from graph_service.audit import AuditRecord, field_changes, new_audit
 from graph_service.auth import Action, Principal, PrincipalKind, allows
-from graph_service.domain import AccountFilter, Company, Kind, Record, TeamMember
+from graph_service.domain import Company, Kind, Record
 from graph_service.store.base import Store
+from graph_service.store.members import seen_member
 from graph_service.writes.outcome import Refused
 
 R = TypeVar("R", bound=Record)
@@ -81,17 +82,12 @@ class Writer:
         return found if found is not None and self.sees(company) else None
 
     def member_known(self, member_id: str) -> bool:
-        """Whether the caller may name the team member ``member_id`` as the one who acted:
-        themself, one on the team of an account they see, or (seeing everything) anyone."""
-        if self.current(Kind.TEAM, member_id, TeamMember) is None:
-            return False
-        visible = self.visible()
-        if visible is None or member_id == self.principal.member_id:
-            return True
-        page = self.store.accounts(
-            first=1, after=None, where=AccountFilter(owner_id=member_id), visible=visible
+        """Whether the caller may name the team member ``member_id`` as the one who acted
+        (:func:`~graph_service.store.members.seen_member`)."""
+        found = seen_member(
+            self.store, member_id, caller_id=self.principal.member_id, visible=self.visible()
         )
-        return page.total > 0
+        return found is not None
 
     def audit(
         self,
