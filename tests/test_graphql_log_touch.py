@@ -174,3 +174,18 @@ def test_zed_logs_at_beta_and_eve_does_not_see_it(beta: Store) -> None:
     assert log(beta, ZED, personId="p5")["__typename"] == "TouchLogged"
     data, errors = execute(beta, EVE, '{ person(id: "p5") { __typename } }')
     assert errors is None and data == {"person": {"__typename": "NotFound"}}
+
+
+def test_a_touch_asks_the_store_once_which_accounts_the_rep_sees(
+    beta: Store, monkeypatch: Any
+) -> None:
+    calls: list[object] = []
+    ask = beta.visible_company_ids
+
+    def counted(scope: Any) -> Any:
+        calls.append(scope)
+        return ask(scope)
+
+    monkeypatch.setattr(beta, "visible_company_ids", counted)
+    assert log(beta)["__typename"] == "TouchLogged"
+    assert len(calls) == 1  # the write's checks and the answer's read-back share it

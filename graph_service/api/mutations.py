@@ -33,7 +33,11 @@ from graph_service.writes.wallet import set_wallet_estimate
 
 
 def _writer(info: Info[Any, Any]) -> Writer:
-    return Writer(context.store(info), context.principal(info))
+    """The caller's writer, seeing the companies the request already looked up (the answer
+    is read back within them too)."""
+    return Writer(
+        context.store(info), context.principal(info), visible_ids=lambda: context.visible(info)
+    )
 
 
 @strawberry.type

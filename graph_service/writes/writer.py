@@ -36,6 +36,9 @@ class Writer:
     store: Store
     principal: Principal
     now: Callable[[], datetime] = utc_now
+    #: How to learn the companies the caller sees, when someone already knows (None: ask the
+    #: store).
+    visible_ids: Callable[[], frozenset[str] | None] | None = None
     _visible: frozenset[str] | None = field(default=None, init=False, repr=False)
     _visible_known: bool = field(default=False, init=False, repr=False)
 
@@ -55,10 +58,16 @@ class Writer:
         return Refused(f"a {self.principal.role.value} may not write")
 
     def visible(self) -> frozenset[str] | None:
-        """The companies the caller sees (None: every one), looked up once."""
+        """The companies the caller sees (None: every one), looked up once: from
+        ``visible_ids`` when given (the request's own lookup), else from the store."""
         if not self._visible_known:
-            scope = self.principal.scope
-            self._visible = None if scope.sees_everything else self.store.visible_company_ids(scope)
+            if self.visible_ids is not None:
+                self._visible = self.visible_ids()
+            else:
+                scope = self.principal.scope
+                self._visible = (
+                    None if scope.sees_everything else self.store.visible_company_ids(scope)
+                )
             self._visible_known = True
         return self._visible
 
