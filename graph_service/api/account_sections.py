@@ -86,7 +86,6 @@ def _person(selections: Iterable[Selection], needs: _Needs) -> None:
             needs.parts.add("relationships")
         elif f.name in ("lastTouch", "band"):
             needs.all_touches = True
-            needs.parts.add("people")
         else:
             needs.everything = True
 
