@@ -1,10 +1,10 @@
 """Running a GraphQL request so that it cannot hold the service: a deadline, and a stop when
 its client goes away (docs/limits.md).
 
-The resolvers read the store synchronously. :class:`StoreOffLoop` runs every resolver of our
-own (the fields with a Python resolver; plain attributes stay inline) on the app's store
-threads (``ABMGRAPH_STORE_THREADS``: one for the embedded store, eight for Neo4j, so that
-requests overlap while Neo4j works), so the event loop stays free to answer other requests,
+The resolvers read the store synchronously. :func:`run_resolvers_off_loop` runs every
+resolver of our own (the fields with a Python resolver; plain attributes stay inline) on the
+app's store threads (``ABMGRAPH_STORE_THREADS``: one for the embedded store, eight for Neo4j,
+so that requests overlap while Neo4j works), so the event loop stays free to answer other requests,
 ``/healthz``, refusals, and to notice a deadline or a disconnect while a query works.
 :func:`bounded` runs an execution until it ends, its deadline passes
 (``ABMGRAPH_REQUEST_TIMEOUT``) or its client disconnects; then the execution is cancelled,
@@ -22,9 +22,9 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from graphql import GraphQLError, GraphQLResolveInfo
+import strawberry
+from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo
 from starlette.requests import Request
-from strawberry.extensions import SchemaExtension
 
 log = logging.getLogger(__name__)
 
@@ -61,31 +61,39 @@ def store_worker(threads: int = 1) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="abmgraph-store")
 
 
-class StoreOffLoop(SchemaExtension):
-    """Runs our resolvers through the request's :class:`StoreCalls` (when the context has
-    one: the CLI and tests executing the schema directly run them inline)."""
+def run_resolvers_off_loop(schema: strawberry.Schema) -> None:
+    """Makes every field of ``schema`` with a Python resolver run it through the request's
+    :class:`StoreCalls` (when the context has one: the CLI and tests executing the schema
+    directly run them inline). Plain attributes are left alone: they read no store, and
+    wrapping them (as a schema-wide ``resolve`` hook did) cost every field of every
+    answer a call."""
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for field in graphql_type.fields.values():
+            definition = (field.extensions or {}).get(_DEFINITION)
+            resolve = field.resolve
+            if resolve is None or getattr(definition, "base_resolver", None) is None:
+                continue
+            if getattr(resolve, _OFF_LOOP, False):
+                continue  # wrapped already (the schema was built once, used twice)
+            field.resolve = _off_loop(resolve)
 
-    def resolve(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo[Any],
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
+
+#: Where strawberry keeps a GraphQL field's own definition.
+_DEFINITION = "strawberry-definition"
+_OFF_LOOP = "_abmgraph_off_loop"
+
+
+def _off_loop(resolve: Callable[..., Any]) -> Callable[..., Any]:
+    def off_loop(root: Any, info: GraphQLResolveInfo[Any], **kwargs: Any) -> Any:
         calls: StoreCalls | None = getattr(info.context, STORE_CALLS, None)
-        if calls is None or not self._has_resolver(info.parent_type.name, info.field_name):
-            return _next(root, info, *args, **kwargs)
-        return calls.call(functools.partial(_next, root, info, *args, **kwargs))
+        if calls is None:
+            return resolve(root, info, **kwargs)
+        return calls.call(functools.partial(resolve, root, info, **kwargs))
 
-    def _has_resolver(self, type_name: str, field_name: str) -> bool:
-        return _has_resolver(self.execution_context.schema, type_name, field_name)
-
-
-@functools.cache
-def _has_resolver(schema: Any, type_name: str, field_name: str) -> bool:
-    field = schema.get_field_for_type(field_name, type_name)
-    return field is not None and field.base_resolver is not None
+    setattr(off_loop, _OFF_LOOP, True)
+    return off_loop
 
 
 async def _disconnect(request: Request) -> None:

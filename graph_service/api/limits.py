@@ -21,7 +21,6 @@ from strawberry.extensions.max_aliases import create_validator as alias_validato
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 
 from graph_service.api.cost import ListTooLongError, QueryCost
-from graph_service.api.execution import StoreOffLoop
 from graph_service.api.metrics import REFUSED
 from graph_service.errors import ConfigError
 from graph_service.settings import Limits
@@ -121,11 +120,9 @@ def configured_limits() -> Limits:
 
 
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
-    """The schema extensions that hold every request to ``limits``, and run its resolvers
-    off the event loop (:class:`~graph_service.api.execution.StoreOffLoop`), a fresh set
-    per request."""
+    """The schema extensions that hold every request to ``limits``, a fresh set per
+    request."""
     return [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         lambda: RequestLimits(limits),
-        StoreOffLoop,
     ]

@@ -22,9 +22,11 @@ from graph_service.api.analytics import AnalyticsQuery
 from graph_service.api.audit_log import AuditLogQuery
 from graph_service.api.connection import Connection, after_id, check_first
 from graph_service.api.errors import ErrorPolicy, log_errors
+from graph_service.api.execution import run_resolvers_off_loop
 from graph_service.api.limits import limit_extensions
 from graph_service.api.metrics import OperationName
 from graph_service.api.mutations import Mutation
+from graph_service.api.plain_fields import PlainFieldsExecutor
 from graph_service.api.types import (
     Account,
     AccountFilter,
@@ -134,17 +136,22 @@ class _Schema(strawberry.Schema):
 def build_schema(limits: Limits | None = None, *, production: bool = False) -> strawberry.Schema:
     """The schema with the error policy; with ``limits``, every request is held to them
     (:mod:`graph_service.api.limits`); in ``production``, introspection and field suggestions
-    off and no store address in errors."""
+    off and no store address in errors. Resolvers run on the request's store threads
+    (:mod:`graph_service.api.execution`), plain fields are answered in one step
+    (:mod:`graph_service.api.plain_fields`)."""
     extensions: list[Any] = [*(limit_extensions(limits) if limits is not None else [])]
     extensions += [lambda: ErrorPolicy(production=production), OperationName]
     if production:
         extensions.append(DisableIntrospection)
-    return _Schema(
+    built = _Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=production),
+        execution_context_class=PlainFieldsExecutor,
     )
+    run_resolvers_off_loop(built)
+    return built
 
 
 schema = build_schema()
