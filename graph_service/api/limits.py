@@ -22,6 +22,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from graph_service.api.cost import ListTooLongError, QueryCost
 from graph_service.api.metrics import REFUSED
+from graph_service.api.valid_documents import ValidDocuments
 from graph_service.errors import ConfigError
 from graph_service.settings import Limits
 
@@ -40,9 +41,15 @@ _TOKENS_MESSAGE = "tokens. Parsing aborted."
 class RequestLimits(SchemaExtension):
     """Refuses, before validation and execution, a query over the cost budget (the message
     gives the cost and the budget), with a list argument longer than allowed, nested too
-    deep or with too many aliases."""
+    deep or with too many aliases.
 
-    def __init__(self, limits: Limits) -> None:
+    A query text that passed before (``documents``, :mod:`graph_service.api.valid_documents`)
+    is not parsed, limited for depth and aliases or validated again: only its cost, which
+    depends on the variables, is checked again."""
+
+    def __init__(self, limits: Limits, documents: ValidDocuments | None = None) -> None:
+        self.documents = documents
+        self.known = False
         self.budget = limits.query_cost_budget
         self.max_list = limits.max_id_list
         self.rules = (
@@ -51,6 +58,12 @@ class RequestLimits(SchemaExtension):
         )
 
     def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if self.documents is not None and context.query and context.graphql_document is None:
+            known = self.documents.get(context.query)
+            if known is not None:
+                context.graphql_document = known  # strawberry then parses nothing
+                self.known = True
         yield
         for error in self.execution_context.pre_execution_errors or ():
             if error.message.endswith(_TOKENS_MESSAGE):
@@ -61,11 +74,21 @@ class RequestLimits(SchemaExtension):
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
             error = self._refusal(document)
-            errors = [error] if error else self._limited(document)
+            if error is None and self.known:
+                context.pre_execution_errors = []  # valid before: strawberry skips validation
+            errors = [error] if error else [] if self.known else self._limited(document)
             if errors:
                 # Set before validation runs: strawberry then skips it and answers these.
                 context.pre_execution_errors = _counted(errors)
         yield
+        if (
+            self.documents is not None
+            and not self.known
+            and document is not None
+            and context.query
+            and not context.pre_execution_errors
+        ):
+            self.documents.remember(context.query, document)
 
     def _limited(self, document: Any) -> list[GraphQLError]:
         """Strawberry's depth and alias limiters' errors, each with its code."""
@@ -121,8 +144,9 @@ def configured_limits() -> Limits:
 
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     """The schema extensions that hold every request to ``limits``, a fresh set per
-    request."""
+    request (the documents that passed are shared by them all)."""
+    documents = ValidDocuments()
     return [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: RequestLimits(limits),
+        lambda: RequestLimits(limits, documents),
     ]
