@@ -37,7 +37,7 @@ from graph_service.domain import (
     TouchMark,
     TouchType,
     WalletEstimate,
-    from_row,
+    from_props,
 )
 from graph_service.store.neo4j.driver import Connection
 
@@ -494,13 +494,17 @@ def _ids(visible: frozenset[str] | None) -> list[str] | None:
     return None if visible is None else sorted(visible)
 
 
+#: The driver's temporal types, made Python ``date`` / ``datetime`` by :func:`_native`.
+_DRIVER_TEMPORAL = frozenset({neo4j.time.DateTime, neo4j.time.Date})
+
+
 def _native(value: Any) -> Any:
     """Driver temporal values as Python ``date`` / ``datetime``."""
-    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date):
+    if type(value) in _DRIVER_TEMPORAL:
         return value.to_native()
     return value
 
 
 def record_from_props(cls: type[Record], props: dict[str, Any]) -> Record:
     """A record of ``cls`` from a node's properties (driver temporal values made native)."""
-    return from_row(cls, {k: _native(v) for k, v in props.items()})
+    return from_props(cls, props, _native)
