@@ -56,7 +56,16 @@ from graph_service.as_of import (
     roles_held_on,
     touch_day,
 )
-from graph_service.domain import AccountView, BusinessUnit, BuyingRole, Deal, Person, Role, Stage
+from graph_service.domain import (
+    AccountView,
+    BusinessUnit,
+    BuyingRole,
+    Deal,
+    Person,
+    Role,
+    Stage,
+    Touch,
+)
 
 _SCORE = {
     Engagement.ENGAGED: 1.0,
@@ -227,8 +236,13 @@ def coverage(view: AccountView, as_of: date, params: AnalyticsParams = DEFAULT) 
     view = current_view(view, as_of)  # without what a snapshot load retired by then
     view = replace(view, buying_roles=roles_held_on(view.buying_roles, as_of))
     people = {p.id: p for p in view.people}
-    status_of = {p.id: person_engagement(p, view.touches, as_of, params) for p in view.people}
-    champion_of = {p.id: champion_engagement(p, view.touches, as_of, params) for p in view.people}
+    touches_of = _touches_by_person(view)
+    status_of = {
+        p.id: person_engagement(p, touches_of.get(p.id, ()), as_of, params) for p in view.people
+    }
+    champion_of = {
+        p.id: champion_engagement(p, touches_of.get(p.id, ()), as_of, params) for p in view.people
+    }
     roles = view.buying_roles
     name = view.company.name
     account = _unit(None, name, roles, people, status_of, champion_of, None, as_of, params)
@@ -255,10 +269,19 @@ def coverage(view: AccountView, as_of: date, params: AnalyticsParams = DEFAULT) 
         our_thread=our_thread,
         our_threaded_deals=our_deals,
         people=[
-            standing(p, view.touches, as_of, params)
+            standing(p, touches_of.get(p.id, ()), as_of, params)
             for p in sorted(view.people, key=lambda p: p.id)
         ],
     )
+
+
+def _touches_by_person(view: AccountView) -> dict[str, list[Touch]]:
+    """The view's touches by the person touched (each person's own, in the view's order): a
+    person's engagement reads their touches, not the whole account's."""
+    by_person: dict[str, list[Touch]] = {}
+    for t in view.touches:
+        by_person.setdefault(t.person_id, []).append(t)
+    return by_person
 
 
 def _our_thread(

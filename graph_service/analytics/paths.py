@@ -32,7 +32,7 @@ from graph_service.analytics.coverage import CoverageReport, RoleCell, coverage,
 from graph_service.analytics.engagement import (
     DEFAULT,
     Engagement,
-    standing,
+    Standing,
     summarize,
     touch_strength,
 )
@@ -433,17 +433,33 @@ class NextBestTouch:
     deal_id: str | None = None
 
 
+class _StrongestPaths:
+    """The strongest path (at most ``max_hops`` hops) from any member to each person of
+    ``g``, searched once per person however many gaps name them as a candidate."""
+
+    def __init__(self, g: nx.DiGraph, max_hops: int) -> None:
+        self.g = g
+        self.max_hops = max_hops
+        self._found: dict[str, InfluencePath | None] = {}
+
+    def to(self, person_id: str) -> InfluencePath | None:
+        if person_id not in self._found:
+            found = influence_paths(self.g, person_id, k=1, max_hops=self.max_hops)
+            self._found[person_id] = found[0] if found else None
+        return self._found[person_id]
+
+
 def _warmest(
-    g: nx.DiGraph, candidates: list[tuple[str, float, str]], params: AnalyticsParams
+    paths: _StrongestPaths, candidates: list[tuple[str, float, str]]
 ) -> tuple[str, str, InfluencePath | None] | None:
     """The candidate ``(person id, rank, why)`` with the strongest path (ties: higher rank,
     then the smaller id), with their why and path."""
     best: tuple[tuple[float, float, tuple[int, ...]], str, str, InfluencePath | None] | None = None
     for pid, rank, why in candidates:
-        found = influence_paths(g, pid, k=1, max_hops=params.max_hops)
-        key = (found[0].strength if found else 0.0, rank, _neg(pid))
+        found = paths.to(pid)
+        key = (found.strength if found else 0.0, rank, _neg(pid))
         if best is None or key > best[0]:
-            best = (key, pid, why, found[0] if found else None)
+            best = (key, pid, why, found)
     return None if best is None else (best[1], best[2], best[3])
 
 
@@ -497,6 +513,7 @@ def next_best_touches(
     for bu_id, ancestors in above.items():
         for a in ancestors:
             below.setdefault(a, set()).add(bu_id)
+    paths = _StrongestPaths(g, params.max_hops)
     out: list[NextBestTouch] = []
     suggested: set[tuple[str | None, Role, str | None]] = set()  # (unit, role, person)
     for unit in [report.account, *report.units]:
@@ -508,7 +525,7 @@ def next_best_touches(
                 candidates = [(h, 1.0, f"holds the {cell.role.value} role") for h in cell.cold]
             else:
                 candidates = _role_candidates(people.values(), cell.role, scopes)
-            best = _warmest(g, candidates, params)
+            best = _warmest(paths, candidates)
             pid = best[0] if best else None
             if unit.bu_id is not None:
                 earlier = [None, *sorted(above.get(unit.bu_id, set()) - {unit.bu_id})]
@@ -526,9 +543,10 @@ def next_best_touches(
             )
             suggested.add((unit.bu_id, cell.role, pid))
             out.append(touch)
-    out.extend(_deal_roles(view, report, people, below, g, as_of, params))
-    out.extend(_champion_touch(view, report.account.champion, people, g, as_of, params))
-    out.extend(_second_threads(view, report, people, below, g, params))
+    out.extend(_deal_roles(view, report, people, below, paths, as_of, params))
+    standings = {r.person_id: r for r in report.people}
+    out.extend(_champion_touch(report.account.champion, people, standings, paths))
+    out.extend(_second_threads(view, report, people, below, paths, params))
     return out
 
 
@@ -537,7 +555,7 @@ def _deal_roles(
     report: CoverageReport,
     people: dict[str, Person],
     below: dict[str, set[str]],
-    g: nx.DiGraph,
+    paths: _StrongestPaths,
     as_of: date,
     params: AnalyticsParams,
 ) -> list[NextBestTouch]:
@@ -572,7 +590,7 @@ def _deal_roles(
                     for h in [*cell.engaged, *cell.cold]
                     if h not in contacts
                 ]
-            best = _warmest(g, candidates, params)
+            best = _warmest(paths, candidates)
             lack = f"nobody on {deal.id} is its {role.value}"
             out.append(
                 NextBestTouch(
@@ -590,12 +608,10 @@ def _deal_roles(
 
 
 def _champion_touch(
-    view: AccountView,
     cell: RoleCell,
     people: dict[str, Person],
-    g: nx.DiGraph,
-    as_of: date,
-    params: AnalyticsParams,
+    standings: dict[str, Standing],
+    paths: _StrongestPaths,
 ) -> list[NextBestTouch]:
     if cell.status is Engagement.ENGAGED:
         return []
@@ -606,7 +622,7 @@ def _champion_touch(
     else:
         candidates = []
         for p in people.values():
-            r = standing(p, view.touches, as_of, params)
+            r = standings[p.id]
             if r.strength is None:
                 continue
             engaged = r.status is Engagement.ENGAGED
@@ -614,7 +630,7 @@ def _champion_touch(
             why = f"no champion: our strongest relationship here ({state}, {r.band.value})"
             candidates.append((p.id, (1.0 if engaged else 0.0) + r.strength, why))
         candidates = sorted(candidates, key=lambda c: (-c[1], c[0]))[:1]
-    best = _warmest(g, candidates, params)
+    best = _warmest(paths, candidates)
     if best is None:
         why = "no champion, and nobody at the account has been touched yet"
         return [NextBestTouch(Role.CHAMPION, cell.status, None, why, None, Gap.CHAMPION)]
@@ -626,7 +642,7 @@ def _second_threads(
     report: CoverageReport,
     people: dict[str, Person],
     below: dict[str, set[str]],
-    g: nx.DiGraph,
+    paths: _StrongestPaths,
     params: AnalyticsParams,
 ) -> list[NextBestTouch]:
     deals = {d.id: d for d in view.deals}
@@ -655,7 +671,7 @@ def _second_threads(
                 for p in people.values()
                 if p.id not in engaged and (scopes is None or p.bu_id in scopes)
             ]
-        best = _warmest(g, candidates, params)
+        best = _warmest(paths, candidates)
         status = Engagement.MISSING
         if best is not None:
             status = Engagement.COLD
