@@ -14,15 +14,19 @@ One command (``python bench/serving.py``; ``--quick`` for a smoke run of minutes
      (``graph_service.store.neo4j.reads.ACCOUNT_VIEW``, imported), through the Python driver;
    * **us**: ``abmgraph serve`` on the Neo4j store, a child process, ``ABMGRAPH_AUTH=required``
      with a key from ``abmgraph keys create`` (a strategist service account);
+   * **uncached**: a second ``abmgraph serve`` like the first with its view and path caches
+     off (``ABMGRAPH_VIEW_CACHE_SIZE=0``, ``ABMGRAPH_PATH_CACHE_SIZE=0``): every request
+     reads the store, as the floor does;
    * **peer**: ``@neo4j/graphql`` 7 on ``@apollo/server`` (``bench/peer``, ``npm ci``), the same
      labels and relationships, the equivalent query; checked to return the same people and
      touch ids as ours;
 
 4. measures the load generator's own overhead on ``/healthz``, then, in interleaved rounds
-   (every round runs floor, us and peer, in an order rotated round by round), the account view
-   at 1 client for each account size and at 1, 10 and 50 clients for the ~300-person account;
-   our coverageGaps, nextBestTouches, influencePaths (cold: a second server without the path
-   cache; cached), shareOfWallet and targetList(first: 50) at 1 and 10 clients;
+   (every round runs floor, us, uncached and peer, in an order rotated round by round), the
+   account view at 1 client for each account size and at 1, 10 and 50 clients for the
+   ~300-person account;
+   our coverageGaps, nextBestTouches, influencePaths (cold: on the uncached server; cached),
+   shareOfWallet and targetList(first: 50) at 1 and 10 clients;
 5. reports p50 / p95 / p99 and req/s, ratios computed within each round (the median and range
    over rounds), each server's RSS at rest and at its peak under load, a ``/healthz`` probe
    during a portfolio-wide query (targetList over all accounts), the machine, versions, date.
@@ -59,7 +63,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 PEER_DIR = Path(__file__).resolve().parent / "peer"
-TARGETS = ("floor", "us", "peer")
+#: ``uncached``: our service with its view and path caches off (the second server), so that
+#: what the caches buy and what our code costs over the floor both show.
+TARGETS = ("floor", "us", "uncached", "peer")
 SIZES = (50, 300, 2000)
 #: The account-view size the concurrency sweep and the other operations use.
 MID_SIZE = 300
@@ -627,6 +633,8 @@ def view_call(t: Targets, target: str, account: str) -> Call:
         return floor_call(t, account)
     if target == "us":
         return graphql_call(t, t.us, OUR_ACCOUNT_VIEW, {"id": account}, auth=True)
+    if target == "uncached":
+        return graphql_call(t, t.cold, OUR_ACCOUNT_VIEW, {"id": account}, auth=True)
     assert t.peer is not None
     return graphql_call(t, t.peer, PEER_ACCOUNT_VIEW, {"id": account}, auth=False)
 
@@ -822,10 +830,18 @@ def ratios(cells: dict[str, list[dict[str, Stats]]], plan: Plan) -> dict[str, An
         )
     if one in cells:
         put("p50 us/floor, 1 client", ratio_by_round(cells[one], "us", "floor", "p50_ms"))
+        put(
+            "p50 uncached/floor, 1 client",
+            ratio_by_round(cells[one], "uncached", "floor", "p50_ms"),
+        )
     if ten in cells:
-        put("p95 us/peer, 10 clients", ratio_by_round(cells[ten], "us", "peer", "p95_ms"))
-        put("req/s us/peer, 10 clients", ratio_by_round(cells[ten], "us", "peer", "rps"))
-        put("req/s us/floor, 10 clients", ratio_by_round(cells[ten], "us", "floor", "rps"))
+        for ours in ("us", "uncached"):
+            put(f"p95 {ours}/peer, 10 clients", ratio_by_round(cells[ten], ours, "peer", "p95_ms"))
+            put(f"req/s {ours}/peer, 10 clients", ratio_by_round(cells[ten], ours, "peer", "rps"))
+            put(
+                f"req/s {ours}/floor, 10 clients",
+                ratio_by_round(cells[ten], ours, "floor", "rps"),
+            )
         for op in ("coverageGaps", "nextBestTouches"):
             joined = [
                 {"op": o["us"], "view": v["us"]}
@@ -1033,7 +1049,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             child([*serve, str(us_port)], abmgraph_env(work, uri), logs / "us.log", REPO) as us,
             child(
                 [*serve, str(cold_port)],
-                abmgraph_env(work, uri, ABMGRAPH_PATH_CACHE_SIZE="0"),
+                abmgraph_env(work, uri, ABMGRAPH_PATH_CACHE_SIZE="0", ABMGRAPH_VIEW_CACHE_SIZE="0"),
                 logs / "us-cold.log",
                 REPO,
             ) as cold,
@@ -1115,6 +1131,17 @@ def targets_met(measured: dict[str, Any]) -> dict[str, Any]:
         }
 
     probe = measured["healthz_probe"]["probe_max_ms"]
+    uncached = {  # the same targets for the service with its caches off, for reading beside
+        f"{name.replace('us/', 'uncached/')} (caches off)": check(
+            name.replace("us/", "uncached/"), limit, at_most=at_most
+        )
+        for name, limit, at_most in (
+            ("p50 us/floor, 1 client", TARGET_P50_VS_FLOOR, True),
+            ("p95 us/peer, 10 clients", 1.0, True),
+            ("req/s us/peer, 10 clients", TARGET_RPS_VS_PEER, False),
+            ("req/s us/floor, 10 clients", TARGET_RPS_VS_FLOOR, False),
+        )
+    }
     return {
         "p50 us/floor, 1 client": check(
             "p50 us/floor, 1 client", TARGET_P50_VS_FLOOR, at_most=True
@@ -1137,6 +1164,7 @@ def targets_met(measured: dict[str, Any]) -> dict[str, Any]:
             "target": TARGET_HEALTHZ_MS,
             "met": None if probe is None else probe < TARGET_HEALTHZ_MS,
         },
+        **uncached,
     }
 
 

@@ -48,6 +48,8 @@ from graph_service.auth import Authenticator
 from graph_service.errors import ConfigError, StoreUnavailableError
 from graph_service.settings import AuthMode, Limits, Settings
 from graph_service.store.base import Store
+from graph_service.store.view_cache import DEFAULT_SIZE as DEFAULT_VIEWS
+from graph_service.store.view_cache import cached_views
 
 log = logging.getLogger("graph_service.api")
 
@@ -166,6 +168,7 @@ def create_app(
     authenticator: Authenticator | None = None,
     auth: AuthMode = AuthMode.AUTO,
     path_cache_size: int = DEFAULT_SIZE,
+    view_cache_size: int = DEFAULT_VIEWS,
     params: AnalyticsParams | None = None,
     limits: Limits | None = None,
     production: bool = False,
@@ -178,7 +181,8 @@ def create_app(
     """The service over an open ``store``; the app closes it on shutdown.
 
     ``path_cache_size`` accounts' path graphs are kept for influence paths and next best
-    touches (see :mod:`graph_service.analytics.path_cache`; 0 turns the cache off). The
+    touches (see :mod:`graph_service.analytics.path_cache`; 0 turns the cache off), and
+    ``view_cache_size`` single-account views (:mod:`graph_service.store.view_cache`). The
     analytics answer with ``params`` (default: :func:`configured_params`, read from the
     environment once, here). Requests are held to ``limits`` (default: read from the
     environment, ``ABMGRAPH_*``; docs/limits.md).
@@ -205,7 +209,8 @@ def create_app(
         production=production, allowed_hosts=allowed_hosts, cors_origins=cors_origins
     )
     owned = guarded(store)  # fails fast while the store is away; closes it on shutdown
-    store = instrumented(owned)
+    # Views kept while the data is unchanged; what the cache reads is timed and counted.
+    store = cached_views(instrumented(owned), view_cache_size)
     path_cache = PathGraphCache(path_cache_size)
     params = params or configured_params()
     limits = limits or configured_limits()

@@ -37,6 +37,7 @@ def serve(store: Store, host: str, port: int) -> None:
         authenticator=Authenticator.from_settings(settings),
         auth=settings.auth,
         path_cache_size=settings.path_cache_size,
+        view_cache_size=settings.view_cache_size,
         limits=settings.limits,
         production=settings.production,
         allowed_hosts=settings.allowed_hosts,
