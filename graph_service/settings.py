@@ -128,7 +128,7 @@ class Settings(BaseSettings):
     path_cache_size: int = Field(default=32, ge=0)
     #: Single-account views the service keeps (reused while the data is unchanged,
     #: :mod:`graph_service.store.view_cache`); 0 turns the cache off.
-    view_cache_size: int = Field(default=128, ge=0)
+    view_cache_size: int = Field(default=32, ge=0)
     #: Portfolio rollups on Neo4j run one scan per kind of fact, this many at once.
     rollup_workers: int = Field(default=4, ge=1)
     #: The currency (ISO 4217) answers are in unless a request asks for another; also what

@@ -407,6 +407,11 @@ class _Away(MemoryStore):
             raise StoreUnavailableError("the store went away")
         return super().accounts(*args, **kwargs)
 
+    def data_version(self) -> str:
+        if self.away:
+            raise StoreUnavailableError("the store went away")
+        return super().data_version()
+
 
 def test_a_store_outage_is_a_503_page_not_a_traceback(tmp_path: Path) -> None:
     from tests.viz_support import load_demo

@@ -39,8 +39,9 @@ from typing import Any, cast
 from graph_service.domain import ALL_SECTIONS, AccountSections, AccountView
 from graph_service.store.base import Store
 
-#: How many account views a cache keeps by default (``ABMGRAPH_VIEW_CACHE_SIZE``).
-DEFAULT_SIZE = 128
+#: How many account views a cache keeps by default (``ABMGRAPH_VIEW_CACHE_SIZE``): a
+#: complete view of a 2,000-person account with its 3,050 touches holds 2.7 MB (measured).
+DEFAULT_SIZE = 32
 
 _Key = tuple[str, frozenset[str] | None, AccountSections]
 
