@@ -115,3 +115,51 @@ def test_threads_sharing_a_cached_graph_get_the_answers_one_thread_gets(store: S
             )
         )
     assert [a == alone[t] for a, t in zip(shared, targets, strict=True)] == [True] * len(targets)
+
+
+def counted(compute: list[int], value: object) -> object:
+    compute.append(1)
+    return value
+
+
+def test_an_answer_is_kept_until_a_write(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache()
+    computed: list[int] = []
+    first = cache.answer(store, ("k",), lambda: counted(computed, ["first"]))
+    assert cache.answer(store, ("k",), lambda: counted(computed, ["again"])) is first
+    store.upsert(Kind.TOUCHES, [a_touch("t-new", "p1", datetime(2026, 10, 30, tzinfo=UTC))])
+    assert cache.answer(store, ("k",), lambda: counted(computed, ["after"])) == ["after"]
+    assert len(computed) == 2
+
+
+def test_an_answer_that_fails_is_not_kept(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache()
+    with pytest.raises(NotFoundError):
+        queries.coverage_gaps(store, "nope", AS_OF, cache=cache)
+    with pytest.raises(NotFoundError):
+        queries.coverage_gaps(store, "nope", AS_OF, cache=cache)
+
+
+def test_kept_coverage_and_next_best_equal_fresh_ones(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache()
+    for _ in range(2):
+        assert queries.coverage_gaps(store, "c1", AS_OF, cache=cache) == queries.coverage_gaps(
+            store, "c1", AS_OF
+        )
+        assert queries.next_best(store, "c1", AS_OF, cache=cache) == queries.next_best(
+            store, "c1", AS_OF
+        )
+    other = queries.coverage_gaps(store, "c1", date(2026, 11, 2), cache=cache)
+    assert other.as_of == date(2026, 11, 2)  # another date is another answer
+
+
+def test_size_zero_keeps_no_answer(store: Store) -> None:
+    load(store)
+    cache = PathGraphCache(size=0)
+    computed: list[int] = []
+    for _ in range(2):
+        cache.answer(store, ("k",), lambda: counted(computed, 1))
+    assert len(computed) == 2

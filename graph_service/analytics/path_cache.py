@@ -10,14 +10,20 @@ from the cache is always the answer a fresh build would give. Checking the versi
 read.
 
 Searches only read a cached graph, so concurrent requests share it without a lock.
+
+The cache also keeps answers computed from an account's data alone (coverage gaps, next best
+touches: :meth:`PathGraphCache.answer`), under the same rule: handed back only while the data
+version is the one read before they were computed.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -26,7 +32,9 @@ from graph_service.analytics.paths import path_graph
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
 
-#: How many account path graphs a cache keeps by default.
+T = TypeVar("T")
+
+#: How many account path graphs (and answers) a cache keeps by default.
 DEFAULT_SIZE = 32
 
 
@@ -70,6 +78,7 @@ class PathGraphCache:
         self._entries: OrderedDict[
             tuple[str, date, str, frozenset[str] | None], tuple[str, AccountPathGraph]
         ] = OrderedDict()
+        self._answers: OrderedDict[Hashable, tuple[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -104,3 +113,27 @@ class PathGraphCache:
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
         return entry
+
+    def answer(self, store: Store, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept under ``key`` while the store's data is unchanged.
+
+        ``key`` must name everything the answer depends on besides the data (the account,
+        the as-of date, the parameters, the caller's visible companies). The version is read
+        before computing, so a write during the computation can only make the kept answer
+        newer than its version, never older. An error is not kept.
+        """
+        if self.size <= 0:
+            return compute()
+        version = store.data_version()
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None and found[0] == version:
+                self._answers.move_to_end(key)
+                return found[1]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._answers[key] = (version, value)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return value

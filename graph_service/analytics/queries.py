@@ -70,10 +70,17 @@ def coverage_gaps(
     *,
     scope: Scope | None = None,
     visible: frozenset[str] | None = None,
+    cache: PathGraphCache | None = None,
 ) -> CoverageReport:
-    """Coverage gaps of one account."""
+    """Coverage gaps of one account (with a ``cache``, kept while the data is unchanged)."""
     visible = _seen(store, scope, visible)
-    return coverage(account_view(store, account_id, as_of, visible=visible), as_of, params)
+
+    def compute() -> CoverageReport:
+        return coverage(account_view(store, account_id, as_of, visible=visible), as_of, params)
+
+    if cache is None:
+        return compute()
+    return cache.answer(store, ("coverage", account_id, as_of, repr(params), visible), compute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +144,18 @@ def next_best(
     scope: Scope | None = None,
     visible: frozenset[str] | None = None,
 ) -> list[NextBestTouch]:
-    """For each missing or cold required role, whom to reach and the warmest first step."""
+    """For each missing or cold required role, whom to reach and the warmest first step
+    (with a ``cache``, kept while the data is unchanged)."""
     visible = _seen(store, scope, visible)
-    view = account_view(store, account_id, as_of, visible=visible)
-    entry = _path_graph(store, account_id, as_of, params, cache, visible)
-    return next_best_touches(view, entry.graph, as_of, params)
+
+    def compute() -> list[NextBestTouch]:
+        view = account_view(store, account_id, as_of, visible=visible)
+        entry = _path_graph(store, account_id, as_of, params, cache, visible)
+        return next_best_touches(view, entry.graph, as_of, params)
+
+    if cache is None:
+        return compute()
+    return cache.answer(store, ("next best", account_id, as_of, repr(params), visible), compute)
 
 
 def _path_graph(

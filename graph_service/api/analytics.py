@@ -598,7 +598,12 @@ class AnalyticsQuery:
     ) -> CoverageGapsResult:
         try:
             report = queries.coverage_gaps(
-                store(info), str(account_id), _as_of(as_of), params(info), visible=visible(info)
+                store(info),
+                str(account_id),
+                _as_of(as_of),
+                params(info),
+                visible=visible(info),
+                cache=context.path_cache(info),
             )
         except NotFoundError as exc:
             return NotFound(id=account_id, message=str(exc))
