@@ -18,12 +18,10 @@ version is the one read before they were computed.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -31,6 +29,7 @@ from graph_service.analytics.params import AnalyticsParams
 from graph_service.analytics.paths import path_graph
 from graph_service.errors import NotFoundError
 from graph_service.store.base import Store
+from graph_service.store.kept import KeptByVersion
 
 T = TypeVar("T")
 
@@ -71,17 +70,23 @@ def fetch(
 
 
 class PathGraphCache:
-    """The path graphs of the last ``size`` accounts asked (least recently used goes first)."""
+    """The path graphs of the last ``size`` accounts asked (least recently used goes first),
+    and as many answers."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._entries: OrderedDict[
-            tuple[str, date, str, frozenset[str] | None], tuple[str, AccountPathGraph]
-        ] = OrderedDict()
-        self._answers: OrderedDict[Hashable, tuple[str, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+        self._graphs: KeptByVersion[AccountPathGraph] = KeptByVersion(size)
+        self._answers: KeptByVersion[Any] = KeptByVersion(size)
+
+    @property
+    def hits(self) -> int:
+        """Path graphs handed back from the cache."""
+        return self._graphs.hits
+
+    @property
+    def misses(self) -> int:
+        """Path graphs built."""
+        return self._graphs.misses
 
     def get(
         self,
@@ -98,20 +103,11 @@ class PathGraphCache:
         """
         version = store.data_version()
         key = (account_id, as_of, repr(params), visible)
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None and found[0] == version:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return found[1]
-            self.misses += 1
+        found, entry = self._graphs.get(key, version)
+        if found and entry is not None:
+            return entry
         entry = fetch(store, account_id, as_of, params, visible=visible)
-        with self._lock:
-            if self.size > 0:
-                self._entries[key] = (version, entry)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
+        self._graphs.put(key, version, entry)
         return entry
 
     def answer(self, store: Store, key: Hashable, compute: Callable[[], T]) -> T:
@@ -125,15 +121,9 @@ class PathGraphCache:
         if self.size <= 0:
             return compute()
         version = store.data_version()
-        with self._lock:
-            found = self._answers.get(key)
-            if found is not None and found[0] == version:
-                self._answers.move_to_end(key)
-                return found[1]  # type: ignore[no-any-return]
+        found, kept = self._answers.get(key, version)
+        if found:
+            return cast(T, kept)
         value = compute()
-        with self._lock:
-            self._answers[key] = (version, value)
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+        self._answers.put(key, version, value)
         return value

@@ -32,18 +32,15 @@ True
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any, cast
 
 from graph_service.domain import ALL_SECTIONS, AccountSections, AccountView
 from graph_service.store.base import Store
+from graph_service.store.kept import KeptByVersion
 
 #: How many account views a cache keeps by default (``ABMGRAPH_VIEW_CACHE_SIZE``): a
 #: complete view of a 2,000-person account with its 3,050 touches holds 2.7 MB (measured).
 DEFAULT_SIZE = 32
-
-_Key = tuple[str, frozenset[str] | None, AccountSections]
 
 
 class _CachedViews:
@@ -52,11 +49,7 @@ class _CachedViews:
 
     def __init__(self, store: Store, size: int) -> None:
         self._store = store
-        self.size = size
-        self._views: OrderedDict[_Key, tuple[str, AccountView | None]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+        self.kept: KeptByVersion[AccountView | None] = KeptByVersion(size)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -70,19 +63,10 @@ class _CachedViews:
     ) -> AccountView | None:
         version = self._store.data_version()
         key = (company_id, visible, sections)
-        with self._lock:
-            found = self._views.get(key)
-            if found is not None and found[0] == version:
-                self._views.move_to_end(key)
-                self.hits += 1
-                return found[1]
-            self.misses += 1
-        view = self._store.account(company_id, visible=visible, sections=sections)
-        with self._lock:
-            self._views[key] = (version, view)
-            self._views.move_to_end(key)
-            while len(self._views) > self.size:
-                self._views.popitem(last=False)
+        found, view = self.kept.get(key, version)
+        if not found:
+            view = self._store.account(company_id, visible=visible, sections=sections)
+            self.kept.put(key, version, view)
         return view
 
 
