@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+from graphql import GraphQLScalarType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strawberry.extensions import SchemaExtension
@@ -110,8 +111,10 @@ def answer(schema: strawberry.Schema, document: str = DOCUMENT, **kw: Any) -> di
 def test_plain_fields_are_the_leaf_attributes_without_arguments_or_resolvers() -> None:
     shortcut, _ = both()
     graphql_schema = shortcut._schema
+    string = graphql_schema.type_map["String"]
+    assert isinstance(string, GraphQLScalarType)
     assert plain_field(graphql_schema, "Item", "name") == plain_fields.PlainField(
-        "name", graphql_schema.type_map["String"], non_null=True
+        "name", string, non_null=True
     )
     assert plain_field(graphql_schema, "Item", "colour") is not None
     assert plain_field(graphql_schema, "Item", "shout") is None  # a resolver
@@ -121,7 +124,15 @@ def test_plain_fields_are_the_leaf_attributes_without_arguments_or_resolvers() -
 
 def test_good_values_answer_alike() -> None:
     ITEMS[:] = [
-        Item(name="a", tag=None, count=3, score=1.5, flag=True, ref="i1", colour=Colour.RED),
+        Item(
+            name="a",
+            tag=None,
+            count=3,
+            score=1.5,
+            flag=True,
+            ref=strawberry.ID("i1"),
+            colour=Colour.RED,
+        ),
         Item(name="b", tag="t", count=None, score=2, flag=None, ref=None, colour=None),
     ]
     shortcut, plain = both()
