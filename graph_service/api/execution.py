@@ -4,8 +4,8 @@ its client goes away (docs/limits.md).
 The resolvers read the store synchronously. :func:`run_resolvers_off_loop` runs every
 resolver of our own (the fields with a Python resolver; plain attributes stay inline) on the
 app's store threads (``ABMGRAPH_STORE_THREADS``: one for the embedded store, eight for Neo4j,
-so that requests overlap while Neo4j works), so the event loop stays free to answer other requests,
-``/healthz``, refusals, and to notice a deadline or a disconnect while a query works.
+so that requests overlap while Neo4j works), so the event loop stays free to answer other
+requests, ``/healthz``, refusals, and to notice a deadline or a disconnect while a query works.
 :func:`bounded` runs an execution until it ends, its deadline passes
 (``ABMGRAPH_REQUEST_TIMEOUT``) or its client disconnects; then the execution is cancelled,
 and its store calls not yet started are never run. A store call already running finishes
@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo
 from starlette.requests import Request
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +72,11 @@ def run_resolvers_off_loop(schema: strawberry.Schema) -> None:
         if not isinstance(graphql_type, GraphQLObjectType):
             continue
         for field in graphql_type.fields.values():
-            definition = (field.extensions or {}).get(_DEFINITION)
+            definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
             resolve = field.resolve
             if resolve is None or getattr(definition, "base_resolver", None) is None:
                 continue
-            if getattr(resolve, _OFF_LOOP, False):
-                continue  # wrapped already (the schema was built once, used twice)
             field.resolve = _off_loop(resolve)
-
-
-#: Where strawberry keeps a GraphQL field's own definition.
-_DEFINITION = "strawberry-definition"
-_OFF_LOOP = "_abmgraph_off_loop"
 
 
 def _off_loop(resolve: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,7 +86,6 @@ def _off_loop(resolve: Callable[..., Any]) -> Callable[..., Any]:
             return resolve(root, info, **kwargs)
         return calls.call(functools.partial(resolve, root, info, **kwargs))
 
-    setattr(off_loop, _OFF_LOOP, True)
     return off_loop
 
 

@@ -33,9 +33,8 @@ from graphql import (
 )
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-#: Where strawberry keeps a GraphQL field's own definition.
-_DEFINITION = "strawberry-definition"
 #: Values that are never awaitable: no need to ask.
 _VALUES = frozenset({str, int, float, bool})
 
@@ -74,7 +73,7 @@ def _plain_field(schema: GraphQLSchema, type_name: str, field_name: str) -> Plai
     field = parent.fields.get(field_name)
     if field is None or field.args:
         return None
-    definition = (field.extensions or {}).get(_DEFINITION)
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if (
         definition is None
         or not getattr(definition, "is_basic_field", False)
