@@ -74,9 +74,13 @@ class RequestLimits(SchemaExtension):
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
             error = self._refusal(document)
-            if error is None and self.known:
+            if error is not None:
+                errors = [error]
+            elif self.known:
+                errors = []
                 context.pre_execution_errors = []  # valid before: strawberry skips validation
-            errors = [error] if error else [] if self.known else self._limited(document)
+            else:
+                errors = self._limited(document)
             if errors:
                 # Set before validation runs: strawberry then skips it and answers these.
                 context.pre_execution_errors = _counted(errors)
