@@ -500,12 +500,7 @@ def from_row(cls: type[Record], row: dict[str, Any]) -> Record:
     ...                 "close_date": "2026-01-31"}).close_date
     datetime.date(2026, 1, 31)
     """
-    kwargs: dict[str, Any] = {}
-    for name, convert in _converters(cls):
-        if name in row:
-            value = row[name]
-            kwargs[name] = None if value is None else convert(value)
-    return cls(**kwargs)
+    return from_props(cls, row, _identity)
 
 
 def from_props(cls: type[Record], props: dict[str, Any], prepare: Callable[[Any], Any]) -> Record:
