@@ -101,29 +101,19 @@ class PathGraphCache:
 
         Graphs built for different ``visible`` sets are kept apart.
         """
-        version = store.data_version()
-        key = (account_id, as_of, repr(params), visible)
-        found, entry = self._graphs.get(key, version)
-        if found and entry is not None:
-            return entry
-        entry = fetch(store, account_id, as_of, params, visible=visible)
-        self._graphs.put(key, version, entry)
-        return entry
+        return self._graphs.computed(
+            (account_id, as_of, repr(params), visible),
+            store.data_version(),
+            lambda: fetch(store, account_id, as_of, params, visible=visible),
+        )
 
     def answer(self, store: Store, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, kept under ``key`` while the store's data is unchanged.
 
         ``key`` must name everything the answer depends on besides the data (the account,
-        the as-of date, the parameters, the caller's visible companies). The version is read
-        before computing, so a write during the computation can only make the kept answer
-        newer than its version, never older. An error is not kept.
+        the as-of date, the parameters, the caller's visible companies). An error is not
+        kept (:meth:`~graph_service.store.kept.KeptByVersion.computed`).
         """
         if self.size <= 0:
-            return compute()
-        version = store.data_version()
-        found, kept = self._answers.get(key, version)
-        if found:
-            return cast(T, kept)
-        value = compute()
-        self._answers.put(key, version, value)
-        return value
+            return compute()  # spare the version read
+        return cast(T, self._answers.computed(key, store.data_version(), compute))

@@ -12,13 +12,15 @@ with (:meth:`~graph_service.store.base.Store.data_version`, which every write mo
 >>> kept.put("c", "v1", 3)  # "a" was used least recently
 >>> kept.get("a", "v1")[0], kept.get("c", "v1")
 (False, (True, 3))
+>>> kept.computed("c", "v1", lambda: 99), kept.computed("c", "v2", lambda: 4)
+(3, 4)
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -55,3 +57,14 @@ class KeptByVersion(Generic[V]):
             self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
+
+    def computed(self, key: Hashable, version: str, compute: Callable[[], V]) -> V:
+        """The value kept for ``key`` at ``version``, else ``compute()``, then kept. ``version``
+        is read before anything it describes, so a write during ``compute`` can only make the
+        kept value newer than its version, never older. An error is not kept."""
+        found, value = self.get(key, version)
+        if found:
+            return value  # type: ignore[return-value]
+        value = compute()
+        self.put(key, version, value)
+        return value

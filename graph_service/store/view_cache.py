@@ -61,13 +61,11 @@ class _CachedViews:
         visible: frozenset[str] | None = None,
         sections: AccountSections = ALL_SECTIONS,
     ) -> AccountView | None:
-        version = self._store.data_version()
-        key = (company_id, visible, sections)
-        found, view = self.kept.get(key, version)
-        if not found:
-            view = self._store.account(company_id, visible=visible, sections=sections)
-            self.kept.put(key, version, view)
-        return view
+        return self.kept.computed(
+            (company_id, visible, sections),
+            self._store.data_version(),
+            lambda: self._store.account(company_id, visible=visible, sections=sections),
+        )
 
 
 def cached_views(store: Store, size: int = DEFAULT_SIZE) -> Store:
